@@ -1,0 +1,179 @@
+/**
+ * The merchant config file (CONTRACT §2), as one TypeBox schema: the loader validates against it, and the
+ * semantic checks that JSON Schema cannot express (time zones, holiday codes, increasing rate tables …) run after.
+ */
+import { type Static, Type } from 'typebox';
+
+const Id = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$', description: 'letters, digits, _ . -' });
+const Country = Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2, upper case' });
+const LocalDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
+const Weekday = Type.Integer({ minimum: 1, maximum: 7, description: 'ISO weekday, 1 = Monday … 7 = Sunday' });
+const Weekdays = Type.Array(Weekday, { minItems: 1, maxItems: 7, uniqueItems: true });
+const PostalPattern = Type.String({
+  pattern: '^(\\*|[A-Za-z0-9 -]{1,16}\\*?)$',
+  description: 'a prefix pattern such as "75*", an exact code, or "*"',
+});
+const Amount = Type.Integer({ minimum: 0, maximum: 100_000_000, description: 'minor units' });
+
+export const KeyConfig = Type.Object(
+  {
+    key: Type.Optional(Type.String({ pattern: '^(pk|sk)_(test|live)_[A-Za-z0-9_]{4,128}$' })),
+    keyHash: Type.Optional(Type.String({ pattern: '^sha256:[0-9a-f]{64}$' })),
+    type: Type.Union([Type.Literal('publishable'), Type.Literal('secret')]),
+    allowedOrigins: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { maxItems: 100 })),
+  },
+  { additionalProperties: false },
+);
+
+export const WarehouseConfig = Type.Object(
+  {
+    id: Id,
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    country: Country,
+    postalCode: Type.String({ minLength: 1, maxLength: 16 }),
+    timeZone: Type.String({ minLength: 1 }),
+    holidays: Type.Object(
+      { country: Country, region: Type.Optional(Type.Union([Type.String({ minLength: 1 }), Type.Null()])) },
+      { additionalProperties: false },
+    ),
+    closedDates: Type.Optional(Type.Array(LocalDate, { maxItems: 1000 })),
+    workingDays: Weekdays,
+    handlingDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 30 })),
+    cutoffs: Type.Record(Type.String(), Type.String(), { description: 'HH:mm by carrier id, and "default"' }),
+    priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+  },
+  { additionalProperties: false },
+);
+
+export const RateConfig = Type.Object(
+  { upToGrams: Type.Integer({ minimum: 1, maximum: 10_000_000 }), amount: Amount },
+  { additionalProperties: false },
+);
+
+export const LaneConfig = Type.Object(
+  {
+    from: Type.Array(Country, { minItems: 1 }),
+    to: Type.Array(Country, { minItems: 1 }),
+    postalCodes: Type.Optional(Type.Array(PostalPattern, { minItems: 1 })),
+    transitDays: Type.Tuple([Type.Integer({ minimum: 0, maximum: 60 }), Type.Integer({ minimum: 0, maximum: 60 })]),
+    rates: Type.Array(RateConfig),
+  },
+  { additionalProperties: false },
+);
+
+export const SurchargeConfig = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 64 }),
+    postalCodes: Type.Optional(Type.Array(PostalPattern, { minItems: 1 })),
+    amount: Type.Optional(Amount),
+    percent: Type.Optional(Type.Number({ minimum: 0, maximum: 1000 })),
+  },
+  { additionalProperties: false },
+);
+
+export const DeliveryType = Type.Union([Type.Literal('home'), Type.Literal('pickup_point'), Type.Literal('locker')]);
+
+export const ServiceConfig = Type.Object(
+  {
+    id: Id,
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    deliveryType: DeliveryType,
+    lanes: Type.Array(LaneConfig, { minItems: 1 }),
+    maxWeightGrams: Type.Optional(Type.Integer({ minimum: 1 })),
+    maxSideCm: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+    allowsDangerousGoods: Type.Optional(Type.Boolean()),
+    surcharges: Type.Optional(Type.Array(SurchargeConfig)),
+  },
+  { additionalProperties: false },
+);
+
+export const CarrierConfig = Type.Object(
+  {
+    id: Id,
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    adapter: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    pickupDays: Weekdays,
+    deliveryDays: Weekdays,
+    services: Type.Array(ServiceConfig, { minItems: 1 }),
+  },
+  { additionalProperties: false },
+);
+
+export const ProductConfig = Type.Object(
+  {
+    sku: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' }),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    weightGrams: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000 })),
+    dimensionsCm: Type.Optional(
+      Type.Array(Type.Number({ exclusiveMinimum: 0, maximum: 10_000 }), { minItems: 1, maxItems: 3 }),
+    ),
+    dangerousGoods: Type.Optional(Type.Boolean()),
+    hsCode: Type.Optional(Type.String({ pattern: '^\\d{6,10}$' })),
+    originCountry: Type.Optional(Country),
+    components: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { sku: Type.String({ minLength: 1 }), quantity: Type.Integer({ minimum: 1, maximum: 1000 }) },
+          { additionalProperties: false },
+        ),
+        { minItems: 1 },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const IncomingConfig = Type.Object(
+  { quantity: Type.Integer({ minimum: 1, maximum: 1_000_000_000 }), expectedAt: LocalDate },
+  { additionalProperties: false },
+);
+
+export const InventorySeedConfig = Type.Object(
+  {
+    warehouse: Type.String({ minLength: 1 }),
+    sku: Type.String({ minLength: 1 }),
+    onHand: Type.Integer({ minimum: 0, maximum: 1_000_000_000 }),
+    safetyStock: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000 })),
+    incoming: Type.Optional(Type.Array(IncomingConfig, { maxItems: 100 })),
+  },
+  { additionalProperties: false },
+);
+
+export const LimitsConfig = Type.Object(
+  {
+    promisePerMinutePerIp: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000_000 })),
+    writesPerMinutePerKey: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000_000 })),
+  },
+  { additionalProperties: false },
+);
+
+export const MerchantConfig = Type.Object(
+  {
+    merchant: Type.Object(
+      {
+        id: Id,
+        name: Type.String({ minLength: 1, maxLength: 200 }),
+        currency: Type.String({ pattern: '^[A-Z]{3}$' }),
+      },
+      { additionalProperties: false },
+    ),
+    keys: Type.Array(KeyConfig, { minItems: 1 }),
+    warehouses: Type.Array(WarehouseConfig, { minItems: 1 }),
+    carriers: Type.Array(CarrierConfig, { minItems: 1 }),
+    products: Type.Array(ProductConfig),
+    limits: Type.Optional(LimitsConfig),
+    inventory: Type.Optional(Type.Array(InventorySeedConfig)),
+  },
+  { additionalProperties: false },
+);
+
+export type MerchantConfig = Static<typeof MerchantConfig>;
+export type WarehouseConfig = Static<typeof WarehouseConfig>;
+export type CarrierConfig = Static<typeof CarrierConfig>;
+export type ServiceConfig = Static<typeof ServiceConfig>;
+export type LaneConfig = Static<typeof LaneConfig>;
+export type SurchargeConfig = Static<typeof SurchargeConfig>;
+export type ProductConfig = Static<typeof ProductConfig>;
+export type IncomingConfig = Static<typeof IncomingConfig>;
+export type InventorySeedConfig = Static<typeof InventorySeedConfig>;
+export type DeliveryType = Static<typeof DeliveryType>;

@@ -1,0 +1,30 @@
+/** The one error shape of the HTTP API (CONTRACT §4): a stable `code`, a sentence, and per-field details. */
+import { type Static, Type } from 'typebox';
+
+export const ErrorCode = Type.Union([
+  Type.Literal('invalid_request'),
+  Type.Literal('unauthorized'),
+  Type.Literal('forbidden'),
+  Type.Literal('not_found'),
+  Type.Literal('conflict'),
+  Type.Literal('payload_too_large'),
+  Type.Literal('unsupported_media_type'),
+  Type.Literal('validation_failed'),
+  Type.Literal('rate_limited'),
+  Type.Literal('internal_error'),
+]);
+
+export const ErrorDetail = Type.Object({ field: Type.String(), code: Type.String() });
+
+export const ApiError = Type.Object(
+  {
+    code: Type.String({ description: 'stable snake_case code, e.g. invalid_request' }),
+    message: Type.String(),
+    details: Type.Optional(Type.Array(ErrorDetail)),
+  },
+  { $id: 'ApiError', description: 'every 4xx and 5xx answer' },
+);
+
+export type ErrorCode = Static<typeof ErrorCode>;
+export type ErrorDetail = Static<typeof ErrorDetail>;
+export type ApiError = Static<typeof ApiError>;

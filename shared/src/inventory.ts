@@ -1,0 +1,37 @@
+/** Inventory levels and their update (CONTRACT §4 "Inventory"). */
+import { type Static, Type } from 'typebox';
+
+const Quantity = Type.Integer({ minimum: 0, maximum: 1_000_000_000 });
+
+export const Incoming = Type.Object(
+  {
+    quantity: Type.Integer({ minimum: 1, maximum: 1_000_000_000 }),
+    expectedAt: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'arrival date, local to the warehouse' }),
+  },
+  { additionalProperties: false },
+);
+
+export const InventoryUpdate = Type.Object(
+  {
+    onHand: Type.Optional(Quantity),
+    safetyStock: Type.Optional(Quantity),
+    incoming: Type.Optional(Type.Array(Incoming, { maxItems: 100, description: 'replaces the whole list' })),
+  },
+  { additionalProperties: false },
+);
+
+export const WarehouseLevel = Type.Object({
+  warehouse: Type.String(),
+  onHand: Type.Integer(),
+  reserved: Type.Integer(),
+  safetyStock: Type.Integer(),
+  available: Type.Integer({ description: 'onHand − reserved − safetyStock' }),
+  incoming: Type.Array(Incoming),
+});
+
+export const SkuInventory = Type.Object({ sku: Type.String(), warehouses: Type.Array(WarehouseLevel) });
+
+export type Incoming = Static<typeof Incoming>;
+export type InventoryUpdate = Static<typeof InventoryUpdate>;
+export type WarehouseLevel = Static<typeof WarehouseLevel>;
+export type SkuInventory = Static<typeof SkuInventory>;
