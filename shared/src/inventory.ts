@@ -29,6 +29,9 @@ export const WarehouseLevel = Type.Object({
   incoming: Type.Array(Incoming),
 });
 
+/** One sku in one warehouse: the answer to an update. */
+export const SkuLevel = Type.Object({ sku: Type.String(), ...WarehouseLevel.properties });
+
 export const SkuInventory = Type.Object({ sku: Type.String(), warehouses: Type.Array(WarehouseLevel) });
 
 export type Incoming = Static<typeof Incoming>;

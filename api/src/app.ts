@@ -1,0 +1,67 @@
+/**
+ * The Promesse application: plugins first (config, store, auth, errors, metrics, docs), then routes. Built
+ * without listening, so tests drive it with `inject`.
+ */
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { MerchantConfig } from '../../shared/src/config.ts';
+import { HttpError } from './http-error.ts';
+import { authPlugin } from './plugins/auth.ts';
+import { clockPlugin } from './plugins/clock.ts';
+import { corsPlugin } from './plugins/cors.ts';
+import { errorsPlugin } from './plugins/errors.ts';
+import { merchantsPlugin } from './plugins/merchants.ts';
+import { metricsPlugin } from './plugins/metrics.ts';
+import { openapiPlugin } from './plugins/openapi.ts';
+import { stockPlugin } from './plugins/stock.ts';
+import { healthRoutes } from './routes/health.ts';
+import { inventoryRoutes } from './routes/v1/inventory.ts';
+import { promiseRoutes } from './routes/v1/promise.ts';
+import type { Store } from './store/store.ts';
+
+export interface AppOptions {
+  merchants: readonly MerchantConfig[];
+  store: Store;
+  /** ms since the epoch; defaults to Date.now */
+  clock?: () => number;
+  /** the promise-signing secret; defaults to PROMESSE_SECRET, else one kept in the store */
+  secret?: string;
+  logger?: FastifyServerOptions['logger'];
+  /** request bodies above this size get 413 (bytes) */
+  bodyLimit?: number;
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 1_048_576,
+    // Query strings are bounded too: a promise for 100 lines fits well within this.
+    maxParamLength: 200,
+    trustProxy: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: true } },
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.addHook('onRequest', async (request) => {
+    if (request.url.length > 8192) throw new HttpError(414, 'invalid_request', 'The URL is too long.');
+  });
+  await app.register(errorsPlugin);
+  await app.register(merchantsPlugin, { configs: options.merchants });
+  await app.register(stockPlugin, { store: options.store });
+  await app.register(clockPlugin, { clock: options.clock ?? Date.now, secret: options.secret ?? process.env.PROMESSE_SECRET });
+  await app.register(authPlugin);
+  await app.register(corsPlugin);
+  await app.register(metricsPlugin);
+  await app.register(rateLimit, {
+    global: false,
+    timeWindow: '1 minute',
+    errorResponseBuilder: (_request, context) =>
+      new HttpError(429, 'rate_limited', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s.`, {
+        headers: { 'retry-after': String(Math.ceil(context.ttl / 1000)) },
+      }),
+  });
+  await app.register(openapiPlugin);
+  await app.register(healthRoutes);
+  await app.register(promiseRoutes);
+  await app.register(inventoryRoutes);
+  return app;
+}

@@ -1,0 +1,102 @@
+/**
+ * The promesse command:
+ *   promesse serve                    start the API (what `npm start` runs)
+ *   promesse check-config FILE|DIR    validate merchant configs and list every problem
+ *   promesse promise --items MUG-01:1 --country FR [--postal-code 75011] [--at ISO] [--config FILE] [--merchant ID]
+ *                                     compute a promise from the config's seed stock and print it as JSON
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, DEMO_CONFIG_PATH, loadMerchantConfigs } from './config/load-config.ts';
+import { stockViewOf } from './promise/availability.ts';
+import { computePromise, merchantCaches } from './promise/compute-promise.ts';
+import { compileMerchant } from './promise/merchant.ts';
+import { parseInstant, parseItems } from './routes/v1/promise-query.ts';
+import { settingsFromEnv, startServer } from './server.ts';
+
+const USAGE = `usage:
+  promesse serve
+  promesse check-config FILE|DIR
+  promesse promise --items SKU:QTY[,…] --country CC [--postal-code CODE] [--at ISO] [--config PATH] [--merchant ID]`;
+
+function checkConfig(path: string | undefined): number {
+  if (!path) {
+    console.error(USAGE);
+    return 2;
+  }
+  const merchants = loadMerchantConfigs(path);
+  for (const { file, config } of merchants) console.log(`ok  ${file}: merchant "${config.merchant.id}"`);
+  return 0;
+}
+
+function promiseCommand(args: string[]): number {
+  const { values } = parseArgs({
+    args,
+    options: {
+      items: { type: 'string' },
+      country: { type: 'string' },
+      'postal-code': { type: 'string' },
+      at: { type: 'string' },
+      config: { type: 'string' },
+      merchant: { type: 'string' },
+    },
+  });
+  if (!values.items || !values.country) {
+    console.error(USAGE);
+    return 2;
+  }
+  const loaded = loadMerchantConfigs(values.config ?? process.env.PROMESSE_CONFIG ?? DEMO_CONFIG_PATH);
+  const found = values.merchant ? loaded.find((m) => m.config.merchant.id === values.merchant) : loaded[0];
+  if (!found) {
+    console.error(`no merchant "${values.merchant}"`);
+    return 2;
+  }
+  const now = values.at ? parseInstant(values.at) : Date.now();
+  if (now === null) {
+    console.error(`--at: not an ISO instant: ${values.at}`);
+    return 2;
+  }
+  const merchant = compileMerchant(found.config);
+  const stock = stockViewOf(
+    (found.config.inventory ?? []).map((l) => ({
+      ...l,
+      reserved: 0,
+      safetyStock: l.safetyStock ?? 0,
+      incoming: l.incoming ?? [],
+    })),
+  );
+  const request = {
+    lines: parseItems(values.items),
+    country: values.country.toUpperCase(),
+    postalCode: values['postal-code'] ?? null,
+  };
+  const result = computePromise(request, { now, merchant, stock, ...merchantCaches(merchant) });
+  console.log(JSON.stringify(result, null, 2));
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command = 'serve', ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      await startServer(settingsFromEnv());
+      return -1; // keeps running
+    case 'check-config':
+      return checkConfig(rest[0]);
+    case 'promise':
+      return promiseCommand(rest);
+    default:
+      console.error(USAGE);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError) console.error(error.message);
+    else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,53 @@
+/**
+ * Who is calling. Secret routes take `Authorization: Bearer sk_…`; the promise route takes a publishable key in
+ * the query (so browsers send a simple GET). A publishable key on a secret route is 403, an unknown key 401.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { HttpError } from '../http-error.ts';
+import type { ApiKey } from './merchants.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    apiKey: ApiKey | null;
+    /** the presented key, kept for `at` (test keys only); never logged */
+    presentedKey: string | null;
+  }
+  interface FastifyInstance {
+    requireSecretKey: (request: FastifyRequest) => Promise<void>;
+  }
+}
+
+/** The merchant a request acts for; only after an auth hook ran. */
+export function callerOf(request: FastifyRequest): ApiKey {
+  if (!request.apiKey) throw new HttpError(401, 'unauthorized', 'No API key was presented.');
+  return request.apiKey;
+}
+
+export function bearerToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  return match?.[1] ?? null;
+}
+
+export const authPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.decorateRequest('apiKey', null);
+    app.decorateRequest('presentedKey', null);
+    app.decorate('requireSecretKey', async (request: FastifyRequest) => {
+      const token = bearerToken(request);
+      if (!token) {
+        throw new HttpError(401, 'unauthorized', 'Send your secret key as "Authorization: Bearer sk_…".');
+      }
+      const key = app.merchants.authenticate(token);
+      if (!key) throw new HttpError(401, 'unauthorized', 'Unknown API key.');
+      if (key.type !== 'secret') {
+        throw new HttpError(403, 'forbidden', 'Publishable keys can only read promises; use a secret key.');
+      }
+      request.apiKey = key;
+      request.presentedKey = token;
+    });
+  },
+  { name: 'auth', dependencies: ['merchants'] },
+);

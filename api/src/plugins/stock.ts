@@ -1,0 +1,74 @@
+/**
+ * Stock as the promise route reads it: levels per merchant and sku from the store, cached in an LRU and
+ * invalidated by every change that goes through this process, so the next promise sees it.
+ */
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { LRUCache } from 'lru-cache';
+import type { InventoryUpdate } from '../../../shared/src/inventory.ts';
+import { type StockLevel, type StockView, stockViewOf } from '../promise/availability.ts';
+import type { Store } from '../store/store.ts';
+
+export class StockCache {
+  readonly #store: Store;
+  readonly #levels = new LRUCache<string, readonly StockLevel[]>({ max: 100_000 });
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  /** The levels of the given skus, every warehouse, from the cache where it has them. */
+  async levels(merchantId: string, skus: readonly string[]): Promise<StockLevel[]> {
+    const found: StockLevel[] = [];
+    const missing: string[] = [];
+    for (const sku of new Set(skus)) {
+      const cached = this.#levels.get(`${merchantId}|${sku}`);
+      if (cached) found.push(...cached);
+      else missing.push(sku);
+    }
+    if (missing.length > 0) {
+      const loaded = await this.#store.inventoryLevels(merchantId, missing);
+      for (const sku of missing) {
+        const levels = loaded.filter((level) => level.sku === sku);
+        this.#levels.set(`${merchantId}|${sku}`, levels);
+        found.push(...levels);
+      }
+    }
+    return found;
+  }
+
+  async view(merchantId: string, skus: readonly string[]): Promise<StockView> {
+    return stockViewOf(await this.levels(merchantId, skus));
+  }
+
+  async update(merchantId: string, warehouse: string, sku: string, update: InventoryUpdate): Promise<StockLevel> {
+    try {
+      return await this.#store.updateInventory(merchantId, warehouse, sku, update);
+    } finally {
+      this.invalidate(merchantId, sku);
+    }
+  }
+
+  /** Forgets what the cache holds for a sku, after any change to its stock. */
+  invalidate(merchantId: string, sku: string): void {
+    this.#levels.delete(`${merchantId}|${sku}`);
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    store: Store;
+    stock: StockCache;
+  }
+}
+
+export const stockPlugin = fp(
+  async (app: FastifyInstance, { store }: { store: Store }) => {
+    app.decorate('store', store);
+    app.decorate('stock', new StockCache(store));
+    app.addHook('onClose', async () => store.close());
+    await store.migrate();
+    for (const runtime of app.merchants.all) await store.seedInventory(runtime.merchant.id, runtime.seed);
+  },
+  { name: 'stock', dependencies: ['merchants'] },
+);
