@@ -42,7 +42,9 @@ export class PromiseTokens {
     const given = Buffer.from(signature, 'base64url');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
     try {
-      const [merchant, lines, destination, options, expiresAt] = JSON.parse(Buffer.from(payload, 'base64url').toString());
+      const [merchant, lines, destination, options, expiresAt] = JSON.parse(
+        Buffer.from(payload, 'base64url').toString(),
+      );
       return { merchant, lines, destination, options, expiresAt };
     } catch {
       return null;

@@ -3,6 +3,7 @@
  * (time zones, holiday codes, references between sections, increasing rate tables). Every problem is reported
  * as `path: problem`, so a merchant fixes the whole file in one go.
  */
+import countries from 'i18n-iso-countries';
 import { Value } from 'typebox/value';
 import { MerchantConfig } from '../../../shared/src/config.ts';
 import { holidayCodeProblem } from '../promise/holidays.ts';
@@ -23,11 +24,9 @@ function at(path: string, problem: string): string {
 }
 
 const currencies = new Set(Intl.supportedValuesOf('currency'));
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
-
-/** Whether a two-letter code names a country or territory known to ICU. */
+/** Whether an upper-case two-letter code is an ISO 3166-1 country (i18n-iso-countries keeps the list current). */
 export function isKnownCountry(code: string): boolean {
-  return /^[A-Z]{2}$/.test(code) && regionNames.of(code) !== undefined;
+  return /^[A-Z]{2}$/.test(code) && countries.isValid(code);
 }
 
 function schemaProblems(value: unknown): string[] {

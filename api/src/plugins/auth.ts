@@ -18,6 +18,22 @@ declare module 'fastify' {
   }
 }
 
+const publishableKeys = new WeakMap<FastifyRequest, ApiKey | null>();
+
+/**
+ * The key record for the `key` query parameter, looked up once per request (CORS, the rate limit and the
+ * handler all ask). Null when the key is missing or unknown.
+ */
+export function queryKeyOf(app: FastifyInstance, request: FastifyRequest): ApiKey | null {
+  let found = publishableKeys.get(request);
+  if (found === undefined) {
+    const key = (request.query as { key?: unknown } | undefined)?.key;
+    found = (typeof key === 'string' ? app.merchants.authenticate(key) : undefined) ?? null;
+    publishableKeys.set(request, found);
+  }
+  return found;
+}
+
 /** The merchant a request acts for; only after an auth hook ran. */
 export function callerOf(request: FastifyRequest): ApiKey {
   if (!request.apiKey) throw new HttpError(401, 'unauthorized', 'No API key was presented.');

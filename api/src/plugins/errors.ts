@@ -67,7 +67,10 @@ export const errorsPlugin = fp(
         const known = CLIENT_ERRORS[error.code] as { status: number; code: string };
         status = known.status;
         body = { code: known.code, message: error.message };
-      } else if (error instanceof SyntaxError || (error.statusCode && error.statusCode >= 400 && error.statusCode < 500)) {
+      } else if (
+        error instanceof SyntaxError ||
+        (error.statusCode && error.statusCode >= 400 && error.statusCode < 500)
+      ) {
         status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
         body = { code: 'invalid_request', message: error.message };
       } else {
@@ -79,7 +82,10 @@ export const errorsPlugin = fp(
     });
 
     app.setNotFoundHandler(async (request, reply) =>
-      reply.status(404).send({ code: 'not_found', message: `No route ${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)}.` }),
+      reply.status(404).send({
+        code: 'not_found',
+        message: `No route ${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)}.`,
+      }),
     );
   },
   { name: 'errors' },

@@ -81,6 +81,7 @@ export class MerchantRegistry {
 
   /** The key record for a presented key, or undefined. A key's prefix must match its declared type. */
   authenticate(key: string): ApiKey | undefined {
+    if (key.length > 200) return undefined;
     const found = this.#keys.get(hashKey(key));
     if (!found) return undefined;
     const prefix = found.type === 'publishable' ? 'pk_' : 'sk_';

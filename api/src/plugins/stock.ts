@@ -12,6 +12,8 @@ import type { Store } from '../store/store.ts';
 export class StockCache {
   readonly #store: Store;
   readonly #levels = new LRUCache<string, readonly StockLevel[]>({ max: 100_000 });
+  /** bumped on every change of a sku's stock, so that answers computed from older stock are never reused */
+  readonly #versions = new Map<string, number>();
 
   constructor(store: Store) {
     this.#store = store;
@@ -51,7 +53,14 @@ export class StockCache {
 
   /** Forgets what the cache holds for a sku, after any change to its stock. */
   invalidate(merchantId: string, sku: string): void {
-    this.#levels.delete(`${merchantId}|${sku}`);
+    const key = `${merchantId}|${sku}`;
+    this.#levels.delete(key);
+    this.#versions.set(key, (this.#versions.get(key) ?? 0) + 1);
+  }
+
+  /** A number that changes whenever the sku's stock changes in this process. */
+  version(merchantId: string, sku: string): number {
+    return this.#versions.get(`${merchantId}|${sku}`) ?? 0;
   }
 }
 

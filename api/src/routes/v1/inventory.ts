@@ -1,14 +1,15 @@
 /** Inventory levels (CONTRACT §4 "Inventory"), secret key only. A change shows in the next promise. */
+
+import type { RateLimitOptions } from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { ApiError } from '../../../../shared/src/errors.ts';
 import { InventoryUpdate, SkuInventory, SkuLevel, type WarehouseLevel } from '../../../../shared/src/inventory.ts';
 import { HttpError } from '../../http-error.ts';
-import type { StockLevel } from '../../promise/availability.ts';
-import { dayFromIso } from '../../promise/local-date.ts';
 import { callerOf } from '../../plugins/auth.ts';
 import { DEFAULT_LIMITS, type MerchantRuntime } from '../../plugins/merchants.ts';
-import type { RateLimitOptions } from '@fastify/rate-limit';
+import type { StockLevel } from '../../promise/availability.ts';
+import { dayFromIso } from '../../promise/local-date.ts';
 
 const Sku = Type.String({ minLength: 1, maxLength: 64 });
 const WarehouseId = Type.String({ minLength: 1, maxLength: 64 });
@@ -64,7 +65,14 @@ export async function inventoryRoutes(app: FastifyInstance): Promise<void> {
         sku: product.sku,
         warehouses: runtime.merchant.warehouses.map((w) =>
           levelView(
-            byWarehouse.get(w.id) ?? { warehouse: w.id, sku: product.sku, onHand: 0, reserved: 0, safetyStock: 0, incoming: [] },
+            byWarehouse.get(w.id) ?? {
+              warehouse: w.id,
+              sku: product.sku,
+              onHand: 0,
+              reserved: 0,
+              safetyStock: 0,
+              incoming: [],
+            },
           ),
         ),
       };
@@ -89,7 +97,8 @@ export async function inventoryRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const runtime = callerOf(request).merchant;
       const { warehouse, sku } = request.params;
-      if (!runtime.merchant.warehouseById.has(warehouse)) throw new HttpError(404, 'not_found', `No warehouse "${warehouse}".`);
+      if (!runtime.merchant.warehouseById.has(warehouse))
+        throw new HttpError(404, 'not_found', `No warehouse "${warehouse}".`);
       stockedProduct(runtime, sku);
       const bad = (request.body.incoming ?? []).findIndex((entry) => dayFromIso(entry.expectedAt) === null);
       if (bad >= 0) {

@@ -13,7 +13,8 @@ const POSTAL_CHARACTERS = /^[A-Za-z0-9][A-Za-z0-9 -]{0,15}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 function parseQuantity(text: string, field: string): number {
-  if (!/^\d{1,9}$/.test(text)) throw invalidField(field, 'invalid_quantity', `${field}: quantity must be a whole number.`);
+  if (!/^\d{1,9}$/.test(text))
+    throw invalidField(field, 'invalid_quantity', `${field}: quantity must be a whole number.`);
   const quantity = Number(text);
   if (quantity < 1) throw invalidField(field, 'too_small', `${field}: quantity must be at least 1.`);
   if (quantity > PROMISE_LIMITS.maxQuantity) {
@@ -76,10 +77,13 @@ export function parsePromiseQuery(query: PromiseQuery, { testKey }: { testKey: b
   if (query.postalCode !== undefined) {
     const code = query.postalCode.trim();
     const valid =
-      POSTAL_CHARACTERS.test(code) &&
-      (!postcodeValidatorExistsForCountry(country) || postcodeValidator(code, country));
+      POSTAL_CHARACTERS.test(code) && (!postcodeValidatorExistsForCountry(country) || postcodeValidator(code, country));
     if (!valid) {
-      throw invalidField('postalCode', 'invalid_for_country', `"${code.slice(0, 16)}" is not a postal code of ${country}.`);
+      throw invalidField(
+        'postalCode',
+        'invalid_for_country',
+        `"${code.slice(0, 16)}" is not a postal code of ${country}.`,
+      );
     }
     postalCode = code;
   }
@@ -95,9 +99,11 @@ export function parsePromiseQuery(query: PromiseQuery, { testKey }: { testKey: b
 
   let at: number | null = null;
   if (query.at !== undefined) {
-    if (!testKey) throw invalidField('at', 'test_key_required', 'at fixes the clock and is accepted with test keys only.');
+    if (!testKey)
+      throw invalidField('at', 'test_key_required', 'at fixes the clock and is accepted with test keys only.');
     at = parseInstant(query.at);
-    if (at === null) throw invalidField('at', 'invalid_instant', 'at must be an ISO 8601 instant, e.g. 2026-11-23T10:00:00Z.');
+    if (at === null)
+      throw invalidField('at', 'invalid_instant', 'at must be an ISO 8601 instant, e.g. 2026-11-23T10:00:00Z.');
   }
   return { request: { lines, country, postalCode }, locale, at };
 }

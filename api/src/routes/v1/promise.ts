@@ -2,13 +2,12 @@
  * GET /v1/promise: parse → stock → the core → sign → reply with cache headers. Thin on purpose; the rule lives
  * in api/src/promise.
  */
-import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../../../../shared/src/errors.ts';
 import { DeliveryPromise, PromiseQuery } from '../../../../shared/src/promise.ts';
 import { HttpError, invalidField } from '../../http-error.ts';
-import { DEFAULT_LIMITS, isTestKey } from '../../plugins/merchants.ts';
-import { computePromise } from '../../promise/compute-promise.ts';
+import { queryKeyOf } from '../../plugins/auth.ts';
+import { type ApiKey, DEFAULT_LIMITS, isTestKey } from '../../plugins/merchants.ts';
 import { parsePromiseQuery } from './promise-query.ts';
 
 export const PROMISE_TTL_MS = 15 * 60_000;
@@ -17,9 +16,24 @@ const MAX_AGE_SECONDS = 60;
 function presentedKey(request: FastifyRequest<{ Querystring: PromiseQuery }>): string {
   const key = request.query.key;
   if (key.startsWith('sk_')) {
-    throw invalidField('key', 'secret_key_in_url', 'Never put a secret key in a URL: roll it, and use a publishable key.');
+    throw invalidField(
+      'key',
+      'secret_key_in_url',
+      'Never put a secret key in a URL: roll it, and use a publishable key.',
+    );
   }
   return key;
+}
+
+/**
+ * CORS for the promise route, by key: the key's allowed origins (or any, with "*"). The route is a simple GET,
+ * so browsers send no preflight and these two headers are the whole of CORS here.
+ */
+function allowOrigin(request: FastifyRequest, reply: FastifyReply, caller: ApiKey): void {
+  reply.header('Vary', 'Origin');
+  const origin = request.headers.origin;
+  if (caller.allowedOrigins.includes('*')) reply.header('Access-Control-Allow-Origin', '*');
+  else if (origin && caller.allowedOrigins.includes(origin)) reply.header('Access-Control-Allow-Origin', origin);
 }
 
 export async function promiseRoutes(app: FastifyInstance): Promise<void> {
@@ -38,63 +52,43 @@ export async function promiseRoutes(app: FastifyInstance): Promise<void> {
       },
       config: {
         rateLimit: {
-          max: (request: FastifyRequest) => {
-            const key = (request.query as { key?: string }).key;
-            const found = key ? app.merchants.authenticate(key) : undefined;
-            return found?.merchant.limits.promisePerMinutePerIp ?? DEFAULT_LIMITS.promisePerMinutePerIp;
-          },
-          keyGenerator: (request: FastifyRequest) => {
-            const key = (request.query as { key?: string }).key;
-            const found = key ? app.merchants.authenticate(key) : undefined;
-            return `promise|${found?.merchant.merchant.id ?? '-'}|${request.ip}`;
-          },
+          max: (request: FastifyRequest) =>
+            queryKeyOf(app, request)?.merchant.limits.promisePerMinutePerIp ?? DEFAULT_LIMITS.promisePerMinutePerIp,
+          keyGenerator: (request: FastifyRequest) =>
+            `promise|${queryKeyOf(app, request)?.merchant.merchant.id ?? '-'}|${request.ip}`,
         },
       },
     },
     async (request, reply) => {
       const plainKey = presentedKey(request);
-      const caller = app.merchants.authenticate(plainKey);
+      const caller = queryKeyOf(app, request);
       if (!caller) throw new HttpError(401, 'unauthorized', 'Unknown API key.');
-      const { merchant, caches } = caller.merchant;
+      allowOrigin(request, reply, caller);
       const parsed = parsePromiseQuery(request.query, { testKey: isTestKey(plainKey) });
       const now = parsed.at ?? app.clock();
-
-      const skus = parsed.request.lines.flatMap((line) => {
-        const product = merchant.products.get(line.sku);
-        return product ? product.stockUnits.map((unit) => unit.sku) : [];
-      });
-      const stock = await app.stock.view(merchant.id, skus);
-      const result = computePromise(parsed.request, { now, merchant, stock, ...caches });
+      const answer = await app.promiseAnswers.answer(caller.merchant, parsed.request, now);
+      const { result, etag, earliestCutoff, bodyTail } = answer;
       app.metrics.promises.inc({ status: result.status });
 
-      const expiresAt = now + PROMISE_TTL_MS;
-      const promiseId = app.promiseTokens.sign({
-        merchant: merchant.id,
-        lines: result.items.map((item) => [item.sku, item.quantity]),
-        destination: [parsed.request.country, parsed.request.postalCode],
-        options: result.options.map((o) => [o.id, o.price.amount, o.delivery.earliest, o.delivery.latest]),
-        expiresAt,
-      });
+      // Whole seconds, so that requests within one second share one signed promiseId.
+      const expiresAt = Math.floor((now + PROMISE_TTL_MS) / 1000) * 1000;
+      const promiseId = app.promiseAnswers.token(answer, parsed.request, expiresAt);
 
-      const etag = `"${createHash('sha1')
-        .update(JSON.stringify([result.status, result.items, result.options]))
-        .digest('base64url')}"`;
       reply.header('ETag', etag);
-      reply.header('Vary', 'Origin');
       if (parsed.at !== null) {
         reply.header('Cache-Control', 'no-store');
       } else {
-        const cutoffs = result.options.flatMap((o) => (o.cutoffAt ? [Date.parse(o.cutoffAt)] : []));
-        const fresh = Math.min(MAX_AGE_SECONDS * 1000, expiresAt - now, ...cutoffs.map((c) => c - now));
+        const fresh = Math.min(
+          MAX_AGE_SECONDS * 1000,
+          expiresAt - now,
+          (earliestCutoff ?? Number.POSITIVE_INFINITY) - now,
+        );
         reply.header('Cache-Control', `public, max-age=${Math.max(0, Math.floor(fresh / 1000))}`);
         if (request.headers['if-none-match'] === etag) return reply.status(304).send();
       }
-      return {
-        promiseId,
-        generatedAt: new Date(now).toISOString(),
-        expiresAt: new Date(expiresAt).toISOString(),
-        ...result,
-      };
+      // The shown part is serialized once per answer (the 200 schema above documents the whole body).
+      const head = `{"promiseId":${JSON.stringify(promiseId)},"generatedAt":"${new Date(now).toISOString()}","expiresAt":"${new Date(expiresAt).toISOString()}",`;
+      return reply.type('application/json; charset=utf-8').send(head + bodyTail);
     },
   );
 }

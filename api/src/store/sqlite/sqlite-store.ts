@@ -68,12 +68,14 @@ export class SqliteStore implements Store {
     );
     for (const migration of SQLITE_MIGRATIONS) {
       if (applied.has(migration.version)) continue;
-      this.#db.transaction(() => {
-        this.#db.exec(migration.sql);
-        this.#db
-          .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
-          .run(migration.version, migration.name, this.#now());
-      }).immediate();
+      this.#db
+        .transaction(() => {
+          this.#db.exec(migration.sql);
+          this.#db
+            .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+            .run(migration.version, migration.name, this.#now());
+        })
+        .immediate();
     }
   }
 
@@ -111,7 +113,12 @@ export class SqliteStore implements Store {
     return rows.map(toLevel);
   }
 
-  async updateInventory(merchantId: string, warehouse: string, sku: string, update: InventoryUpdate): Promise<StockLevel> {
+  async updateInventory(
+    merchantId: string,
+    warehouse: string,
+    sku: string,
+    update: InventoryUpdate,
+  ): Promise<StockLevel> {
     // One statement: given fields replace, omitted ones keep the stored value, and `reserved` is never touched,
     // so a concurrent reservation cannot be lost.
     const row = this.#db

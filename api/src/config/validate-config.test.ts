@@ -1,0 +1,129 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { baseConfig } from '../../../test/fixtures/merchant.ts';
+import { ConfigError, DEMO_CONFIG_PATH, loadMerchantConfigs } from './load-config.ts';
+import { pathFromPointer, validateMerchantConfig } from './validate-config.ts';
+
+describe('validateMerchantConfig', () => {
+  it('accepts the test fixture and the bundled demo merchant', () => {
+    expect(validateMerchantConfig(baseConfig())).toEqual([]);
+    expect(loadMerchantConfigs(DEMO_CONFIG_PATH).map((m) => m.config.merchant.id)).toEqual(['demo']);
+  });
+
+  it('lists every problem of a broken file at once, each as path: problem', () => {
+    const config = baseConfig() as unknown as Record<string, any>;
+    config.warehouses[0].timeZone = 'Europe/Pariss';
+    config.warehouses[0].holidays = { country: 'FR', region: '99' };
+    config.warehouses[0].cutoffs = { default: '2pm', ups: '10:00' };
+    config.carriers[0].services[0].lanes[0].rates = [
+      { upToGrams: 2000, amount: 100 },
+      { upToGrams: 1000, amount: 200 },
+    ];
+    config.carriers[0].services[0].lanes.push({ from: ['FR'], to: ['BE'], transitDays: [3, 2], rates: [] });
+    config.products.push({ sku: 'MUG-01', name: 'Again', weightGrams: 1, dimensionsCm: [1] });
+    config.inventory.push({ warehouse: 'paris', sku: 'GHOST', onHand: 1 });
+    config.inventory.push({ warehouse: 'nowhere', sku: 'MUG-01', onHand: 1 });
+    expect(validateMerchantConfig(config).sort()).toEqual(
+      [
+        'warehouses[0].timeZone: unknown time zone "Europe/Pariss"',
+        'warehouses[0].holidays: unknown holiday region "99" for FR',
+        'warehouses[0].cutoffs.default: cut-off must be HH:mm, got "2pm"',
+        'warehouses[0].cutoffs.ups: unknown carrier "ups"',
+        'carriers[0].services[0].lanes[0].rates[1].upToGrams: rate table must increase (1000 after 2000)',
+        'carriers[0].services[0].lanes[1].transitDays: minimum is above maximum',
+        'carriers[0].services[0].lanes[1].rates: a lane needs at least one rate',
+        'products[3].sku: duplicate sku "MUG-01"',
+        'inventory[2].sku: unknown sku "GHOST"',
+        'inventory[3].warehouse: unknown warehouse "nowhere"',
+      ].sort(),
+    );
+  });
+
+  it('reports schema problems with their path', () => {
+    const config = baseConfig() as unknown as Record<string, any>;
+    config.warehouses[0].workingDays = [1, 8];
+    config.merchant.colour = 'blue';
+    delete config.carriers[0].pickupDays;
+    expect(validateMerchantConfig(config)).toEqual(
+      expect.arrayContaining([
+        'warehouses[0].workingDays[1]: must be <= 7',
+        'merchant: unknown property "colour"',
+        'carriers[0]: missing required property "pickupDays"',
+      ]),
+    );
+  });
+
+  it('reports unknown holiday countries, countries and currencies, and duplicate ids', () => {
+    const config = baseConfig() as unknown as Record<string, any>;
+    config.merchant.currency = 'EUX';
+    config.warehouses.push({ ...structuredClone(config.warehouses[0]), holidays: { country: 'XX' } });
+    config.carriers[0].services[0].lanes[0].to = ['FR', 'QQ'];
+    expect(validateMerchantConfig(config)).toEqual(
+      expect.arrayContaining([
+        'merchant.currency: unknown currency "EUX"',
+        'warehouses[1].holidays: unknown holiday country "XX"',
+        'warehouses[1].id: duplicate warehouse id "paris"',
+        'carriers[0].services[0].lanes[0].to[1]: unknown country "QQ"',
+      ]),
+    );
+  });
+
+  it('refuses keys whose prefix does not match their type, and bundles that nest or are stocked', () => {
+    const config = baseConfig() as unknown as Record<string, any>;
+    config.keys[0].key = 'sk_test_wrongtype';
+    config.products.push({ sku: 'BIG', name: 'Big', components: [{ sku: 'GIFT-01', quantity: 1 }] });
+    config.inventory.push({ warehouse: 'paris', sku: 'GIFT-01', onHand: 3 });
+    expect(validateMerchantConfig(config)).toEqual(
+      expect.arrayContaining([
+        'keys[0].key: a publishable key starts with "pk_"',
+        'products[3].components[0].sku: "GIFT-01" is a bundle; bundles do not nest',
+        'inventory[2].sku: "GIFT-01" is a bundle; it is stocked through its components',
+      ]),
+    );
+  });
+
+  it('converts JSON pointers to config paths', () => {
+    expect(pathFromPointer('/warehouses/0/timeZone')).toBe('warehouses[0].timeZone');
+    expect(pathFromPointer('')).toBe('');
+  });
+});
+
+describe('loadMerchantConfigs', () => {
+  it('loads a folder of JSON and YAML files, one merchant each', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'promesse-config-'));
+    const a = baseConfig();
+    const b = baseConfig();
+    b.merchant.id = 'other';
+    b.keys = [{ key: 'pk_test_other', type: 'publishable' }];
+    writeFileSync(join(dir, 'a.json'), JSON.stringify(a));
+    writeFileSync(join(dir, 'b.yaml'), JSON.stringify(b)); // JSON is YAML
+    expect(loadMerchantConfigs(dir).map((m) => m.config.merchant.id)).toEqual(['test', 'other']);
+  });
+
+  it('stops with every problem of every file, naming the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'promesse-config-'));
+    const a = baseConfig();
+    a.warehouses[0]!.timeZone = 'Mars/Olympus';
+    writeFileSync(join(dir, 'a.json'), JSON.stringify(a));
+    writeFileSync(join(dir, 'b.json'), '{ not json');
+    try {
+      loadMerchantConfigs(dir);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems).toEqual([
+        'a.json: warehouses[0].timeZone: unknown time zone "Mars/Olympus"',
+        expect.stringMatching(/^b\.json: \(file\): cannot parse/),
+      ]);
+    }
+  });
+
+  it('refuses two merchants with the same id or key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'promesse-config-'));
+    writeFileSync(join(dir, 'a.json'), JSON.stringify(baseConfig()));
+    writeFileSync(join(dir, 'b.json'), JSON.stringify(baseConfig()));
+    expect(() => loadMerchantConfigs(dir)).toThrow(/"test" is also used by a\.json/);
+  });
+});

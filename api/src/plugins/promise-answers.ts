@@ -1,0 +1,94 @@
+/**
+ * Promise answers, computed by the core and kept for reuse while they cannot change. An answer depends on the
+ * cart, the destination, the stock of its skus and the instant; the instant matters only through local dates and
+ * cut-offs, which are whole minutes in every zone, so within one UTC minute and one stock version the answer is
+ * the same. The ETag and the serialized body come with it.
+ */
+import { createHash } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { LRUCache } from 'lru-cache';
+import { computePromise, type PromiseRequest, type PromiseResult } from '../promise/compute-promise.ts';
+import type { MerchantRuntime } from './merchants.ts';
+
+export interface PromiseAnswer {
+  merchantId: string;
+  result: PromiseResult;
+  /** over what a shopper sees: status, items and options */
+  etag: string;
+  /** the earliest cut-off of the options, ms since the epoch, or null */
+  earliestCutoff: number | null;
+  /** `"status":…,"reason":…,"items":[…],"options":[…]}`: the body after the per-request fields */
+  bodyTail: string;
+  /** the last promiseId signed for this answer: requests in the same second share it */
+  lastToken: { expiresAt: number; token: string } | null;
+}
+
+const MINUTE = 60_000;
+
+export class PromiseAnswers {
+  readonly #app: FastifyInstance;
+  readonly #answers = new LRUCache<string, PromiseAnswer>({ max: 50_000 });
+
+  constructor(app: FastifyInstance) {
+    this.#app = app;
+  }
+
+  async answer(runtime: MerchantRuntime, request: PromiseRequest, now: number): Promise<PromiseAnswer> {
+    const { merchant, caches } = runtime;
+    const skus = request.lines.flatMap((line) => merchant.products.get(line.sku)?.stockUnits.map((u) => u.sku) ?? []);
+    const versions = skus.map((sku) => this.#app.stock.version(merchant.id, sku)).join(',');
+    const lines = request.lines.map((line) => `${line.sku}:${line.quantity}`).join(',');
+    const key = `${merchant.id}|${Math.floor(now / MINUTE)}|${request.country}|${request.postalCode ?? ''}|${lines}|${versions}`;
+    const cached = this.#answers.get(key);
+    if (cached) return cached;
+
+    const stock = await this.#app.stock.view(merchant.id, skus);
+    const result = computePromise(request, { now, merchant, stock, ...caches });
+    const shown = JSON.stringify({
+      status: result.status,
+      reason: result.reason,
+      items: result.items,
+      options: result.options,
+    });
+    const cutoffs = result.options.flatMap((o) => (o.cutoffAt ? [Date.parse(o.cutoffAt)] : []));
+    const answer: PromiseAnswer = {
+      merchantId: merchant.id,
+      result,
+      etag: `"${createHash('sha1').update(shown).digest('base64url')}"`,
+      earliestCutoff: cutoffs.length > 0 ? Math.min(...cutoffs) : null,
+      bodyTail: shown.slice(1),
+      lastToken: null,
+    };
+    this.#answers.set(key, answer);
+    return answer;
+  }
+
+  /** The signed promiseId of an answer; a busy page asking within the same second reuses it. */
+  token(answer: PromiseAnswer, request: PromiseRequest, expiresAt: number): string {
+    if (answer.lastToken?.expiresAt === expiresAt) return answer.lastToken.token;
+    const { result } = answer;
+    const token = this.#app.promiseTokens.sign({
+      merchant: answer.merchantId,
+      lines: result.items.map((item) => [item.sku, item.quantity]),
+      destination: [request.country, request.postalCode],
+      options: result.options.map((o) => [o.id, o.price.amount, o.delivery.earliest, o.delivery.latest]),
+      expiresAt,
+    });
+    answer.lastToken = { expiresAt, token };
+    return token;
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    promiseAnswers: PromiseAnswers;
+  }
+}
+
+export const promiseAnswersPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.decorate('promiseAnswers', new PromiseAnswers(app));
+  },
+  { name: 'promise-answers', dependencies: ['stock'] },
+);
