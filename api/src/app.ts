@@ -6,6 +6,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { MerchantConfig } from '../../shared/src/config.ts';
 import { HttpError } from './http-error.ts';
+import { assetsPlugin } from './plugins/assets.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { clockPlugin } from './plugins/clock.ts';
 import { errorsPlugin } from './plugins/errors.ts';
@@ -37,7 +38,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: options.bodyLimit ?? 1_048_576,
     trustProxy: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: true } },
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    routerOptions: { maxParamLength: 200 },
   });
   // The API speaks JSON; other bodies get 415 rather than a confusing validation error.
   app.removeContentTypeParser('text/plain');
@@ -63,6 +64,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       }),
   });
   await app.register(openapiPlugin);
+  await app.register(assetsPlugin);
   await app.register(healthRoutes);
   await app.register(promiseRoutes);
   await app.register(inventoryRoutes);

@@ -1,0 +1,46 @@
+/**
+ * Static assets on the API's port: the element's bundle under /widget/ (any origin may load it: module scripts
+ * are fetched with CORS) and the demo storefront under /demo/. Content-hashed files are immutable; the stable
+ * name `delivery-promise.js` is cached briefly so a new release reaches shops within minutes.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+
+export const WIDGET_DIST = fileURLToPath(new URL('../../../widget/dist/', import.meta.url));
+export const DEMO_SITE = fileURLToPath(new URL('../../../demo/site/', import.meta.url));
+
+/** Vite's chunk names (`fr-DoHzFli3.js`) and the alias (`delivery-promise.45049a6764.js`) carry a content hash. */
+const HASHED = /[.-][A-Za-z0-9_-]{8,10}\.js$/;
+
+export const assetsPlugin = fp(
+  async (app: FastifyInstance) => {
+    if (existsSync(WIDGET_DIST)) {
+      await app.register(fastifyStatic, {
+        root: WIDGET_DIST,
+        prefix: '/widget/',
+        decorateReply: false,
+        cacheControl: false,
+        setHeaders: (response, path) => {
+          response.header('Access-Control-Allow-Origin', '*');
+          response.header('Cross-Origin-Resource-Policy', 'cross-origin');
+          const immutable = HASHED.test(path) && !path.endsWith('/delivery-promise.js');
+          response.header('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
+        },
+      });
+    } else {
+      app.log.warn({ path: WIDGET_DIST }, 'widget bundle not built: run `npm run build` (npm start does)');
+    }
+    await app.register(fastifyStatic, {
+      root: DEMO_SITE,
+      prefix: '/demo/',
+      decorateReply: false,
+      cacheControl: false,
+      setHeaders: (response) => response.header('Cache-Control', 'no-cache'),
+    });
+    app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/demo/'));
+  },
+  { name: 'assets' },
+);
