@@ -68,14 +68,14 @@ export class PromiseController implements ReactiveController {
   failure: FetchFailure | null = null;
 
   readonly #host: ReactiveControllerHost;
-  readonly #timeoutMs: number;
+  readonly #timeoutMs: () => number;
   readonly #onSettled: () => void;
   #url: string | null = null;
   #release: (() => void) | null = null;
 
-  constructor(host: ReactiveControllerHost, options: { timeoutMs?: number; onSettled?: () => void } = {}) {
+  constructor(host: ReactiveControllerHost, options: { timeoutMs?: () => number; onSettled?: () => void } = {}) {
     this.#host = host;
-    this.#timeoutMs = options.timeoutMs ?? 8000;
+    this.#timeoutMs = options.timeoutMs ?? (() => 8000);
     this.#onSettled = options.onSettled ?? (() => {});
     host.addController(this);
   }
@@ -90,7 +90,7 @@ export class PromiseController implements ReactiveController {
       return;
     }
     this.status = FetchStatus.loading;
-    const shared = share(url, this.#timeoutMs);
+    const shared = share(url, this.#timeoutMs());
     let current = true;
     this.#release = () => {
       if (!current) return;

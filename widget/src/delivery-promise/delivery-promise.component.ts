@@ -106,7 +106,13 @@ export class DeliveryPromiseElement extends LitElement {
   declare _showAll: boolean;
   declare _now: number;
 
-  readonly #promise = new PromiseController(this, { onSettled: () => this.#announce() });
+  /** How long to wait for the API before showing the fallback and firing dp-error (ms). */
+  timeoutMs = 8000;
+
+  readonly #promise = new PromiseController(this, {
+    timeoutMs: () => this.timeoutMs,
+    onSettled: () => this.#announce(),
+  });
   #tick: ReturnType<typeof setTimeout> | undefined;
   #stopListening: (() => void) | undefined;
   #reportedRenderError = false;

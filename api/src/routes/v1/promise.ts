@@ -50,6 +50,13 @@ export async function promiseRoutes(app: FastifyInstance): Promise<void> {
         querystring: PromiseQuery,
         response: { 200: DeliveryPromise, '4xx': ApiError },
       },
+      // Errors carry no merchant data: any page may read them, so the element can say what went wrong.
+      onSend: async (_request, reply, payload) => {
+        if (reply.statusCode >= 400 && !reply.hasHeader('access-control-allow-origin')) {
+          reply.header('Access-Control-Allow-Origin', '*');
+        }
+        return payload;
+      },
       config: {
         rateLimit: {
           max: (request: FastifyRequest) =>
