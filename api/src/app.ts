@@ -8,6 +8,7 @@ import type { MerchantConfig } from '../../shared/src/config.ts';
 import { HttpError } from './http-error.ts';
 import { assetsPlugin } from './plugins/assets.ts';
 import { authPlugin } from './plugins/auth.ts';
+import { bookingsPlugin } from './plugins/bookings.ts';
 import { clockPlugin } from './plugins/clock.ts';
 import { errorsPlugin } from './plugins/errors.ts';
 import { merchantsPlugin } from './plugins/merchants.ts';
@@ -17,6 +18,7 @@ import { promiseAnswersPlugin } from './plugins/promise-answers.ts';
 import { stockPlugin } from './plugins/stock.ts';
 import { healthRoutes } from './routes/health.ts';
 import { inventoryRoutes } from './routes/v1/inventory.ts';
+import { orderRoutes } from './routes/v1/orders.ts';
 import { promiseRoutes } from './routes/v1/promise.ts';
 import type { Store } from './store/store.ts';
 
@@ -53,8 +55,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     secret: options.secret ?? process.env.PROMESSE_SECRET,
   });
   await app.register(promiseAnswersPlugin);
-  await app.register(authPlugin);
   await app.register(metricsPlugin);
+  await app.register(bookingsPlugin);
+  await app.register(authPlugin);
   await app.register(rateLimit, {
     global: false,
     timeWindow: '1 minute',
@@ -68,5 +71,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(promiseRoutes);
   await app.register(inventoryRoutes);
+  await app.register(orderRoutes);
   return app;
 }

@@ -4,14 +4,20 @@ import type { ErrorDetail } from '../../shared/src/errors.ts';
 export class HttpError extends Error {
   readonly statusCode: number;
   readonly code: string;
-  readonly details: ErrorDetail[] | undefined;
+  readonly details: (ErrorDetail | Record<string, unknown>)[] | undefined;
   readonly headers: Record<string, string>;
+  /** more top-level fields of the error body (e.g. orderId) */
+  readonly extra: Record<string, unknown>;
 
   constructor(
     statusCode: number,
     code: string,
     message: string,
-    options: { details?: ErrorDetail[]; headers?: Record<string, string> } = {},
+    options: {
+      details?: (ErrorDetail | Record<string, unknown>)[];
+      headers?: Record<string, string>;
+      extra?: Record<string, unknown>;
+    } = {},
   ) {
     super(message);
     this.name = 'HttpError';
@@ -19,6 +25,17 @@ export class HttpError extends Error {
     this.code = code;
     this.details = options.details;
     this.headers = options.headers ?? {};
+    this.extra = options.extra ?? {};
+  }
+
+  /** The body the API answers with. */
+  get body(): Record<string, unknown> {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.details ? { details: this.details } : {}),
+      ...this.extra,
+    };
   }
 }
 

@@ -14,13 +14,17 @@ export const ErrorCode = Type.Union([
   Type.Literal('internal_error'),
 ]);
 
-export const ErrorDetail = Type.Object({ field: Type.String(), code: Type.String() });
+export const ErrorDetail = Type.Object(
+  { field: Type.String(), code: Type.String() },
+  { additionalProperties: true, description: 'a field and what is wrong with it; some codes add context (e.g. sku)' },
+);
 
 export const ApiError = Type.Object(
   {
     code: Type.String({ description: 'stable snake_case code, e.g. invalid_request' }),
     message: Type.String(),
-    details: Type.Optional(Type.Array(ErrorDetail)),
+    details: Type.Optional(Type.Array(Type.Union([ErrorDetail, Type.Record(Type.String(), Type.Unknown())]))),
+    orderId: Type.Optional(Type.String({ description: 'duplicate_reference: the order that has this reference' })),
   },
   { $id: 'ApiError', description: 'every 4xx and 5xx answer' },
 );

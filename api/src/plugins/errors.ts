@@ -53,7 +53,7 @@ export const errorsPlugin = fp(
       let body: ApiError;
       if (error instanceof HttpError) {
         status = error.statusCode;
-        body = { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) };
+        body = error.body as ApiError;
         reply.headers(error.headers);
       } else if (error.validation) {
         status = 400;

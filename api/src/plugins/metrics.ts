@@ -5,7 +5,7 @@ import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client
 
 declare module 'fastify' {
   interface FastifyInstance {
-    metrics: { registry: Registry; promises: Counter<'status'> };
+    metrics: { registry: Registry; promises: Counter<'status'>; bookings: Counter };
   }
 }
 
@@ -26,7 +26,8 @@ export const metricsPlugin = fp(
       labelNames: ['status'] as const,
       registers: [registry],
     });
-    app.decorate('metrics', { registry, promises });
+    const bookings = new Counter({ name: 'promesse_bookings_total', help: 'Orders booked', registers: [registry] });
+    app.decorate('metrics', { registry, promises, bookings });
     app.addHook('onResponse', async (request, reply) => {
       duration.observe(
         { method: request.method, route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) },

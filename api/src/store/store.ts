@@ -4,7 +4,52 @@
  * call names the merchant it acts for.
  */
 import type { InventoryUpdate } from '../../../shared/src/inventory.ts';
+import type { Order } from '../../../shared/src/orders.ts';
+import type { Reservation } from '../booking/plan-order.ts';
 import type { StockLevel } from '../promise/availability.ts';
+
+/** What the first request with an idempotency key finds. */
+export type IdempotencyClaim =
+  | { state: 'new' }
+  | { state: 'in_progress' }
+  | { state: 'mismatch' }
+  | { state: 'replay'; statusCode: number; body: string };
+
+/** A message for the pipeline, written in the same transaction as the change it announces. */
+export interface OutboxMessage {
+  type: string;
+  orderId: string;
+  payload: Record<string, unknown>;
+}
+
+export type PlaceOrderResult =
+  | { ok: true }
+  | { ok: false; reason: 'out_of_stock'; failed: Reservation[] }
+  | { ok: false; reason: 'duplicate_reference'; orderId: string };
+
+/** What a change to an order decides, given the order as stored (inside the transaction). */
+export type OrderChange<E> =
+  | {
+      ok: true;
+      order: Order;
+      /** reservations given back (cancellation) */
+      releases?: Reservation[];
+      /** reservations that leave as shipments: on hand and reserved both drop */
+      consumes?: Reservation[];
+      outbox?: OutboxMessage[];
+    }
+  | { ok: false; error: E };
+
+/** One line of the stock ledger: why a level moved. */
+export interface StockMovement {
+  at: string;
+  warehouse: string;
+  sku: string;
+  onHandDelta: number;
+  reservedDelta: number;
+  reason: 'seed' | 'set' | 'import' | 'reserve' | 'release' | 'ship';
+  orderId: string | null;
+}
 
 export interface Store {
   /** Creates or upgrades the schema. Safe to call on every start. */
@@ -13,9 +58,50 @@ export interface Store {
   seedInventory(merchantId: string, levels: readonly StockLevel[]): Promise<number>;
   /** The levels of some skus, every warehouse; a sku with no level has no row. */
   inventoryLevels(merchantId: string, skus: readonly string[]): Promise<StockLevel[]>;
-  /** Replaces the given fields of one level (creating it at zero when absent) and returns the new level. */
-  updateInventory(merchantId: string, warehouse: string, sku: string, update: InventoryUpdate): Promise<StockLevel>;
+  /**
+   * Replaces the given fields of one level (creating it at zero when absent) and returns the new level.
+   * `reserved` is never written here, so a concurrent reservation is never lost.
+   */
+  updateInventory(
+    merchantId: string,
+    warehouse: string,
+    sku: string,
+    update: InventoryUpdate,
+    reason?: 'set' | 'import',
+  ): Promise<StockLevel>;
+  /** The ledger of a sku, newest first. */
+  stockMovements(merchantId: string, sku: string, limit: number): Promise<StockMovement[]>;
+
+  /** Claims an idempotency key for a request (by the hash of its body), or says why it cannot. */
+  claimIdempotencyKey(merchantId: string, key: string, requestHash: string, now: number): Promise<IdempotencyClaim>;
+  /** Stores the final response of a claimed key, kept for at least 24 hours. */
+  completeIdempotencyKey(merchantId: string, key: string, statusCode: number, body: string, now: number): Promise<void>;
+  /** Lets a claimed key go without a stored response (answers a retry may fix: 400, 422, 429). */
+  releaseIdempotencyKey(merchantId: string, key: string): Promise<void>;
+
+  /**
+   * In one transaction: reserves every reservation with a conditional update (never read-modify-write), stores
+   * the order, its ledger lines and its outbox messages. Nothing is written when any reservation fails or the
+   * reference is taken.
+   */
+  placeOrder(
+    merchantId: string,
+    order: Order,
+    reservations: readonly Reservation[],
+    outbox: readonly OutboxMessage[],
+  ): Promise<PlaceOrderResult>;
+  getOrder(merchantId: string, id: string): Promise<Order | null>;
+  findOrders(merchantId: string, query: { reference: string; channel?: string | null }): Promise<Order[]>;
+  /** Changes an order in one transaction: `change` sees the stored order and decides; stock and outbox follow. */
+  changeOrder<E>(
+    merchantId: string,
+    id: string,
+    change: (order: Order) => OrderChange<E>,
+  ): Promise<OrderChange<E> | null>;
+
   /** A service-wide secret by name, generated once and kept, so every process sharing the store agrees on it. */
   serviceSecret(name: string): Promise<string>;
+  /** Calls `listener` when another process changes a merchant's stock (for caches); returns an unsubscribe. */
+  onStockChange(listener: (merchantId: string, sku: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }

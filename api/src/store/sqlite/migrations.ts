@@ -22,4 +22,59 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
       );
     `,
   },
+  {
+    version: 2,
+    name: 'orders, idempotency keys, stock ledger and outbox',
+    sql: `
+      ALTER TABLE inventory_levels ADD COLUMN incoming_total INTEGER NOT NULL DEFAULT 0;
+      UPDATE inventory_levels SET incoming_total = coalesce((SELECT sum(json_extract(value, '$.quantity')) FROM json_each(incoming)), 0);
+      CREATE TABLE orders (
+        merchant_id TEXT NOT NULL,
+        id          TEXT NOT NULL,
+        reference   TEXT NOT NULL,
+        channel     TEXT NOT NULL DEFAULT '',
+        status      TEXT NOT NULL,
+        document    TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        PRIMARY KEY (merchant_id, id)
+      );
+      CREATE UNIQUE INDEX orders_reference ON orders (merchant_id, channel, reference);
+      CREATE TABLE idempotency_keys (
+        merchant_id   TEXT NOT NULL,
+        key           TEXT NOT NULL,
+        request_hash  TEXT NOT NULL,
+        state         TEXT NOT NULL CHECK (state IN ('in_progress', 'done')),
+        status_code   INTEGER,
+        response_body TEXT,
+        locked_at     INTEGER NOT NULL,
+        expires_at    INTEGER NOT NULL,
+        PRIMARY KEY (merchant_id, key)
+      );
+      CREATE TABLE stock_movements (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        merchant_id    TEXT NOT NULL,
+        warehouse_id   TEXT NOT NULL,
+        sku            TEXT NOT NULL,
+        on_hand_delta  INTEGER NOT NULL,
+        reserved_delta INTEGER NOT NULL,
+        reason         TEXT NOT NULL,
+        order_id       TEXT,
+        at             TEXT NOT NULL
+      );
+      CREATE INDEX stock_movements_sku ON stock_movements (merchant_id, sku, id);
+      CREATE TABLE outbox (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        merchant_id  TEXT NOT NULL,
+        order_id     TEXT NOT NULL,
+        type         TEXT NOT NULL,
+        payload      TEXT NOT NULL,
+        state        TEXT NOT NULL DEFAULT 'pending',
+        attempts     INTEGER NOT NULL DEFAULT 0,
+        available_at TEXT NOT NULL,
+        created_at   TEXT NOT NULL
+      );
+      CREATE INDEX outbox_pending ON outbox (state, available_at, id);
+    `,
+  },
 ];

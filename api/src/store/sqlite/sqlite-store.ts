@@ -1,14 +1,18 @@
 /**
  * The embedded store: one SQLite file under PROMESSE_DATA_DIR, in WAL mode so readers never wait for the writer.
- * better-sqlite3 is synchronous; the port is asynchronous so that the PostgreSQL adapter fits the same shape.
+ * better-sqlite3 is synchronous, so every transaction here runs to its end without interleaving; the port is
+ * asynchronous so that the PostgreSQL adapter fits the same shape. One process per file.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { InventoryUpdate } from '../../../../shared/src/inventory.ts';
+import type { Order } from '../../../../shared/src/orders.ts';
+import type { Reservation } from '../../booking/plan-order.ts';
 import type { StockLevel } from '../../promise/availability.ts';
-import type { Store } from '../store.ts';
+import type { IdempotencyClaim, OrderChange, OutboxMessage, PlaceOrderResult, StockMovement, Store } from '../store.ts';
+import { IDEMPOTENCY_LOCK_MS, IDEMPOTENCY_TTL_MS, incomingTotal } from '../store-rules.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 
 interface LevelRow {
@@ -31,6 +35,8 @@ function toLevel(row: LevelRow): StockLevel {
   };
 }
 
+const LEVEL_COLUMNS = 'warehouse_id, sku, on_hand, reserved, safety_stock, incoming';
+
 export interface SqliteStoreOptions {
   /** a folder for the database file, or ':memory:' for tests */
   dataDir: string;
@@ -51,7 +57,6 @@ export class SqliteStore implements Store {
       this.#db.pragma('synchronous = NORMAL');
     }
     this.#db.pragma('busy_timeout = 5000');
-    this.#db.pragma('foreign_keys = ON');
     this.#clock = clock;
   }
 
@@ -79,24 +84,43 @@ export class SqliteStore implements Store {
     }
   }
 
+  #movement(
+    merchantId: string,
+    m: Omit<StockMovement, 'at' | 'orderId'> & { orderId?: string | null },
+    at: string,
+  ): void {
+    if (m.onHandDelta === 0 && m.reservedDelta === 0) return;
+    this.#db
+      .prepare(
+        `INSERT INTO stock_movements (merchant_id, warehouse_id, sku, on_hand_delta, reserved_delta, reason, order_id, at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(merchantId, m.warehouse, m.sku, m.onHandDelta, m.reservedDelta, m.reason, m.orderId ?? null, at);
+  }
+
   async seedInventory(merchantId: string, levels: readonly StockLevel[]): Promise<number> {
     const insert = this.#db.prepare(
-      `INSERT INTO inventory_levels (merchant_id, warehouse_id, sku, on_hand, reserved, safety_stock, incoming, updated_at)
-       VALUES (?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      `INSERT INTO inventory_levels (merchant_id, warehouse_id, sku, on_hand, reserved, safety_stock, incoming, incoming_total, updated_at)
+       VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     );
     const now = this.#now();
     return this.#db.transaction(() => {
       let inserted = 0;
       for (const level of levels) {
-        inserted += insert.run(
+        const { changes } = insert.run(
           merchantId,
           level.warehouse,
           level.sku,
           level.onHand,
           level.safetyStock,
           JSON.stringify(level.incoming),
+          incomingTotal(level.incoming),
           now,
-        ).changes;
+        );
+        if (changes > 0) {
+          inserted++;
+          this.#movement(merchantId, { ...level, onHandDelta: level.onHand, reservedDelta: 0, reason: 'seed' }, now);
+        }
       }
       return inserted;
     })();
@@ -106,7 +130,7 @@ export class SqliteStore implements Store {
     if (skus.length === 0) return [];
     const rows = this.#db
       .prepare(
-        `SELECT warehouse_id, sku, on_hand, reserved, safety_stock, incoming FROM inventory_levels
+        `SELECT ${LEVEL_COLUMNS} FROM inventory_levels
          WHERE merchant_id = ? AND sku IN (SELECT value FROM json_each(?)) ORDER BY sku, warehouse_id`,
       )
       .all(merchantId, JSON.stringify(skus)) as LevelRow[];
@@ -118,30 +142,264 @@ export class SqliteStore implements Store {
     warehouse: string,
     sku: string,
     update: InventoryUpdate,
+    reason: 'set' | 'import' = 'set',
   ): Promise<StockLevel> {
-    // One statement: given fields replace, omitted ones keep the stored value, and `reserved` is never touched,
-    // so a concurrent reservation cannot be lost.
-    const row = this.#db
+    const now = this.#now();
+    return this.#db.transaction(() => {
+      const before = this.#db
+        .prepare('SELECT on_hand FROM inventory_levels WHERE merchant_id = ? AND warehouse_id = ? AND sku = ?')
+        .get(merchantId, warehouse, sku) as { on_hand: number } | undefined;
+      // Given fields replace, omitted ones keep the stored value, and `reserved` is never touched.
+      const row = this.#db
+        .prepare(
+          `INSERT INTO inventory_levels (merchant_id, warehouse_id, sku, on_hand, reserved, safety_stock, incoming, incoming_total, updated_at)
+           VALUES (@merchant, @warehouse, @sku, coalesce(@onHand, 0), 0, coalesce(@safetyStock, 0), coalesce(@incoming, '[]'), coalesce(@incomingTotal, 0), @now)
+           ON CONFLICT (merchant_id, sku, warehouse_id) DO UPDATE SET
+             on_hand = coalesce(@onHand, on_hand),
+             safety_stock = coalesce(@safetyStock, safety_stock),
+             incoming = coalesce(@incoming, incoming),
+             incoming_total = coalesce(@incomingTotal, incoming_total),
+             updated_at = @now
+           RETURNING ${LEVEL_COLUMNS}`,
+        )
+        .get({
+          merchant: merchantId,
+          warehouse,
+          sku,
+          onHand: update.onHand ?? null,
+          safetyStock: update.safetyStock ?? null,
+          incoming: update.incoming ? JSON.stringify(update.incoming) : null,
+          incomingTotal: update.incoming ? incomingTotal(update.incoming) : null,
+          now,
+        }) as LevelRow;
+      this.#movement(
+        merchantId,
+        { warehouse, sku, onHandDelta: row.on_hand - (before?.on_hand ?? 0), reservedDelta: 0, reason },
+        now,
+      );
+      return toLevel(row);
+    })();
+  }
+
+  async stockMovements(merchantId: string, sku: string, limit: number): Promise<StockMovement[]> {
+    const rows = this.#db
       .prepare(
-        `INSERT INTO inventory_levels (merchant_id, warehouse_id, sku, on_hand, reserved, safety_stock, incoming, updated_at)
-         VALUES (@merchant, @warehouse, @sku, coalesce(@onHand, 0), 0, coalesce(@safetyStock, 0), coalesce(@incoming, '[]'), @now)
-         ON CONFLICT (merchant_id, sku, warehouse_id) DO UPDATE SET
-           on_hand = coalesce(@onHand, on_hand),
-           safety_stock = coalesce(@safetyStock, safety_stock),
-           incoming = coalesce(@incoming, incoming),
-           updated_at = @now
-         RETURNING warehouse_id, sku, on_hand, reserved, safety_stock, incoming`,
+        `SELECT at, warehouse_id, sku, on_hand_delta, reserved_delta, reason, order_id FROM stock_movements
+         WHERE merchant_id = ? AND sku = ? ORDER BY id DESC LIMIT ?`,
       )
-      .get({
+      .all(merchantId, sku, limit) as {
+      at: string;
+      warehouse_id: string;
+      sku: string;
+      on_hand_delta: number;
+      reserved_delta: number;
+      reason: StockMovement['reason'];
+      order_id: string | null;
+    }[];
+    return rows.map((r) => ({
+      at: r.at,
+      warehouse: r.warehouse_id,
+      sku: r.sku,
+      onHandDelta: r.on_hand_delta,
+      reservedDelta: r.reserved_delta,
+      reason: r.reason,
+      orderId: r.order_id,
+    }));
+  }
+
+  async claimIdempotencyKey(
+    merchantId: string,
+    key: string,
+    requestHash: string,
+    now: number,
+  ): Promise<IdempotencyClaim> {
+    return this.#db
+      .transaction((): IdempotencyClaim => {
+        const row = this.#db
+          .prepare(
+            'SELECT request_hash, state, status_code, response_body, locked_at, expires_at FROM idempotency_keys WHERE merchant_id = ? AND key = ?',
+          )
+          .get(merchantId, key) as
+          | {
+              request_hash: string;
+              state: string;
+              status_code: number | null;
+              response_body: string | null;
+              locked_at: number;
+              expires_at: number;
+            }
+          | undefined;
+        const claim = () => {
+          this.#db
+            .prepare(
+              `INSERT INTO idempotency_keys (merchant_id, key, request_hash, state, locked_at, expires_at) VALUES (?, ?, ?, 'in_progress', ?, ?)
+               ON CONFLICT (merchant_id, key) DO UPDATE SET request_hash = excluded.request_hash, state = 'in_progress',
+                 status_code = NULL, response_body = NULL, locked_at = excluded.locked_at, expires_at = excluded.expires_at`,
+            )
+            .run(merchantId, key, requestHash, now, now + IDEMPOTENCY_TTL_MS);
+          return { state: 'new' } as const;
+        };
+        if (!row || row.expires_at <= now) return claim();
+        if (row.request_hash !== requestHash) return { state: 'mismatch' };
+        if (row.state === 'in_progress')
+          return row.locked_at + IDEMPOTENCY_LOCK_MS < now ? claim() : { state: 'in_progress' };
+        return { state: 'replay', statusCode: row.status_code ?? 500, body: row.response_body ?? '' };
+      })
+      .immediate();
+  }
+
+  async completeIdempotencyKey(
+    merchantId: string,
+    key: string,
+    statusCode: number,
+    body: string,
+    now: number,
+  ): Promise<void> {
+    this.#db
+      .prepare(
+        `UPDATE idempotency_keys SET state = 'done', status_code = ?, response_body = ?, expires_at = ?
+         WHERE merchant_id = ? AND key = ?`,
+      )
+      .run(statusCode, body, now + IDEMPOTENCY_TTL_MS, merchantId, key);
+  }
+
+  async releaseIdempotencyKey(merchantId: string, key: string): Promise<void> {
+    this.#db
+      .prepare(`DELETE FROM idempotency_keys WHERE merchant_id = ? AND key = ? AND state = 'in_progress'`)
+      .run(merchantId, key);
+  }
+
+  #reserve(merchantId: string, r: Reservation, orderId: string, at: string): boolean {
+    // Conditional update: the check and the write are one statement, so no other booking can slip between.
+    const { changes } = this.#db
+      .prepare(
+        `UPDATE inventory_levels SET reserved = reserved + @quantity, updated_at = @at
+         WHERE merchant_id = @merchant AND warehouse_id = @warehouse AND sku = @sku
+           AND on_hand - reserved - safety_stock + (CASE WHEN @backorder THEN incoming_total ELSE 0 END) >= @quantity`,
+      )
+      .run({
         merchant: merchantId,
-        warehouse,
-        sku,
-        onHand: update.onHand ?? null,
-        safetyStock: update.safetyStock ?? null,
-        incoming: update.incoming ? JSON.stringify(update.incoming) : null,
-        now: this.#now(),
-      }) as LevelRow;
-    return toLevel(row);
+        warehouse: r.warehouse,
+        sku: r.sku,
+        quantity: r.quantity,
+        backorder: r.backorder ? 1 : 0,
+        at,
+      });
+    if (changes === 1)
+      this.#movement(merchantId, { ...r, onHandDelta: 0, reservedDelta: r.quantity, reason: 'reserve', orderId }, at);
+    return changes === 1;
+  }
+
+  #adjust(merchantId: string, r: Reservation, kind: 'release' | 'ship', orderId: string, at: string): void {
+    const onHand = kind === 'ship' ? r.quantity : 0;
+    this.#db
+      .prepare(
+        `UPDATE inventory_levels SET reserved = max(reserved - ?, 0), on_hand = max(on_hand - ?, 0), updated_at = ?
+         WHERE merchant_id = ? AND warehouse_id = ? AND sku = ?`,
+      )
+      .run(r.quantity, onHand, at, merchantId, r.warehouse, r.sku);
+    this.#movement(merchantId, { ...r, onHandDelta: -onHand, reservedDelta: -r.quantity, reason: kind, orderId }, at);
+  }
+
+  #outbox(merchantId: string, messages: readonly OutboxMessage[], at: string): void {
+    const insert = this.#db.prepare(
+      'INSERT INTO outbox (merchant_id, order_id, type, payload, available_at, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    for (const m of messages) insert.run(merchantId, m.orderId, m.type, JSON.stringify(m.payload), at, at);
+  }
+
+  async placeOrder(
+    merchantId: string,
+    order: Order,
+    reservations: readonly Reservation[],
+    outbox: readonly OutboxMessage[],
+  ): Promise<PlaceOrderResult> {
+    const at = order.createdAt;
+    const fail = new Error('rollback');
+    let result: PlaceOrderResult = { ok: true };
+    try {
+      this.#db
+        .transaction(() => {
+          const existing = this.#db
+            .prepare('SELECT id FROM orders WHERE merchant_id = ? AND channel = ? AND reference = ?')
+            .get(merchantId, order.channel ?? '', order.reference) as { id: string } | undefined;
+          if (existing) {
+            result = { ok: false, reason: 'duplicate_reference', orderId: existing.id };
+            throw fail;
+          }
+          const failed = reservations.filter((r) => !this.#reserve(merchantId, r, order.id, at));
+          if (failed.length > 0) {
+            result = { ok: false, reason: 'out_of_stock', failed };
+            throw fail;
+          }
+          this.#db
+            .prepare(
+              'INSERT INTO orders (merchant_id, id, reference, channel, status, document, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+            )
+            .run(
+              merchantId,
+              order.id,
+              order.reference,
+              order.channel ?? '',
+              order.status,
+              JSON.stringify(order),
+              at,
+              at,
+            );
+          this.#outbox(merchantId, outbox, at);
+        })
+        .immediate();
+    } catch (error) {
+      if (error !== fail) throw error;
+    }
+    return result;
+  }
+
+  async getOrder(merchantId: string, id: string): Promise<Order | null> {
+    const row = this.#db.prepare('SELECT document FROM orders WHERE merchant_id = ? AND id = ?').get(merchantId, id) as
+      | { document: string }
+      | undefined;
+    return row ? (JSON.parse(row.document) as Order) : null;
+  }
+
+  async findOrders(merchantId: string, query: { reference: string; channel?: string | null }): Promise<Order[]> {
+    const rows = (
+      query.channel === undefined
+        ? this.#db
+            .prepare('SELECT document FROM orders WHERE merchant_id = ? AND reference = ? ORDER BY created_at')
+            .all(merchantId, query.reference)
+        : this.#db
+            .prepare(
+              'SELECT document FROM orders WHERE merchant_id = ? AND reference = ? AND channel = ? ORDER BY created_at',
+            )
+            .all(merchantId, query.reference, query.channel ?? '')
+    ) as { document: string }[];
+    return rows.map((row) => JSON.parse(row.document) as Order);
+  }
+
+  async changeOrder<E>(
+    merchantId: string,
+    id: string,
+    change: (order: Order) => OrderChange<E>,
+  ): Promise<OrderChange<E> | null> {
+    return this.#db
+      .transaction((): OrderChange<E> | null => {
+        const row = this.#db
+          .prepare('SELECT document FROM orders WHERE merchant_id = ? AND id = ?')
+          .get(merchantId, id) as { document: string } | undefined;
+        if (!row) return null;
+        const decision = change(JSON.parse(row.document) as Order);
+        if (!decision.ok) return decision;
+        const at = decision.order.updatedAt;
+        for (const r of decision.releases ?? []) this.#adjust(merchantId, r, 'release', id, at);
+        for (const r of decision.consumes ?? []) this.#adjust(merchantId, r, 'ship', id, at);
+        this.#db
+          .prepare('UPDATE orders SET status = ?, document = ?, updated_at = ? WHERE merchant_id = ? AND id = ?')
+          .run(decision.order.status, JSON.stringify(decision.order), at, merchantId, id);
+        this.#outbox(merchantId, decision.outbox ?? [], at);
+        return decision;
+      })
+      .immediate();
   }
 
   async serviceSecret(name: string): Promise<string> {
@@ -149,6 +407,11 @@ export class SqliteStore implements Store {
       .prepare('INSERT INTO service_secrets (name, value, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
       .run(name, randomBytes(32).toString('base64url'), this.#now());
     return (this.#db.prepare('SELECT value FROM service_secrets WHERE name = ?').get(name) as { value: string }).value;
+  }
+
+  async onStockChange(): Promise<() => Promise<void>> {
+    // One process per SQLite file: every change already went through this process's own caches.
+    return async () => {};
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,70 @@
+/**
+ * Cancelling an order, whole or in part (CONTRACT §4): which quantities leave which shipments and which stock
+ * is released. Refused once a shipment holding a cancelled line has left the warehouse.
+ */
+import type { ErrorDetail } from '../../../shared/src/errors.ts';
+import type { Order, Shipment } from '../../../shared/src/orders.ts';
+import type { Merchant } from '../promise/merchant.ts';
+import { hasLeft } from './order-status.ts';
+import type { Reservation } from './plan-order.ts';
+
+export type CancellationPlan =
+  | { ok: true; shipments: Shipment[]; items: Order['items']; releases: Reservation[]; whole: boolean }
+  | { ok: false; code: 'not_cancellable' | 'validation_failed'; message: string; details?: ErrorDetail[] };
+
+export function planCancellation(
+  order: Order,
+  request: { items?: { sku: string; quantity: number }[] | undefined },
+  merchant: Merchant,
+): CancellationPlan {
+  if (order.status === 'cancelled')
+    return { ok: false, code: 'not_cancellable', message: 'The order is already cancelled.' };
+  const wanted = new Map<string, number>();
+  for (const line of request.items ?? order.items) wanted.set(line.sku, (wanted.get(line.sku) ?? 0) + line.quantity);
+  const problems: ErrorDetail[] = [];
+  request.items?.forEach((line, index) => {
+    const ordered = order.items.find((i) => i.sku === line.sku)?.quantity ?? 0;
+    if ((wanted.get(line.sku) ?? 0) > ordered)
+      problems.push({ field: `items[${index}].quantity`, code: 'more_than_ordered' });
+  });
+  if (problems.length > 0) {
+    return { ok: false, code: 'validation_failed', message: 'Cannot cancel more than was ordered.', details: problems };
+  }
+
+  const releases: Reservation[] = [];
+  const shipments = order.shipments.map((shipment) => ({
+    ...shipment,
+    items: shipment.items.map((i) => ({ ...i })),
+    reservations: shipment.reservations.map((r) => ({ ...r })),
+  }));
+  for (const shipment of shipments) {
+    for (const item of shipment.items) {
+      const take = Math.min(item.quantity, wanted.get(item.sku) ?? 0);
+      if (take === 0) continue;
+      if (hasLeft(shipment.status)) {
+        return { ok: false, code: 'not_cancellable', message: `Shipment ${shipment.id} has left the warehouse.` };
+      }
+      wanted.set(item.sku, (wanted.get(item.sku) ?? 0) - take);
+      item.quantity -= take;
+      const backorder = shipment.reservations.some((r) => r.backorder);
+      for (const unit of merchant.products.get(item.sku)?.stockUnits ?? [{ sku: item.sku, quantity: 1 }]) {
+        releases.push({ warehouse: shipment.warehouse, sku: unit.sku, quantity: unit.quantity * take, backorder });
+        const reservation = shipment.reservations.find((r) => r.sku === unit.sku);
+        if (reservation) reservation.quantity -= unit.quantity * take;
+      }
+    }
+    shipment.items = shipment.items.filter((i) => i.quantity > 0);
+    shipment.reservations = shipment.reservations.filter((r) => r.quantity > 0);
+    if (shipment.items.length === 0) shipment.status = 'cancelled';
+  }
+  const items = order.items
+    .map((item) => {
+      const cancelled = Math.min(
+        item.quantity,
+        (request.items ?? order.items).filter((l) => l.sku === item.sku).reduce((s, l) => s + l.quantity, 0),
+      );
+      return { ...item, quantity: item.quantity - cancelled };
+    })
+    .filter((item) => item.quantity > 0);
+  return { ok: true, shipments, items, releases, whole: items.length === 0 };
+}

@@ -1,0 +1,123 @@
+/** Orders (CONTRACT §4): book with an Idempotency-Key, read, find by reference, cancel. Secret keys only. */
+import type { RateLimitOptions } from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { Type } from 'typebox';
+import { ApiError } from '../../../../shared/src/errors.ts';
+import { CancelRequest, Order, OrderRequest } from '../../../../shared/src/orders.ts';
+import { HttpError, invalidField } from '../../http-error.ts';
+import { callerOf } from '../../plugins/auth.ts';
+import { DEFAULT_LIMITS } from '../../plugins/merchants.ts';
+
+const OrderId = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+
+export async function orderRoutes(app: FastifyInstance): Promise<void> {
+  // Counted after authentication, per key.
+  const writeLimit: RateLimitOptions = {
+    hook: 'preHandler',
+    max: (request) => request.apiKey?.merchant.limits.writesPerMinutePerKey ?? DEFAULT_LIMITS.writesPerMinutePerKey,
+    keyGenerator: (request) => `write|${request.apiKey?.id ?? request.ip}`,
+  };
+  const sendJson = (reply: FastifyReply, statusCode: number, body: string) =>
+    reply.status(statusCode).type('application/json; charset=utf-8').send(body);
+
+  app.post<{ Body: OrderRequest }>(
+    '/v1/orders',
+    {
+      preHandler: app.requireSecretKey,
+      config: { rateLimit: writeLimit },
+      schema: {
+        summary: 'Book an order',
+        description:
+          'Requires an `Idempotency-Key` header. Reserves stock in one transaction; never oversells. The first final ' +
+          'answer (201, or 409 out_of_stock / duplicate_reference / promise_expired) is stored for 24 h and replayed ' +
+          'byte for byte with `Idempotent-Replayed: true`; 400, 422 and 429 are not stored.',
+        tags: ['orders'],
+        security: [{ secretKey: [] }],
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+        body: OrderRequest,
+        response: { 201: Order, '4xx': ApiError },
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const key = request.headers['idempotency-key'];
+      if (typeof key !== 'string' || key.length === 0) {
+        throw invalidField(
+          'Idempotency-Key',
+          'required',
+          'Send an Idempotency-Key header (e.g. a UUID) with every booking.',
+        );
+      }
+      if (key.length > 255)
+        throw invalidField('Idempotency-Key', 'too_long', 'Idempotency-Key: at most 255 characters.');
+      const now = app.bookings.instant(request.presentedKey ?? '', request.body.at);
+      const result = await app.bookings.idempotent(caller, key, request.body, now, () =>
+        app.bookings.book(caller, request.body, now),
+      );
+      if (result.replayed) reply.header('Idempotent-Replayed', 'true');
+      if (result.statusCode === 201) reply.header('Location', `/v1/orders/${JSON.parse(result.body).id}`);
+      return sendJson(reply, result.statusCode, result.body);
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/orders/:id',
+    {
+      preHandler: app.requireSecretKey,
+      schema: {
+        summary: 'An order: status, shipments, promised dates and timeline',
+        tags: ['orders'],
+        security: [{ secretKey: [] }],
+        params: OrderId,
+        response: { 200: Order, '4xx': ApiError },
+      },
+    },
+    async (request) => {
+      const order = await app.store.getOrder(callerOf(request).merchant.merchant.id, request.params.id);
+      if (!order) throw new HttpError(404, 'not_found', `No order ${request.params.id}.`);
+      return order;
+    },
+  );
+
+  app.get<{ Querystring: { reference: string; channel?: string } }>(
+    '/v1/orders',
+    {
+      preHandler: app.requireSecretKey,
+      schema: {
+        summary: 'Find orders by reference (and channel)',
+        tags: ['orders'],
+        security: [{ secretKey: [] }],
+        querystring: Type.Object({
+          reference: Type.String({ minLength: 1, maxLength: 100 }),
+          channel: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+        }),
+        response: { 200: Type.Object({ data: Type.Array(Order) }), '4xx': ApiError },
+      },
+    },
+    async (request) => ({
+      data: await app.store.findOrders(callerOf(request).merchant.merchant.id, {
+        reference: request.query.reference,
+        ...(request.query.channel !== undefined ? { channel: request.query.channel } : {}),
+      }),
+    }),
+  );
+
+  app.post<{ Params: { id: string }; Body: CancelRequest | undefined }>(
+    '/v1/orders/:id/cancel',
+    {
+      preHandler: app.requireSecretKey,
+      config: { rateLimit: writeLimit },
+      schema: {
+        summary: 'Cancel an order, whole or some lines',
+        description:
+          'Releases the reserved stock. 409 not_cancellable once a shipment holding a cancelled line has left.',
+        tags: ['orders'],
+        security: [{ secretKey: [] }],
+        params: OrderId,
+        body: Type.Optional(CancelRequest),
+        response: { 200: Order, '4xx': ApiError },
+      },
+    },
+    async (request) => app.bookings.cancel(callerOf(request), request.params.id, request.body ?? {}, app.clock()),
+  );
+}

@@ -1,0 +1,135 @@
+/** Orders (CONTRACT §4 "Orders"): the booking request, the order, and cancellation. */
+import { type Static, Type } from 'typebox';
+
+const Sku = Type.String({ minLength: 1, maxLength: 64 });
+const Amount = Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'minor units' });
+const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+
+export const OrderLineInput = Type.Object(
+  { sku: Sku, quantity: Type.Integer({ minimum: 1, maximum: 9999 }), unitPrice: Amount },
+  { additionalProperties: false },
+);
+
+export const ShippingAddress = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    line1: Type.String({ minLength: 1, maxLength: 200 }),
+    line2: Type.Optional(Type.String({ maxLength: 200 })),
+    postalCode: Type.String({ minLength: 1, maxLength: 16 }),
+    city: Type.String({ minLength: 1, maxLength: 100 }),
+    country: Type.String({ pattern: '^[A-Za-z]{2}$' }),
+    phone: Type.Optional(Type.String({ maxLength: 40 })),
+    email: Type.Optional(Type.String({ maxLength: 254, format: 'email' })),
+  },
+  { additionalProperties: false },
+);
+
+export const OrderTotals = Type.Object(
+  { items: Amount, shipping: Amount, tax: Amount, total: Amount, currency: Type.String({ pattern: '^[A-Z]{3}$' }) },
+  { additionalProperties: false },
+);
+
+export const OrderRequest = Type.Object(
+  {
+    reference: Type.String({ minLength: 1, maxLength: 100, description: "the merchant's own order number" }),
+    channel: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'e.g. web, app, marketplace' })),
+    promiseId: Type.Optional(Type.String({ minLength: 1, maxLength: 8192 })),
+    optionId: Type.String({ minLength: 1, maxLength: 64 }),
+    items: Type.Array(OrderLineInput, { minItems: 1, maxItems: 100 }),
+    shippingAddress: ShippingAddress,
+    totals: OrderTotals,
+    at: Type.Optional(Type.String({ maxLength: 40, description: 'test keys only: the instant to book at' })),
+  },
+  { additionalProperties: false },
+);
+
+export const OrderStatus = Type.Union([
+  Type.Literal('accepted'),
+  Type.Literal('in_preparation'),
+  Type.Literal('partially_shipped'),
+  Type.Literal('shipped'),
+  Type.Literal('delivered'),
+  Type.Literal('closed'),
+  Type.Literal('cancelled'),
+]);
+
+export const ShipmentStatus = Type.Union([
+  Type.Literal('pending'),
+  Type.Literal('label_created'),
+  Type.Literal('picked_up'),
+  Type.Literal('in_transit'),
+  Type.Literal('out_for_delivery'),
+  Type.Literal('available_for_pickup'),
+  Type.Literal('delivered'),
+  Type.Literal('failed_attempt'),
+  Type.Literal('exception'),
+  Type.Literal('returned_to_sender'),
+  Type.Literal('cancelled'),
+]);
+
+export const TimelineEntry = Type.Object({
+  at: Type.String({ description: 'ISO instant' }),
+  type: Type.String({ description: 'order.accepted, order.cancelled, shipment.status_changed …' }),
+  actor: Type.String({ description: 'api_key:<fingerprint>, system, carrier:<id>' }),
+  message: Type.String(),
+  shipmentId: Type.Optional(Type.String()),
+});
+
+export const ShipmentLine = Type.Object({ sku: Type.String(), quantity: Type.Integer() });
+
+export const Shipment = Type.Object({
+  id: Type.String(),
+  warehouse: Type.String(),
+  carrier: Type.String(),
+  service: Type.String(),
+  items: Type.Array(ShipmentLine),
+  /** the stock each item takes (a bundle's components), and whether it waits for incoming stock */
+  reservations: Type.Array(Type.Object({ sku: Type.String(), quantity: Type.Integer(), backorder: Type.Boolean() })),
+  dispatchDate: IsoDate,
+  promisedDelivery: Type.Object({ earliest: IsoDate, latest: IsoDate }),
+  status: ShipmentStatus,
+  trackingNumber: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const Order = Type.Object(
+  {
+    id: Type.String(),
+    reference: Type.String(),
+    channel: Type.Union([Type.String(), Type.Null()]),
+    status: OrderStatus,
+    createdAt: Type.String(),
+    updatedAt: Type.String(),
+    promiseId: Type.Union([Type.String(), Type.Null()]),
+    optionId: Type.String(),
+    items: Type.Array(Type.Object({ sku: Type.String(), quantity: Type.Integer(), unitPrice: Type.Integer() })),
+    shippingAddress: ShippingAddress,
+    totals: OrderTotals,
+    shipments: Type.Array(Shipment),
+    timeline: Type.Array(TimelineEntry),
+  },
+  { $id: 'Order' },
+);
+
+export const CancelRequest = Type.Object(
+  {
+    items: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { sku: Sku, quantity: Type.Integer({ minimum: 1, maximum: 9999 }) },
+          { additionalProperties: false },
+        ),
+        { minItems: 1, maxItems: 100 },
+      ),
+    ),
+    reason: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+
+export type OrderRequest = Static<typeof OrderRequest>;
+export type OrderStatus = Static<typeof OrderStatus>;
+export type ShipmentStatus = Static<typeof ShipmentStatus>;
+export type TimelineEntry = Static<typeof TimelineEntry>;
+export type Shipment = Static<typeof Shipment>;
+export type Order = Static<typeof Order>;
+export type CancelRequest = Static<typeof CancelRequest>;
