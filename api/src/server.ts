@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { DEMO_CONFIG_PATH, loadMerchantConfigs } from './config/load-config.ts';
+import { PostgresStore } from './store/postgres/postgres-store.ts';
 import { SqliteStore } from './store/sqlite/sqlite-store.ts';
 import type { Store } from './store/store.ts';
 
@@ -14,6 +15,8 @@ export interface ServerSettings {
   host: string;
   configPath: string;
   dataDir: string;
+  /** PostgreSQL instead of SQLite when set */
+  databaseUrl: string | undefined;
 }
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerSettings {
@@ -25,6 +28,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerSet
     host: env.HOST ?? '127.0.0.1',
     configPath: env.PROMESSE_CONFIG ?? DEMO_CONFIG_PATH,
     dataDir: resolve(env.PROMESSE_DATA_DIR ?? './data'),
+    databaseUrl: env.DATABASE_URL || undefined,
   };
 }
 
@@ -35,7 +39,9 @@ function redactUrl(url: string): string {
 
 export async function startServer(settings: ServerSettings): Promise<FastifyInstance> {
   const merchants = loadMerchantConfigs(settings.configPath).map((loaded) => loaded.config);
-  const store: Store = new SqliteStore({ dataDir: settings.dataDir });
+  const store: Store = settings.databaseUrl
+    ? new PostgresStore({ connectionString: settings.databaseUrl })
+    : new SqliteStore({ dataDir: settings.dataDir });
   const app = await buildApp({
     merchants,
     store,

@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../api/src/store/store.ts';
+import type { Order } from '../../shared/src/orders.ts';
 
 const level = (sku: string, onHand: number, warehouse = 'paris') => ({
   warehouse,
@@ -84,6 +85,130 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       ]);
       const levels = await store.inventoryLevels('m', ['A', 'B']);
       expect(levels.map((l) => `${l.sku}@${l.warehouse}`)).toEqual(['A@lyon', 'A@paris', 'B@lyon']);
+    });
+
+    const order = (id: string, reference: string, channel: string | null = 'web'): Order => ({
+      id,
+      reference,
+      channel,
+      status: 'accepted',
+      createdAt: '2026-11-23T09:00:00.000Z',
+      updatedAt: '2026-11-23T09:00:00.000Z',
+      promiseId: null,
+      optionId: 'home',
+      items: [{ sku: 'A', quantity: 2, unitPrice: 100 }],
+      shippingAddress: { name: 'A', line1: '1 rue', postalCode: '75011', city: 'Paris', country: 'FR' },
+      totals: { items: 200, shipping: 0, tax: 0, total: 200, currency: 'EUR' },
+      shipments: [],
+      timeline: [],
+    });
+    const reserve = (sku: string, quantity: number, backorder = false, warehouse = 'paris') => ({
+      warehouse,
+      sku,
+      quantity,
+      backorder,
+    });
+
+    it('places an order: reserves, stores the order, the ledger and the outbox', async () => {
+      await open();
+      await store.seedInventory('m', [level('A', 5)]);
+      const outbox = [{ type: 'order.accepted', orderId: 'ord_1', payload: { orderId: 'ord_1' } }];
+      expect(await store.placeOrder('m', order('ord_1', 'R1'), [reserve('A', 2)], outbox)).toEqual({ ok: true });
+      expect((await store.inventoryLevels('m', ['A']))[0]).toMatchObject({ onHand: 5, reserved: 2 });
+      expect((await store.getOrder('m', 'ord_1'))?.reference).toBe('R1');
+      expect(
+        (await store.stockMovements('m', 'A', 10)).map((mv) => [
+          mv.reason,
+          mv.onHandDelta,
+          mv.reservedDelta,
+          mv.orderId,
+        ]),
+      ).toEqual([
+        ['reserve', 0, 2, 'ord_1'],
+        ['seed', 5, 0, null],
+      ]);
+    });
+
+    it('reserves nothing and stores nothing when one reservation fails', async () => {
+      await open();
+      await store.seedInventory('m', [level('A', 5), level('B', 1)]);
+      const result = await store.placeOrder('m', order('ord_1', 'R1'), [reserve('A', 2), reserve('B', 2)], []);
+      expect(result).toEqual({ ok: false, reason: 'out_of_stock', failed: [reserve('B', 2)] });
+      expect((await store.inventoryLevels('m', ['A', 'B'])).map((l) => l.reserved)).toEqual([0, 0]);
+      expect(await store.getOrder('m', 'ord_1')).toBeNull();
+    });
+
+    it('never reserves past on hand minus safety stock, but backorders against incoming stock', async () => {
+      await open();
+      await store.seedInventory('m', [
+        { ...level('A', 3), safetyStock: 1, incoming: [{ quantity: 4, expectedAt: '2026-12-01' }] },
+      ]);
+      expect((await store.placeOrder('m', order('o1', 'R1'), [reserve('A', 3)], [])).ok).toBe(false);
+      expect((await store.placeOrder('m', order('o2', 'R2'), [reserve('A', 2)], [])).ok).toBe(true);
+      expect((await store.placeOrder('m', order('o3', 'R3'), [reserve('A', 4, true)], [])).ok).toBe(true);
+      expect((await store.placeOrder('m', order('o4', 'R4'), [reserve('A', 1, true)], [])).ok).toBe(false);
+      expect((await store.inventoryLevels('m', ['A']))[0]?.reserved).toBe(6);
+    });
+
+    it('refuses a second order with the same reference and channel, naming the first', async () => {
+      await open();
+      await store.seedInventory('m', [level('A', 5)]);
+      await store.placeOrder('m', order('ord_1', 'R1'), [reserve('A', 1)], []);
+      expect(await store.placeOrder('m', order('ord_2', 'R1'), [reserve('A', 1)], [])).toEqual({
+        ok: false,
+        reason: 'duplicate_reference',
+        orderId: 'ord_1',
+      });
+      expect((await store.placeOrder('m', order('ord_3', 'R1', 'app'), [reserve('A', 1)], [])).ok).toBe(true);
+      expect((await store.inventoryLevels('m', ['A']))[0]?.reserved).toBe(2);
+      expect((await store.findOrders('m', { reference: 'R1' })).map((o) => o.id).sort()).toEqual(['ord_1', 'ord_3']);
+      expect((await store.findOrders('m', { reference: 'R1', channel: 'app' })).map((o) => o.id)).toEqual(['ord_3']);
+      expect(await store.getOrder('other', 'ord_1')).toBeNull();
+    });
+
+    it('changes an order in one transaction: releases and shipments move stock', async () => {
+      await open();
+      await store.seedInventory('m', [level('A', 5)]);
+      await store.placeOrder('m', order('ord_1', 'R1'), [reserve('A', 3)], []);
+      const released = await store.changeOrder('m', 'ord_1', (o) => ({
+        ok: true,
+        order: { ...o, status: 'in_preparation', updatedAt: '2026-11-23T10:00:00.000Z' },
+        releases: [reserve('A', 1)],
+        consumes: [reserve('A', 2)],
+      }));
+      expect(released?.ok).toBe(true);
+      expect((await store.inventoryLevels('m', ['A']))[0]).toMatchObject({ onHand: 3, reserved: 0 });
+      expect((await store.getOrder('m', 'ord_1'))?.status).toBe('in_preparation');
+      const refused = await store.changeOrder('m', 'ord_1', () => ({ ok: false, error: 'no' }));
+      expect(refused).toEqual({ ok: false, error: 'no' });
+      expect(await store.changeOrder('m', 'missing', (o) => ({ ok: true, order: o }))).toBeNull();
+    });
+
+    it('claims idempotency keys: new, in progress, replay, mismatch, per merchant', async () => {
+      await open();
+      const now = Date.parse('2026-11-23T09:00:00Z');
+      expect(await store.claimIdempotencyKey('m', 'k', 'h1', now)).toEqual({ state: 'new' });
+      expect(await store.claimIdempotencyKey('m', 'k', 'h1', now + 10)).toEqual({ state: 'in_progress' });
+      expect(await store.claimIdempotencyKey('other', 'k', 'h1', now)).toEqual({ state: 'new' });
+      await store.completeIdempotencyKey('m', 'k', 201, '{"id":"ord_1"}', now);
+      expect(await store.claimIdempotencyKey('m', 'k', 'h1', now + 1000)).toEqual({
+        state: 'replay',
+        statusCode: 201,
+        body: '{"id":"ord_1"}',
+      });
+      expect(await store.claimIdempotencyKey('m', 'k', 'h2', now + 1000)).toEqual({ state: 'mismatch' });
+      // kept for 24 hours, then the key is free again
+      expect((await store.claimIdempotencyKey('m', 'k', 'h1', now + 23 * 3600_000)).state).toBe('replay');
+      expect(await store.claimIdempotencyKey('m', 'k', 'h2', now + 25 * 3600_000)).toEqual({ state: 'new' });
+    });
+
+    it('releases a key without a response, and lets a stale in-progress claim be taken over', async () => {
+      await open();
+      const now = Date.parse('2026-11-23T09:00:00Z');
+      await store.claimIdempotencyKey('m', 'k', 'h1', now);
+      await store.releaseIdempotencyKey('m', 'k');
+      expect(await store.claimIdempotencyKey('m', 'k', 'h1', now)).toEqual({ state: 'new' });
+      expect(await store.claimIdempotencyKey('m', 'k', 'h1', now + 120_000)).toEqual({ state: 'new' });
     });
 
     it('generates a service secret once and returns the same one afterwards', async () => {

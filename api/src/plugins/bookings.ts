@@ -76,13 +76,13 @@ export class Bookings {
     try {
       result = await work();
     } catch (error) {
-      await store.releaseIdempotencyKey(merchantId, key);
       if (error instanceof HttpError && error.statusCode === 409) {
         // 409 out_of_stock, duplicate_reference and promise_expired are final: stored and replayed.
         const stored = response(409, error.body);
-        await store.completeIdempotencyKey(merchantId, key, stored.statusCode, stored.body, now).catch(() => {});
+        await store.completeIdempotencyKey(merchantId, key, stored.statusCode, stored.body, now);
         return { ...stored, replayed: false };
       }
+      await store.releaseIdempotencyKey(merchantId, key);
       throw error;
     }
     await store.completeIdempotencyKey(merchantId, key, result.statusCode, result.body, now);

@@ -14,6 +14,8 @@ export class StockCache {
   readonly #levels = new LRUCache<string, readonly StockLevel[]>({ max: 100_000 });
   /** bumped on every change of a sku's stock, so that answers computed from older stock are never reused */
   readonly #versions = new Map<string, number>();
+  /** bumped when notifications may have been missed: every cached answer is then stale */
+  #epoch = 0;
 
   constructor(store: Store) {
     this.#store = store;
@@ -51,16 +53,21 @@ export class StockCache {
     }
   }
 
-  /** Forgets what the cache holds for a sku, after any change to its stock. */
+  /** Forgets what the cache holds for a sku, after any change to its stock; `*` forgets everything. */
   invalidate(merchantId: string, sku: string): void {
+    if (merchantId === '*') {
+      this.#levels.clear();
+      this.#epoch++;
+      return;
+    }
     const key = `${merchantId}|${sku}`;
     this.#levels.delete(key);
     this.#versions.set(key, (this.#versions.get(key) ?? 0) + 1);
   }
 
-  /** A number that changes whenever the sku's stock changes in this process. */
-  version(merchantId: string, sku: string): number {
-    return this.#versions.get(`${merchantId}|${sku}`) ?? 0;
+  /** A value that changes whenever the sku's stock changes, here or (through the store) in another process. */
+  version(merchantId: string, sku: string): string {
+    return `${this.#epoch}.${this.#versions.get(`${merchantId}|${sku}`) ?? 0}`;
   }
 }
 
@@ -74,9 +81,15 @@ declare module 'fastify' {
 export const stockPlugin = fp(
   async (app: FastifyInstance, { store }: { store: Store }) => {
     app.decorate('store', store);
-    app.decorate('stock', new StockCache(store));
-    app.addHook('onClose', async () => store.close());
+    const stock = new StockCache(store);
+    app.decorate('stock', stock);
     await store.migrate();
+    // Other processes sharing the store announce their stock changes; a promise is stale for milliseconds only.
+    const stopListening = await store.onStockChange((merchantId, sku) => stock.invalidate(merchantId, sku));
+    app.addHook('onClose', async () => {
+      await stopListening();
+      await store.close();
+    });
     for (const runtime of app.merchants.all) await store.seedInventory(runtime.merchant.id, runtime.seed);
   },
   { name: 'stock', dependencies: ['merchants'] },

@@ -47,7 +47,7 @@ export async function inventoryRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { sku: string } }>(
     '/v1/inventory/:sku',
     {
-      preHandler: app.requireSecretKey,
+      onRequest: app.requireSecretKey,
       schema: {
         summary: 'Stock of one sku in every warehouse',
         tags: ['inventory'],
@@ -82,7 +82,7 @@ export async function inventoryRoutes(app: FastifyInstance): Promise<void> {
   app.put<{ Params: { warehouse: string; sku: string }; Body: InventoryUpdate }>(
     '/v1/inventory/:warehouse/:sku',
     {
-      preHandler: app.requireSecretKey,
+      onRequest: app.requireSecretKey,
       config: { rateLimit: writeLimit },
       schema: {
         summary: 'Set on-hand, safety stock or incoming stock of one sku in one warehouse',

@@ -23,7 +23,7 @@ export async function orderRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: OrderRequest }>(
     '/v1/orders',
     {
-      preHandler: app.requireSecretKey,
+      onRequest: app.requireSecretKey,
       config: { rateLimit: writeLimit },
       schema: {
         summary: 'Book an order',
@@ -63,7 +63,7 @@ export async function orderRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { id: string } }>(
     '/v1/orders/:id',
     {
-      preHandler: app.requireSecretKey,
+      onRequest: app.requireSecretKey,
       schema: {
         summary: 'An order: status, shipments, promised dates and timeline',
         tags: ['orders'],
@@ -82,7 +82,7 @@ export async function orderRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: { reference: string; channel?: string } }>(
     '/v1/orders',
     {
-      preHandler: app.requireSecretKey,
+      onRequest: app.requireSecretKey,
       schema: {
         summary: 'Find orders by reference (and channel)',
         tags: ['orders'],
@@ -105,7 +105,11 @@ export async function orderRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Params: { id: string }; Body: CancelRequest | undefined }>(
     '/v1/orders/:id/cancel',
     {
-      preHandler: app.requireSecretKey,
+      onRequest: app.requireSecretKey,
+      // No body means the whole order.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
       config: { rateLimit: writeLimit },
       schema: {
         summary: 'Cancel an order, whole or some lines',
@@ -114,7 +118,7 @@ export async function orderRoutes(app: FastifyInstance): Promise<void> {
         tags: ['orders'],
         security: [{ secretKey: [] }],
         params: OrderId,
-        body: Type.Optional(CancelRequest),
+        body: CancelRequest,
         response: { 200: Order, '4xx': ApiError },
       },
     },

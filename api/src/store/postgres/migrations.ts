@@ -1,0 +1,75 @@
+/** The PostgreSQL schema, one entry per version, applied in order under an advisory lock at start. */
+export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'inventory levels and service secrets',
+    sql: `
+      CREATE TABLE inventory_levels (
+        merchant_id   text    NOT NULL,
+        warehouse_id  text    NOT NULL,
+        sku           text    NOT NULL,
+        on_hand       integer NOT NULL CHECK (on_hand >= 0),
+        reserved      integer NOT NULL DEFAULT 0 CHECK (reserved >= 0),
+        safety_stock  integer NOT NULL DEFAULT 0 CHECK (safety_stock >= 0),
+        incoming      jsonb   NOT NULL DEFAULT '[]',
+        updated_at    timestamptz NOT NULL,
+        PRIMARY KEY (merchant_id, sku, warehouse_id)
+      );
+      CREATE TABLE service_secrets (name text PRIMARY KEY, value text NOT NULL, created_at timestamptz NOT NULL);
+    `,
+  },
+  {
+    version: 2,
+    name: 'orders, idempotency keys, stock ledger and outbox',
+    sql: `
+      ALTER TABLE inventory_levels ADD COLUMN incoming_total integer NOT NULL DEFAULT 0;
+      CREATE TABLE orders (
+        merchant_id text NOT NULL,
+        id          text NOT NULL,
+        reference   text NOT NULL,
+        channel     text NOT NULL DEFAULT '',
+        status      text NOT NULL,
+        document    jsonb NOT NULL,
+        created_at  timestamptz NOT NULL,
+        updated_at  timestamptz NOT NULL,
+        PRIMARY KEY (merchant_id, id)
+      );
+      CREATE UNIQUE INDEX orders_reference ON orders (merchant_id, channel, reference);
+      CREATE TABLE idempotency_keys (
+        merchant_id   text NOT NULL,
+        key           text NOT NULL,
+        request_hash  text NOT NULL,
+        state         text NOT NULL CHECK (state IN ('in_progress', 'done')),
+        status_code   integer,
+        response_body text,
+        locked_at     bigint NOT NULL,
+        expires_at    bigint NOT NULL,
+        PRIMARY KEY (merchant_id, key)
+      );
+      CREATE TABLE stock_movements (
+        id             bigserial PRIMARY KEY,
+        merchant_id    text NOT NULL,
+        warehouse_id   text NOT NULL,
+        sku            text NOT NULL,
+        on_hand_delta  integer NOT NULL,
+        reserved_delta integer NOT NULL,
+        reason         text NOT NULL,
+        order_id       text,
+        at             timestamptz NOT NULL
+      );
+      CREATE INDEX stock_movements_sku ON stock_movements (merchant_id, sku, id);
+      CREATE TABLE outbox (
+        id           bigserial PRIMARY KEY,
+        merchant_id  text NOT NULL,
+        order_id     text NOT NULL,
+        type         text NOT NULL,
+        payload      jsonb NOT NULL,
+        state        text NOT NULL DEFAULT 'pending',
+        attempts     integer NOT NULL DEFAULT 0,
+        available_at timestamptz NOT NULL,
+        created_at   timestamptz NOT NULL
+      );
+      CREATE INDEX outbox_pending ON outbox (state, available_at, id);
+    `,
+  },
+];

@@ -1,0 +1,508 @@
+/**
+ * The scale-out store: PostgreSQL through `pg`, for any number of API processes sharing one database.
+ * Reservations are conditional updates inside one transaction (taken in a fixed order, so two bookings never
+ * deadlock); stock changes are announced with NOTIFY so every process's promise caches hear them.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { InventoryUpdate } from '../../../../shared/src/inventory.ts';
+import type { Order } from '../../../../shared/src/orders.ts';
+import type { Reservation } from '../../booking/plan-order.ts';
+import type { StockLevel } from '../../promise/availability.ts';
+import type { IdempotencyClaim, OrderChange, OutboxMessage, PlaceOrderResult, StockMovement, Store } from '../store.ts';
+import { IDEMPOTENCY_LOCK_MS, IDEMPOTENCY_TTL_MS, incomingTotal } from '../store-rules.ts';
+import { POSTGRES_MIGRATIONS } from './migrations.ts';
+
+const STOCK_CHANNEL = 'promesse_stock';
+const LEVEL_COLUMNS = 'warehouse_id, sku, on_hand, reserved, safety_stock, incoming';
+
+interface LevelRow {
+  warehouse_id: string;
+  sku: string;
+  on_hand: number;
+  reserved: number;
+  safety_stock: number;
+  incoming: StockLevel['incoming'];
+}
+
+const toLevel = (row: LevelRow): StockLevel => ({
+  warehouse: row.warehouse_id,
+  sku: row.sku,
+  onHand: row.on_hand,
+  reserved: row.reserved,
+  safetyStock: row.safety_stock,
+  incoming: row.incoming,
+});
+
+/** Reservations in one global order (warehouse, then sku), so concurrent transactions lock rows alike. */
+const inLockOrder = (reservations: readonly Reservation[]) =>
+  [...reservations].sort((a, b) => a.warehouse.localeCompare(b.warehouse) || a.sku.localeCompare(b.sku));
+
+class Rollback extends Error {}
+
+export interface PostgresStoreOptions {
+  connectionString: string;
+  /** a schema of its own (created when missing): tests use one per run */
+  schema?: string;
+  poolSize?: number;
+  clock?: () => number;
+}
+
+export class PostgresStore implements Store {
+  readonly #pool: pg.Pool;
+  readonly #options: PostgresStoreOptions;
+  readonly #clock: () => number;
+  readonly #listeners = new Set<pg.Client>();
+
+  constructor(options: PostgresStoreOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? Date.now;
+    this.#pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 10,
+      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    });
+    // An idle client losing its connection must not crash the process; the pool replaces it.
+    this.#pool.on('error', () => {});
+  }
+
+  #now(): Date {
+    return new Date(this.#clock());
+  }
+
+  async #tx<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async migrate(): Promise<void> {
+    if (this.#options.schema) {
+      const admin = new pg.Client({ connectionString: this.#options.connectionString });
+      await admin.connect();
+      try {
+        await admin.query(`CREATE SCHEMA IF NOT EXISTS ${pg.escapeIdentifier(this.#options.schema)}`);
+      } finally {
+        await admin.end();
+      }
+    }
+    await this.#tx(async (client) => {
+      // One process migrates at a time; the others wait here, then find nothing left to do.
+      await client.query('SELECT pg_advisory_xact_lock(7426550011)');
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)',
+      );
+      const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+      const applied = new Set(rows.map((r) => r.version));
+      for (const migration of POSTGRES_MIGRATIONS) {
+        if (applied.has(migration.version)) continue;
+        await client.query(migration.sql);
+        await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, now())', [
+          migration.version,
+          migration.name,
+        ]);
+      }
+    });
+  }
+
+  async #notify(client: pg.PoolClient, merchantId: string, skus: Iterable<string>): Promise<void> {
+    for (const sku of new Set(skus))
+      await client.query('SELECT pg_notify($1, $2)', [STOCK_CHANNEL, `${merchantId}|${sku}`]);
+  }
+
+  async #movements(
+    client: pg.PoolClient,
+    merchantId: string,
+    rows: readonly (Omit<StockMovement, 'at' | 'orderId'> & { orderId?: string | null })[],
+    at: Date,
+  ): Promise<void> {
+    const moved = rows.filter((m) => m.onHandDelta !== 0 || m.reservedDelta !== 0);
+    if (moved.length === 0) return;
+    await client.query(
+      `INSERT INTO stock_movements (merchant_id, warehouse_id, sku, on_hand_delta, reserved_delta, reason, order_id, at)
+       SELECT $1, m->>'warehouse', m->>'sku', (m->>'onHandDelta')::int, (m->>'reservedDelta')::int, m->>'reason', m->>'orderId', $2
+       FROM jsonb_array_elements($3::jsonb) AS m`,
+      [merchantId, at, JSON.stringify(moved.map((m) => ({ ...m, orderId: m.orderId ?? null })))],
+    );
+  }
+
+  async seedInventory(merchantId: string, levels: readonly StockLevel[]): Promise<number> {
+    if (levels.length === 0) return 0;
+    const at = this.#now();
+    return this.#tx(async (client) => {
+      const { rows } = await client.query<{ warehouse_id: string; sku: string; on_hand: number }>(
+        `INSERT INTO inventory_levels (merchant_id, warehouse_id, sku, on_hand, reserved, safety_stock, incoming, incoming_total, updated_at)
+         SELECT $1, l->>'warehouse', l->>'sku', (l->>'onHand')::int, 0, (l->>'safetyStock')::int, l->'incoming', (l->>'incomingTotal')::int, $2
+         FROM jsonb_array_elements($3::jsonb) AS l
+         ON CONFLICT DO NOTHING RETURNING warehouse_id, sku, on_hand`,
+        [merchantId, at, JSON.stringify(levels.map((l) => ({ ...l, incomingTotal: incomingTotal(l.incoming) })))],
+      );
+      await this.#movements(
+        client,
+        merchantId,
+        rows.map((r) => ({
+          warehouse: r.warehouse_id,
+          sku: r.sku,
+          onHandDelta: r.on_hand,
+          reservedDelta: 0,
+          reason: 'seed' as const,
+        })),
+        at,
+      );
+      return rows.length;
+    });
+  }
+
+  async inventoryLevels(merchantId: string, skus: readonly string[]): Promise<StockLevel[]> {
+    if (skus.length === 0) return [];
+    const { rows } = await this.#pool.query<LevelRow>(
+      `SELECT ${LEVEL_COLUMNS} FROM inventory_levels WHERE merchant_id = $1 AND sku = ANY($2::text[]) ORDER BY sku, warehouse_id`,
+      [merchantId, skus],
+    );
+    return rows.map(toLevel);
+  }
+
+  async updateInventory(
+    merchantId: string,
+    warehouse: string,
+    sku: string,
+    update: InventoryUpdate,
+    reason: 'set' | 'import' = 'set',
+  ): Promise<StockLevel> {
+    const at = this.#now();
+    return this.#tx(async (client) => {
+      const before = await client.query<{ on_hand: number }>(
+        'SELECT on_hand FROM inventory_levels WHERE merchant_id = $1 AND warehouse_id = $2 AND sku = $3 FOR UPDATE',
+        [merchantId, warehouse, sku],
+      );
+      // Given fields replace, omitted ones keep the stored value, and `reserved` is never touched.
+      const { rows } = await client.query<LevelRow>(
+        `INSERT INTO inventory_levels AS l (merchant_id, warehouse_id, sku, on_hand, reserved, safety_stock, incoming, incoming_total, updated_at)
+         VALUES ($1, $2, $3, coalesce($4, 0), 0, coalesce($5, 0), coalesce($6::jsonb, '[]'), coalesce($7, 0), $8)
+         ON CONFLICT (merchant_id, sku, warehouse_id) DO UPDATE SET
+           on_hand = coalesce($4, l.on_hand),
+           safety_stock = coalesce($5, l.safety_stock),
+           incoming = coalesce($6::jsonb, l.incoming),
+           incoming_total = coalesce($7, l.incoming_total),
+           updated_at = $8
+         RETURNING ${LEVEL_COLUMNS}`,
+        [
+          merchantId,
+          warehouse,
+          sku,
+          update.onHand ?? null,
+          update.safetyStock ?? null,
+          update.incoming ? JSON.stringify(update.incoming) : null,
+          update.incoming ? incomingTotal(update.incoming) : null,
+          at,
+        ],
+      );
+      const row = rows[0] as LevelRow;
+      const onHandDelta = row.on_hand - (before.rows[0]?.on_hand ?? 0);
+      await this.#movements(client, merchantId, [{ warehouse, sku, onHandDelta, reservedDelta: 0, reason }], at);
+      await this.#notify(client, merchantId, [sku]);
+      return toLevel(row);
+    });
+  }
+
+  async stockMovements(merchantId: string, sku: string, limit: number): Promise<StockMovement[]> {
+    const { rows } = await this.#pool.query<{
+      at: Date;
+      warehouse_id: string;
+      sku: string;
+      on_hand_delta: number;
+      reserved_delta: number;
+      reason: StockMovement['reason'];
+      order_id: string | null;
+    }>(
+      `SELECT at, warehouse_id, sku, on_hand_delta, reserved_delta, reason, order_id FROM stock_movements
+       WHERE merchant_id = $1 AND sku = $2 ORDER BY id DESC LIMIT $3`,
+      [merchantId, sku, limit],
+    );
+    return rows.map((r) => ({
+      at: r.at.toISOString(),
+      warehouse: r.warehouse_id,
+      sku: r.sku,
+      onHandDelta: r.on_hand_delta,
+      reservedDelta: r.reserved_delta,
+      reason: r.reason,
+      orderId: r.order_id,
+    }));
+  }
+
+  async claimIdempotencyKey(
+    merchantId: string,
+    key: string,
+    requestHash: string,
+    now: number,
+  ): Promise<IdempotencyClaim> {
+    return this.#tx(async (client): Promise<IdempotencyClaim> => {
+      const inserted = await client.query(
+        `INSERT INTO idempotency_keys (merchant_id, key, request_hash, state, locked_at, expires_at)
+         VALUES ($1, $2, $3, 'in_progress', $4, $5) ON CONFLICT DO NOTHING`,
+        [merchantId, key, requestHash, now, now + IDEMPOTENCY_TTL_MS],
+      );
+      if (inserted.rowCount === 1) return { state: 'new' };
+      const { rows } = await client.query<{
+        request_hash: string;
+        state: string;
+        status_code: number | null;
+        response_body: string | null;
+        locked_at: string;
+        expires_at: string;
+      }>(
+        `SELECT request_hash, state, status_code, response_body, locked_at, expires_at FROM idempotency_keys
+         WHERE merchant_id = $1 AND key = $2 FOR UPDATE`,
+        [merchantId, key],
+      );
+      const row = rows[0];
+      const takeOver = async (): Promise<IdempotencyClaim> => {
+        await client.query(
+          `UPDATE idempotency_keys SET request_hash = $3, state = 'in_progress', status_code = NULL, response_body = NULL,
+             locked_at = $4, expires_at = $5 WHERE merchant_id = $1 AND key = $2`,
+          [merchantId, key, requestHash, now, now + IDEMPOTENCY_TTL_MS],
+        );
+        return { state: 'new' };
+      };
+      if (!row || Number(row.expires_at) <= now) return takeOver();
+      if (row.request_hash !== requestHash) return { state: 'mismatch' };
+      if (row.state === 'in_progress') {
+        return Number(row.locked_at) + IDEMPOTENCY_LOCK_MS < now ? takeOver() : { state: 'in_progress' };
+      }
+      return { state: 'replay', statusCode: row.status_code ?? 500, body: row.response_body ?? '' };
+    });
+  }
+
+  async completeIdempotencyKey(
+    merchantId: string,
+    key: string,
+    statusCode: number,
+    body: string,
+    now: number,
+  ): Promise<void> {
+    await this.#pool.query(
+      `UPDATE idempotency_keys SET state = 'done', status_code = $3, response_body = $4, expires_at = $5
+       WHERE merchant_id = $1 AND key = $2`,
+      [merchantId, key, statusCode, body, now + IDEMPOTENCY_TTL_MS],
+    );
+  }
+
+  async releaseIdempotencyKey(merchantId: string, key: string): Promise<void> {
+    await this.#pool.query(
+      `DELETE FROM idempotency_keys WHERE merchant_id = $1 AND key = $2 AND state = 'in_progress'`,
+      [merchantId, key],
+    );
+  }
+
+  async #outbox(
+    client: pg.PoolClient,
+    merchantId: string,
+    messages: readonly OutboxMessage[],
+    at: Date,
+  ): Promise<void> {
+    if (messages.length === 0) return;
+    await client.query(
+      `INSERT INTO outbox (merchant_id, order_id, type, payload, available_at, created_at)
+       SELECT $1, m->>'orderId', m->>'type', m->'payload', $2, $2 FROM jsonb_array_elements($3::jsonb) AS m`,
+      [merchantId, at, JSON.stringify(messages)],
+    );
+  }
+
+  async placeOrder(
+    merchantId: string,
+    order: Order,
+    reservations: readonly Reservation[],
+    outbox: readonly OutboxMessage[],
+  ): Promise<PlaceOrderResult> {
+    const at = new Date(order.createdAt);
+    let result: PlaceOrderResult = { ok: true };
+    try {
+      await this.#tx(async (client) => {
+        const failed: Reservation[] = [];
+        for (const r of inLockOrder(reservations)) {
+          // Conditional update and its ledger line in one statement: the check and the write cannot be split.
+          const { rowCount } = await client.query(
+            `WITH reserved AS (
+               UPDATE inventory_levels SET reserved = reserved + $4, updated_at = $6
+               WHERE merchant_id = $1 AND warehouse_id = $2 AND sku = $3
+                 AND on_hand - reserved - safety_stock + (CASE WHEN $5 THEN incoming_total ELSE 0 END) >= $4
+               RETURNING warehouse_id, sku)
+             INSERT INTO stock_movements (merchant_id, warehouse_id, sku, on_hand_delta, reserved_delta, reason, order_id, at)
+             SELECT $1, warehouse_id, sku, 0, $4, 'reserve', $7, $6 FROM reserved`,
+            [merchantId, r.warehouse, r.sku, r.quantity, r.backorder, at, order.id],
+          );
+          if (rowCount !== 1) failed.push(r);
+        }
+        if (failed.length > 0) {
+          result = { ok: false, reason: 'out_of_stock', failed };
+          throw new Rollback();
+        }
+        try {
+          await client.query('SAVEPOINT order_insert');
+          await client.query(
+            `INSERT INTO orders (merchant_id, id, reference, channel, status, document, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`,
+            [merchantId, order.id, order.reference, order.channel ?? '', order.status, JSON.stringify(order), at],
+          );
+        } catch (error) {
+          if ((error as { code?: string }).code !== '23505') throw error;
+          await client.query('ROLLBACK TO SAVEPOINT order_insert');
+          const { rows } = await client.query<{ id: string }>(
+            'SELECT id FROM orders WHERE merchant_id = $1 AND channel = $2 AND reference = $3',
+            [merchantId, order.channel ?? '', order.reference],
+          );
+          result = { ok: false, reason: 'duplicate_reference', orderId: rows[0]?.id ?? '' };
+          throw new Rollback();
+        }
+        await this.#outbox(client, merchantId, outbox, at);
+        await this.#notify(
+          client,
+          merchantId,
+          reservations.map((r) => r.sku),
+        );
+      });
+    } catch (error) {
+      if (!(error instanceof Rollback)) throw error;
+    }
+    return result;
+  }
+
+  async getOrder(merchantId: string, id: string): Promise<Order | null> {
+    const { rows } = await this.#pool.query<{ document: Order }>(
+      'SELECT document FROM orders WHERE merchant_id = $1 AND id = $2',
+      [merchantId, id],
+    );
+    return rows[0]?.document ?? null;
+  }
+
+  async findOrders(merchantId: string, query: { reference: string; channel?: string | null }): Promise<Order[]> {
+    const { rows } =
+      query.channel === undefined
+        ? await this.#pool.query<{ document: Order }>(
+            'SELECT document FROM orders WHERE merchant_id = $1 AND reference = $2 ORDER BY created_at',
+            [merchantId, query.reference],
+          )
+        : await this.#pool.query<{ document: Order }>(
+            'SELECT document FROM orders WHERE merchant_id = $1 AND reference = $2 AND channel = $3 ORDER BY created_at',
+            [merchantId, query.reference, query.channel ?? ''],
+          );
+    return rows.map((r) => r.document);
+  }
+
+  async changeOrder<E>(
+    merchantId: string,
+    id: string,
+    change: (order: Order) => OrderChange<E>,
+  ): Promise<OrderChange<E> | null> {
+    return this.#tx(async (client) => {
+      const { rows } = await client.query<{ document: Order }>(
+        'SELECT document FROM orders WHERE merchant_id = $1 AND id = $2 FOR UPDATE',
+        [merchantId, id],
+      );
+      const stored = rows[0];
+      if (!stored) return null;
+      const decision = change(stored.document);
+      if (!decision.ok) return decision;
+      const at = new Date(decision.order.updatedAt);
+      const moves = [
+        ...(decision.releases ?? []).map((r) => ({ r, onHand: 0, reason: 'release' as const })),
+        ...(decision.consumes ?? []).map((r) => ({ r, onHand: r.quantity, reason: 'ship' as const })),
+      ];
+      for (const { r, onHand } of moves.sort(
+        (a, b) => a.r.warehouse.localeCompare(b.r.warehouse) || a.r.sku.localeCompare(b.r.sku),
+      )) {
+        await client.query(
+          `UPDATE inventory_levels SET reserved = greatest(reserved - $4, 0), on_hand = greatest(on_hand - $5, 0), updated_at = $6
+           WHERE merchant_id = $1 AND warehouse_id = $2 AND sku = $3`,
+          [merchantId, r.warehouse, r.sku, r.quantity, onHand, at],
+        );
+      }
+      await this.#movements(
+        client,
+        merchantId,
+        moves.map(({ r, onHand, reason }) => ({
+          warehouse: r.warehouse,
+          sku: r.sku,
+          onHandDelta: -onHand,
+          reservedDelta: -r.quantity,
+          reason,
+          orderId: id,
+        })),
+        at,
+      );
+      await client.query(
+        'UPDATE orders SET status = $3, document = $4, updated_at = $5 WHERE merchant_id = $1 AND id = $2',
+        [merchantId, id, decision.order.status, JSON.stringify(decision.order), at],
+      );
+      await this.#outbox(client, merchantId, decision.outbox ?? [], at);
+      await this.#notify(
+        client,
+        merchantId,
+        moves.map(({ r }) => r.sku),
+      );
+      return decision;
+    });
+  }
+
+  async serviceSecret(name: string): Promise<string> {
+    await this.#pool.query(
+      'INSERT INTO service_secrets (name, value, created_at) VALUES ($1, $2, now()) ON CONFLICT DO NOTHING',
+      [name, randomBytes(32).toString('base64url')],
+    );
+    const { rows } = await this.#pool.query<{ value: string }>('SELECT value FROM service_secrets WHERE name = $1', [
+      name,
+    ]);
+    return (rows[0] as { value: string }).value;
+  }
+
+  async onStockChange(listener: (merchantId: string, sku: string) => void): Promise<() => Promise<void>> {
+    let client: pg.Client | null = null;
+    let stopped = false;
+    const connect = async () => {
+      const next = new pg.Client({ connectionString: this.#options.connectionString });
+      next.on('notification', (message) => {
+        const [merchantId, sku] = (message.payload ?? '').split('|');
+        if (merchantId && sku) listener(merchantId, sku);
+      });
+      next.on('error', () => {
+        // The connection is gone: notifications may have been missed, so every cache starts over.
+        this.#listeners.delete(next);
+        listener('*', '*');
+        if (!stopped) setTimeout(() => connect().catch(() => {}), 1000).unref();
+      });
+      await next.connect();
+      await next.query(`LISTEN ${STOCK_CHANNEL}`);
+      this.#listeners.add(next);
+      client = next;
+    };
+    await connect();
+    return async () => {
+      stopped = true;
+      if (client) {
+        this.#listeners.delete(client);
+        await client.end().catch(() => {});
+      }
+    };
+  }
+
+  async close(): Promise<void> {
+    for (const client of this.#listeners) await client.end().catch(() => {});
+    this.#listeners.clear();
+    await this.#pool.end();
+  }
+
+  /** Drops the schema of this store (tests). */
+  async dropSchema(): Promise<void> {
+    if (!this.#options.schema) return;
+    await this.#pool.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(this.#options.schema)} CASCADE`);
+  }
+}
