@@ -18,6 +18,7 @@ import { promiseAnswersPlugin } from './plugins/promise-answers.ts';
 import { stockPlugin } from './plugins/stock.ts';
 import { healthRoutes } from './routes/health.ts';
 import { inventoryRoutes } from './routes/v1/inventory.ts';
+import { inventoryImportRoutes } from './routes/v1/inventory-import.ts';
 import { orderRoutes } from './routes/v1/orders.ts';
 import { promiseRoutes } from './routes/v1/promise.ts';
 import type { Store } from './store/store.ts';
@@ -71,6 +72,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(promiseRoutes);
   await app.register(inventoryRoutes);
+  await app.register(inventoryImportRoutes);
   await app.register(orderRoutes);
   return app;
 }

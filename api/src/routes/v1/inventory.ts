@@ -79,6 +79,44 @@ export async function inventoryRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
+  app.get<{ Params: { sku: string }; Querystring: { limit?: number } }>(
+    '/v1/inventory/:sku/movements',
+    {
+      onRequest: app.requireSecretKey,
+      schema: {
+        summary: 'The stock ledger of one sku: every movement, newest first, with its reason and order',
+        tags: ['inventory'],
+        security: [{ secretKey: [] }],
+        params: Type.Object({ sku: Sku }),
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }),
+        response: {
+          200: Type.Object({
+            sku: Type.String(),
+            movements: Type.Array(
+              Type.Object({
+                at: Type.String(),
+                warehouse: Type.String(),
+                onHandDelta: Type.Integer(),
+                reservedDelta: Type.Integer(),
+                reason: Type.String(),
+                orderId: Type.Union([Type.String(), Type.Null()]),
+              }),
+            ),
+          }),
+          '4xx': ApiError,
+        },
+      },
+    },
+    async (request) => {
+      const runtime = callerOf(request).merchant;
+      const product = stockedProduct(runtime, request.params.sku);
+      return {
+        sku: product.sku,
+        movements: await app.store.stockMovements(runtime.merchant.id, product.sku, request.query.limit ?? 100),
+      };
+    },
+  );
+
   app.put<{ Params: { warehouse: string; sku: string }; Body: InventoryUpdate }>(
     '/v1/inventory/:warehouse/:sku',
     {
