@@ -127,7 +127,7 @@ describe.each(stores)('bulk import and ledger on %s', (_name, makeStore) => {
     const ledger = (await app.inject({ url: '/v1/inventory/MUG-01/movements?limit=1000', headers: SECRET })).json()
       .movements;
     const sum = (key: 'onHandDelta' | 'reservedDelta') =>
-      ledger.reduce((total: number, m: Record<string, number>) => total + m[key], 0);
+      ledger.reduce((total: number, m: Record<string, number>) => total + (m[key] ?? 0), 0);
     expect(sum('onHandDelta')).toBe(40);
     expect(sum('reservedDelta')).toBe(30);
     expect(ledger.filter((m: { reason: string }) => m.reason === 'reserve')).toHaveLength(30);
