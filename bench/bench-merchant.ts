@@ -2,6 +2,8 @@
 import { DEMO_CONFIG_PATH, loadMerchantConfigs } from '../api/src/config/load-config.ts';
 import type { MerchantConfig } from '../shared/src/config.ts';
 
+export const HOT_SKU = 'MUG-01';
+export const HOT_STOCK = 3000;
 export const CART_SKUS = Array.from({ length: 50 }, (_, i) => `BENCH-${String(i + 1).padStart(3, '0')}`);
 
 export function benchMerchant(): MerchantConfig {
@@ -11,7 +13,11 @@ export function benchMerchant(): MerchantConfig {
   CART_SKUS.forEach((sku, i) => {
     config.products.push({ sku, name: `Bench ${i}`, weightGrams: 100, dimensionsCm: [10, 10, 5] });
     // Forty lines in Paris and ten only in Lyon: the cart splits into two shipments.
-    config.inventory?.push({ warehouse: i < 40 ? 'paris' : 'lyon', sku, onHand: 1000 });
+    config.inventory?.push({ warehouse: i < 40 ? 'paris' : 'lyon', sku, onHand: 1_000_000 });
   });
+  // The hot sku of the booking benchmark: less stock than the load asks for, so it sells out under load.
+  config.inventory = config.inventory?.map((level) =>
+    level.sku === HOT_SKU ? { ...level, onHand: level.warehouse === 'paris' ? HOT_STOCK : 0, incoming: [] } : level,
+  );
   return config;
 }

@@ -4,12 +4,13 @@
  *   BENCH_SECONDS=10 (per HTTP run), BENCH_CONNECTIONS=50
  */
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { stockViewOf } from '../api/src/promise/availability.ts';
 import { computePromise, merchantCaches, type PromiseRequest } from '../api/src/promise/compute-promise.ts';
 import { compileMerchant } from '../api/src/promise/merchant.ts';
-import { benchMerchant, CART_SKUS } from './bench-merchant.ts';
+import { benchMerchant, CART_SKUS, HOT_SKU, HOT_STOCK } from './bench-merchant.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -56,15 +57,69 @@ async function load(url: string, vary = false): Promise<{ rps: number; p99: numb
   };
 }
 
-async function startServers(): Promise<{ ports: { promesse: number; bare: number }; stop: () => void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/server.ts'], {
+async function startServers(
+  store = 'sqlite',
+): Promise<{ ports: { promesse: number; bare: number }; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/server.ts', '--store', store], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
   });
-  return { ports: JSON.parse(line), stop: () => child.kill('SIGTERM') };
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  return { ports: JSON.parse(line), stop };
+}
+
+const SECRET = { authorization: 'Bearer sk_test_demo', 'content-type': 'application/json' };
+
+/** Bookings per second on one store: spread over 40 skus, then all on one hot sku that sells out. */
+async function bookingLoad(store: string): Promise<void> {
+  const { ports, stop } = await startServers(store);
+  const origin = `http://127.0.0.1:${ports.promesse}`;
+  try {
+    for (const [name, pick] of [
+      ['40 skus spread', (n: number) => CART_SKUS[n % 40] as string],
+      [`one hot sku (${HOT_STOCK} in stock)`, () => HOT_SKU],
+    ] as const) {
+      let n = 0;
+      const requests = [
+        {
+          method: 'POST' as const,
+          path: '/v1/orders',
+          headers: SECRET,
+          setupRequest: (request: autocannon.Request) => {
+            const sku = pick(n++);
+            const body = {
+              reference: `B-${randomUUID()}`,
+              optionId: 'colissimo-home',
+              items: [{ sku, quantity: 1, unitPrice: 100 }],
+              shippingAddress: { name: 'Bench', line1: '1 rue', postalCode: '75011', city: 'Paris', country: 'FR' },
+              totals: { items: 100, shipping: 0, tax: 0, total: 100, currency: 'EUR' },
+            };
+            return { ...request, headers: { ...SECRET, 'idempotency-key': randomUUID() }, body: JSON.stringify(body) };
+          },
+        },
+      ];
+      const result = await autocannon({ url: origin, connections: 32, duration: SECONDS, requests });
+      const created = result['2xx'];
+      const inventory = await (await fetch(`${origin}/v1/inventory/${HOT_SKU}`, { headers: SECRET })).json();
+      const hot = inventory.warehouses.find((w: { warehouse: string }) => w.warehouse === 'paris');
+      const oversold = Math.max(0, hot.reserved - hot.onHand);
+      const extra = name.startsWith('one hot')
+        ? `, reserved ${hot.reserved} of ${hot.onHand}, oversold ${oversold}`
+        : '';
+      console.log(
+        `${store.padEnd(10)} ${name.padEnd(28)} ${fmt(created / SECONDS, 0).padStart(6)} bookings/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  201 ${created}  409 ${result.non2xx}  errors ${result.errors}${extra}`,
+      );
+    }
+  } finally {
+    await stop();
+  }
 }
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
@@ -97,5 +152,11 @@ try {
   console.log(line('Promesse, a new postal code every request', cold));
   console.log('goals: ratio ≥ 0.5 and p99 ≤ 10 ms at 50 connections');
 } finally {
-  stop();
+  await stop();
 }
+
+console.log(
+  `\n# POST /v1/orders under load (32 connections, ${SECONDS} s each; goals: ≥ 2,000/s SQLite, ≥ 1,000/s PostgreSQL, 0 oversold)`,
+);
+await bookingLoad('sqlite');
+if (process.env.BENCH_POSTGRES !== 'false') await bookingLoad('postgres');

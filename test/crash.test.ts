@@ -42,7 +42,9 @@ async function startServer(env: Record<string, string>): Promise<{ child: ChildP
 }
 
 const stopped = (child: ChildProcess) =>
-  child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve));
+  child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', resolve));
 
 function booking() {
   return {
@@ -67,7 +69,11 @@ async function loadUntilKilled(url: string, child: ChildProcess, killAfterMs: nu
       try {
         const response = await fetch(`${url}/v1/orders`, {
           method: 'POST',
-          headers: { authorization: 'Bearer sk_test_demo', 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+          headers: {
+            authorization: 'Bearer sk_test_demo',
+            'content-type': 'application/json',
+            'idempotency-key': randomUUID(),
+          },
           body: JSON.stringify(booking()),
         });
         const body = await response.text();
@@ -91,7 +97,9 @@ async function checkAfterRestart(env: Record<string, string>, created: string[])
       const response = await fetch(`${url}/v1/orders/${id}`, { headers: { authorization: 'Bearer sk_test_demo' } });
       expect(response.status, `order ${id} answered 201 before the crash`).toBe(200);
     }
-    const inventory = await (await fetch(`${url}/v1/inventory/MUG-01`, { headers: { authorization: 'Bearer sk_test_demo' } })).json();
+    const inventory = await (
+      await fetch(`${url}/v1/inventory/MUG-01`, { headers: { authorization: 'Bearer sk_test_demo' } })
+    ).json();
     return inventory.warehouses.find((w: { warehouse: string }) => w.warehouse === 'paris').reserved as number;
   } finally {
     child.kill('SIGTERM');
@@ -113,7 +121,9 @@ describe('a server killed during a booking load', () => {
     expect(created.length).toBeGreaterThan(10);
     const reserved = await checkAfterRestart(env, created);
     const db = new Database(join(dataDir, 'promesse.sqlite'), { readonly: true });
-    const ids = new Set((db.prepare(`SELECT id FROM orders WHERE merchant_id = 'demo'`).all() as { id: string }[]).map((r) => r.id));
+    const ids = new Set(
+      (db.prepare(`SELECT id FROM orders WHERE merchant_id = 'demo'`).all() as { id: string }[]).map((r) => r.id),
+    );
     db.close();
     expect(created.filter((id) => !ids.has(id))).toEqual([]);
     // Every order holds one MUG-01: the reservations are exactly the orders, no more, no fewer.
@@ -138,7 +148,9 @@ describe('a server killed during a booking load', () => {
         const created = await loadUntilKilled(first.url, first.child, 1500);
         expect(created.length).toBeGreaterThan(10);
         const reserved = await checkAfterRestart(env, created);
-        const { rows } = await admin.query<{ id: string }>(`SELECT id FROM ${schema}.orders WHERE merchant_id = 'demo'`);
+        const { rows } = await admin.query<{ id: string }>(
+          `SELECT id FROM ${schema}.orders WHERE merchant_id = 'demo'`,
+        );
         const ids = new Set(rows.map((r) => r.id));
         expect(created.filter((id) => !ids.has(id))).toEqual([]);
         expect(reserved).toBe(ids.size);

@@ -23,6 +23,8 @@ import { type ApiKey, isTestKey } from './merchants.ts';
 export interface StoredResponse {
   statusCode: number;
   body: string;
+  /** already stored with the change it answers (an order and its response commit together) */
+  stored?: boolean;
 }
 
 export function newId(prefix: 'ord' | 'shp'): string {
@@ -56,7 +58,7 @@ export class Bookings {
     key: string,
     body: unknown,
     now: number,
-    work: () => Promise<StoredResponse>,
+    work: (idempotency: { key: string; now: number }) => Promise<StoredResponse>,
   ): Promise<StoredResponse & { replayed: boolean }> {
     const { store } = this.#app;
     const merchantId = caller.merchant.merchant.id;
@@ -74,7 +76,7 @@ export class Bookings {
     }
     let result: StoredResponse;
     try {
-      result = await work();
+      result = await work({ key, now });
     } catch (error) {
       if (error instanceof HttpError && error.statusCode === 409) {
         // 409 out_of_stock, duplicate_reference and promise_expired are final: stored and replayed.
@@ -85,7 +87,7 @@ export class Bookings {
       await store.releaseIdempotencyKey(merchantId, key);
       throw error;
     }
-    await store.completeIdempotencyKey(merchantId, key, result.statusCode, result.body, now);
+    if (!result.stored) await store.completeIdempotencyKey(merchantId, key, result.statusCode, result.body, now);
     return { ...result, replayed: false };
   }
 
@@ -98,7 +100,12 @@ export class Bookings {
     return instant;
   }
 
-  async book(caller: ApiKey, request: OrderRequest, now: number): Promise<StoredResponse> {
+  async book(
+    caller: ApiKey,
+    request: OrderRequest,
+    idempotency: { key: string; now: number },
+  ): Promise<StoredResponse> {
+    const { now } = idempotency;
     const { store } = this.#app;
     const runtime = caller.merchant;
     const { merchant } = runtime;
@@ -187,7 +194,8 @@ export class Bookings {
       })),
     ];
     const reservations = reservationsOf(shipments);
-    const placed = await store.placeOrder(merchant.id, order, reservations, outbox);
+    const created = response(201, order);
+    const placed = await store.placeOrder(merchant.id, order, reservations, outbox, { ...idempotency, ...created });
     for (const r of reservations) this.#app.stock.invalidate(merchant.id, r.sku);
     if (!placed.ok && placed.reason === 'duplicate_reference') throw duplicateReference(placed.orderId);
     if (!placed.ok) {
@@ -201,7 +209,7 @@ export class Bookings {
       });
     }
     this.#app.metrics.bookings.inc();
-    return response(201, order);
+    return { ...created, stored: true };
   }
 
   async cancel(caller: ApiKey, orderId: string, request: CancelRequest, now: number): Promise<Order> {

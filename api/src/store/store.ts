@@ -22,6 +22,14 @@ export interface OutboxMessage {
   payload: Record<string, unknown>;
 }
 
+/** The response of a claimed idempotency key, stored in the same transaction as the order it answers with. */
+export interface IdempotentResponse {
+  key: string;
+  statusCode: number;
+  body: string;
+  now: number;
+}
+
 export type PlaceOrderResult =
   | { ok: true }
   | { ok: false; reason: 'out_of_stock'; failed: Reservation[] }
@@ -89,6 +97,7 @@ export interface Store {
     order: Order,
     reservations: readonly Reservation[],
     outbox: readonly OutboxMessage[],
+    idempotency?: IdempotentResponse,
   ): Promise<PlaceOrderResult>;
   getOrder(merchantId: string, id: string): Promise<Order | null>;
   findOrders(merchantId: string, query: { reference: string; channel?: string | null }): Promise<Order[]>;

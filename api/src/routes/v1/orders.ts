@@ -51,8 +51,8 @@ export async function orderRoutes(app: FastifyInstance): Promise<void> {
       if (key.length > 255)
         throw invalidField('Idempotency-Key', 'too_long', 'Idempotency-Key: at most 255 characters.');
       const now = app.bookings.instant(request.presentedKey ?? '', request.body.at);
-      const result = await app.bookings.idempotent(caller, key, request.body, now, () =>
-        app.bookings.book(caller, request.body, now),
+      const result = await app.bookings.idempotent(caller, key, request.body, now, (idempotency) =>
+        app.bookings.book(caller, request.body, idempotency),
       );
       if (result.replayed) reply.header('Idempotent-Replayed', 'true');
       if (result.statusCode === 201) reply.header('Location', `/v1/orders/${JSON.parse(result.body).id}`);

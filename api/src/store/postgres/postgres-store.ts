@@ -9,7 +9,15 @@ import type { InventoryUpdate } from '../../../../shared/src/inventory.ts';
 import type { Order } from '../../../../shared/src/orders.ts';
 import type { Reservation } from '../../booking/plan-order.ts';
 import type { StockLevel } from '../../promise/availability.ts';
-import type { IdempotencyClaim, OrderChange, OutboxMessage, PlaceOrderResult, StockMovement, Store } from '../store.ts';
+import type {
+  IdempotencyClaim,
+  IdempotentResponse,
+  OrderChange,
+  OutboxMessage,
+  PlaceOrderResult,
+  StockMovement,
+  Store,
+} from '../store.ts';
 import { IDEMPOTENCY_LOCK_MS, IDEMPOTENCY_TTL_MS, incomingTotal } from '../store-rules.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
 
@@ -115,8 +123,9 @@ export class PostgresStore implements Store {
   }
 
   async #notify(client: pg.PoolClient, merchantId: string, skus: Iterable<string>): Promise<void> {
-    for (const sku of new Set(skus))
-      await client.query('SELECT pg_notify($1, $2)', [STOCK_CHANNEL, `${merchantId}|${sku}`]);
+    const payloads = [...new Set(skus)].map((sku) => `${merchantId}|${sku}`);
+    if (payloads.length > 0)
+      await client.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [STOCK_CHANNEL, payloads]);
   }
 
   async #movements(
@@ -289,7 +298,15 @@ export class PostgresStore implements Store {
     body: string,
     now: number,
   ): Promise<void> {
-    await this.#pool.query(
+    await this.#completeKey(this.#pool, merchantId, { key, statusCode, body, now });
+  }
+
+  async #completeKey(
+    client: pg.Pool | pg.PoolClient,
+    merchantId: string,
+    { key, statusCode, body, now }: IdempotentResponse,
+  ): Promise<void> {
+    await client.query(
       `UPDATE idempotency_keys SET state = 'done', status_code = $3, response_body = $4, expires_at = $5
        WHERE merchant_id = $1 AND key = $2`,
       [merchantId, key, statusCode, body, now + IDEMPOTENCY_TTL_MS],
@@ -322,6 +339,7 @@ export class PostgresStore implements Store {
     order: Order,
     reservations: readonly Reservation[],
     outbox: readonly OutboxMessage[],
+    idempotency?: IdempotentResponse,
   ): Promise<PlaceOrderResult> {
     const at = new Date(order.createdAt);
     let result: PlaceOrderResult = { ok: true };
@@ -364,6 +382,7 @@ export class PostgresStore implements Store {
           throw new Rollback();
         }
         await this.#outbox(client, merchantId, outbox, at);
+        if (idempotency) await this.#completeKey(client, merchantId, idempotency);
         await this.#notify(
           client,
           merchantId,

@@ -11,7 +11,15 @@ import type { InventoryUpdate } from '../../../../shared/src/inventory.ts';
 import type { Order } from '../../../../shared/src/orders.ts';
 import type { Reservation } from '../../booking/plan-order.ts';
 import type { StockLevel } from '../../promise/availability.ts';
-import type { IdempotencyClaim, OrderChange, OutboxMessage, PlaceOrderResult, StockMovement, Store } from '../store.ts';
+import type {
+  IdempotencyClaim,
+  IdempotentResponse,
+  OrderChange,
+  OutboxMessage,
+  PlaceOrderResult,
+  StockMovement,
+  Store,
+} from '../store.ts';
 import { IDEMPOTENCY_LOCK_MS, IDEMPOTENCY_TTL_MS, incomingTotal } from '../store-rules.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 
@@ -60,6 +68,18 @@ export class SqliteStore implements Store {
     this.#clock = clock;
   }
 
+  readonly #statements = new Map<string, Database.Statement>();
+
+  /** A prepared statement, prepared once: preparing costs more than running most of these. */
+  #sql(source: string): Database.Statement {
+    let statement = this.#statements.get(source);
+    if (!statement) {
+      statement = this.#db.prepare(source);
+      this.#statements.set(source, statement);
+    }
+    return statement;
+  }
+
   #now(): string {
     return new Date(this.#clock()).toISOString();
   }
@@ -69,16 +89,18 @@ export class SqliteStore implements Store {
       'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
     );
     const applied = new Set(
-      (this.#db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+      (this.#sql('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
     );
     for (const migration of SQLITE_MIGRATIONS) {
       if (applied.has(migration.version)) continue;
       this.#db
         .transaction(() => {
           this.#db.exec(migration.sql);
-          this.#db
-            .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
-            .run(migration.version, migration.name, this.#now());
+          this.#sql('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+            migration.version,
+            migration.name,
+            this.#now(),
+          );
         })
         .immediate();
     }
@@ -90,16 +112,14 @@ export class SqliteStore implements Store {
     at: string,
   ): void {
     if (m.onHandDelta === 0 && m.reservedDelta === 0) return;
-    this.#db
-      .prepare(
-        `INSERT INTO stock_movements (merchant_id, warehouse_id, sku, on_hand_delta, reserved_delta, reason, order_id, at)
+    this.#sql(
+      `INSERT INTO stock_movements (merchant_id, warehouse_id, sku, on_hand_delta, reserved_delta, reason, order_id, at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(merchantId, m.warehouse, m.sku, m.onHandDelta, m.reservedDelta, m.reason, m.orderId ?? null, at);
+    ).run(merchantId, m.warehouse, m.sku, m.onHandDelta, m.reservedDelta, m.reason, m.orderId ?? null, at);
   }
 
   async seedInventory(merchantId: string, levels: readonly StockLevel[]): Promise<number> {
-    const insert = this.#db.prepare(
+    const insert = this.#sql(
       `INSERT INTO inventory_levels (merchant_id, warehouse_id, sku, on_hand, reserved, safety_stock, incoming, incoming_total, updated_at)
        VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     );
@@ -128,12 +148,10 @@ export class SqliteStore implements Store {
 
   async inventoryLevels(merchantId: string, skus: readonly string[]): Promise<StockLevel[]> {
     if (skus.length === 0) return [];
-    const rows = this.#db
-      .prepare(
-        `SELECT ${LEVEL_COLUMNS} FROM inventory_levels
+    const rows = this.#sql(
+      `SELECT ${LEVEL_COLUMNS} FROM inventory_levels
          WHERE merchant_id = ? AND sku IN (SELECT value FROM json_each(?)) ORDER BY sku, warehouse_id`,
-      )
-      .all(merchantId, JSON.stringify(skus)) as LevelRow[];
+    ).all(merchantId, JSON.stringify(skus)) as LevelRow[];
     return rows.map(toLevel);
   }
 
@@ -146,13 +164,12 @@ export class SqliteStore implements Store {
   ): Promise<StockLevel> {
     const now = this.#now();
     return this.#db.transaction(() => {
-      const before = this.#db
-        .prepare('SELECT on_hand FROM inventory_levels WHERE merchant_id = ? AND warehouse_id = ? AND sku = ?')
-        .get(merchantId, warehouse, sku) as { on_hand: number } | undefined;
+      const before = this.#sql(
+        'SELECT on_hand FROM inventory_levels WHERE merchant_id = ? AND warehouse_id = ? AND sku = ?',
+      ).get(merchantId, warehouse, sku) as { on_hand: number } | undefined;
       // Given fields replace, omitted ones keep the stored value, and `reserved` is never touched.
-      const row = this.#db
-        .prepare(
-          `INSERT INTO inventory_levels (merchant_id, warehouse_id, sku, on_hand, reserved, safety_stock, incoming, incoming_total, updated_at)
+      const row = this.#sql(
+        `INSERT INTO inventory_levels (merchant_id, warehouse_id, sku, on_hand, reserved, safety_stock, incoming, incoming_total, updated_at)
            VALUES (@merchant, @warehouse, @sku, coalesce(@onHand, 0), 0, coalesce(@safetyStock, 0), coalesce(@incoming, '[]'), coalesce(@incomingTotal, 0), @now)
            ON CONFLICT (merchant_id, sku, warehouse_id) DO UPDATE SET
              on_hand = coalesce(@onHand, on_hand),
@@ -161,17 +178,16 @@ export class SqliteStore implements Store {
              incoming_total = coalesce(@incomingTotal, incoming_total),
              updated_at = @now
            RETURNING ${LEVEL_COLUMNS}`,
-        )
-        .get({
-          merchant: merchantId,
-          warehouse,
-          sku,
-          onHand: update.onHand ?? null,
-          safetyStock: update.safetyStock ?? null,
-          incoming: update.incoming ? JSON.stringify(update.incoming) : null,
-          incomingTotal: update.incoming ? incomingTotal(update.incoming) : null,
-          now,
-        }) as LevelRow;
+      ).get({
+        merchant: merchantId,
+        warehouse,
+        sku,
+        onHand: update.onHand ?? null,
+        safetyStock: update.safetyStock ?? null,
+        incoming: update.incoming ? JSON.stringify(update.incoming) : null,
+        incomingTotal: update.incoming ? incomingTotal(update.incoming) : null,
+        now,
+      }) as LevelRow;
       this.#movement(
         merchantId,
         { warehouse, sku, onHandDelta: row.on_hand - (before?.on_hand ?? 0), reservedDelta: 0, reason },
@@ -182,12 +198,10 @@ export class SqliteStore implements Store {
   }
 
   async stockMovements(merchantId: string, sku: string, limit: number): Promise<StockMovement[]> {
-    const rows = this.#db
-      .prepare(
-        `SELECT at, warehouse_id, sku, on_hand_delta, reserved_delta, reason, order_id FROM stock_movements
+    const rows = this.#sql(
+      `SELECT at, warehouse_id, sku, on_hand_delta, reserved_delta, reason, order_id FROM stock_movements
          WHERE merchant_id = ? AND sku = ? ORDER BY id DESC LIMIT ?`,
-      )
-      .all(merchantId, sku, limit) as {
+    ).all(merchantId, sku, limit) as {
       at: string;
       warehouse_id: string;
       sku: string;
@@ -215,11 +229,9 @@ export class SqliteStore implements Store {
   ): Promise<IdempotencyClaim> {
     return this.#db
       .transaction((): IdempotencyClaim => {
-        const row = this.#db
-          .prepare(
-            'SELECT request_hash, state, status_code, response_body, locked_at, expires_at FROM idempotency_keys WHERE merchant_id = ? AND key = ?',
-          )
-          .get(merchantId, key) as
+        const row = this.#sql(
+          'SELECT request_hash, state, status_code, response_body, locked_at, expires_at FROM idempotency_keys WHERE merchant_id = ? AND key = ?',
+        ).get(merchantId, key) as
           | {
               request_hash: string;
               state: string;
@@ -230,13 +242,11 @@ export class SqliteStore implements Store {
             }
           | undefined;
         const claim = () => {
-          this.#db
-            .prepare(
-              `INSERT INTO idempotency_keys (merchant_id, key, request_hash, state, locked_at, expires_at) VALUES (?, ?, ?, 'in_progress', ?, ?)
+          this.#sql(
+            `INSERT INTO idempotency_keys (merchant_id, key, request_hash, state, locked_at, expires_at) VALUES (?, ?, ?, 'in_progress', ?, ?)
                ON CONFLICT (merchant_id, key) DO UPDATE SET request_hash = excluded.request_hash, state = 'in_progress',
                  status_code = NULL, response_body = NULL, locked_at = excluded.locked_at, expires_at = excluded.expires_at`,
-            )
-            .run(merchantId, key, requestHash, now, now + IDEMPOTENCY_TTL_MS);
+          ).run(merchantId, key, requestHash, now, now + IDEMPOTENCY_TTL_MS);
           return { state: 'new' } as const;
         };
         if (!row || row.expires_at <= now) return claim();
@@ -255,36 +265,37 @@ export class SqliteStore implements Store {
     body: string,
     now: number,
   ): Promise<void> {
-    this.#db
-      .prepare(
-        `UPDATE idempotency_keys SET state = 'done', status_code = ?, response_body = ?, expires_at = ?
+    this.#completeKey(merchantId, { key, statusCode, body, now });
+  }
+
+  #completeKey(merchantId: string, { key, statusCode, body, now }: IdempotentResponse): void {
+    this.#sql(
+      `UPDATE idempotency_keys SET state = 'done', status_code = ?, response_body = ?, expires_at = ?
          WHERE merchant_id = ? AND key = ?`,
-      )
-      .run(statusCode, body, now + IDEMPOTENCY_TTL_MS, merchantId, key);
+    ).run(statusCode, body, now + IDEMPOTENCY_TTL_MS, merchantId, key);
   }
 
   async releaseIdempotencyKey(merchantId: string, key: string): Promise<void> {
-    this.#db
-      .prepare(`DELETE FROM idempotency_keys WHERE merchant_id = ? AND key = ? AND state = 'in_progress'`)
-      .run(merchantId, key);
+    this.#sql(`DELETE FROM idempotency_keys WHERE merchant_id = ? AND key = ? AND state = 'in_progress'`).run(
+      merchantId,
+      key,
+    );
   }
 
   #reserve(merchantId: string, r: Reservation, orderId: string, at: string): boolean {
     // Conditional update: the check and the write are one statement, so no other booking can slip between.
-    const { changes } = this.#db
-      .prepare(
-        `UPDATE inventory_levels SET reserved = reserved + @quantity, updated_at = @at
+    const { changes } = this.#sql(
+      `UPDATE inventory_levels SET reserved = reserved + @quantity, updated_at = @at
          WHERE merchant_id = @merchant AND warehouse_id = @warehouse AND sku = @sku
            AND on_hand - reserved - safety_stock + (CASE WHEN @backorder THEN incoming_total ELSE 0 END) >= @quantity`,
-      )
-      .run({
-        merchant: merchantId,
-        warehouse: r.warehouse,
-        sku: r.sku,
-        quantity: r.quantity,
-        backorder: r.backorder ? 1 : 0,
-        at,
-      });
+    ).run({
+      merchant: merchantId,
+      warehouse: r.warehouse,
+      sku: r.sku,
+      quantity: r.quantity,
+      backorder: r.backorder ? 1 : 0,
+      at,
+    });
     if (changes === 1)
       this.#movement(merchantId, { ...r, onHandDelta: 0, reservedDelta: r.quantity, reason: 'reserve', orderId }, at);
     return changes === 1;
@@ -292,17 +303,15 @@ export class SqliteStore implements Store {
 
   #adjust(merchantId: string, r: Reservation, kind: 'release' | 'ship', orderId: string, at: string): void {
     const onHand = kind === 'ship' ? r.quantity : 0;
-    this.#db
-      .prepare(
-        `UPDATE inventory_levels SET reserved = max(reserved - ?, 0), on_hand = max(on_hand - ?, 0), updated_at = ?
+    this.#sql(
+      `UPDATE inventory_levels SET reserved = max(reserved - ?, 0), on_hand = max(on_hand - ?, 0), updated_at = ?
          WHERE merchant_id = ? AND warehouse_id = ? AND sku = ?`,
-      )
-      .run(r.quantity, onHand, at, merchantId, r.warehouse, r.sku);
+    ).run(r.quantity, onHand, at, merchantId, r.warehouse, r.sku);
     this.#movement(merchantId, { ...r, onHandDelta: -onHand, reservedDelta: -r.quantity, reason: kind, orderId }, at);
   }
 
   #outbox(merchantId: string, messages: readonly OutboxMessage[], at: string): void {
-    const insert = this.#db.prepare(
+    const insert = this.#sql(
       'INSERT INTO outbox (merchant_id, order_id, type, payload, available_at, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
     for (const m of messages) insert.run(merchantId, m.orderId, m.type, JSON.stringify(m.payload), at, at);
@@ -313,6 +322,7 @@ export class SqliteStore implements Store {
     order: Order,
     reservations: readonly Reservation[],
     outbox: readonly OutboxMessage[],
+    idempotency?: IdempotentResponse,
   ): Promise<PlaceOrderResult> {
     const at = order.createdAt;
     const fail = new Error('rollback');
@@ -320,9 +330,9 @@ export class SqliteStore implements Store {
     try {
       this.#db
         .transaction(() => {
-          const existing = this.#db
-            .prepare('SELECT id FROM orders WHERE merchant_id = ? AND channel = ? AND reference = ?')
-            .get(merchantId, order.channel ?? '', order.reference) as { id: string } | undefined;
+          const existing = this.#sql(
+            'SELECT id FROM orders WHERE merchant_id = ? AND channel = ? AND reference = ?',
+          ).get(merchantId, order.channel ?? '', order.reference) as { id: string } | undefined;
           if (existing) {
             result = { ok: false, reason: 'duplicate_reference', orderId: existing.id };
             throw fail;
@@ -332,21 +342,20 @@ export class SqliteStore implements Store {
             result = { ok: false, reason: 'out_of_stock', failed };
             throw fail;
           }
-          this.#db
-            .prepare(
-              'INSERT INTO orders (merchant_id, id, reference, channel, status, document, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-            )
-            .run(
-              merchantId,
-              order.id,
-              order.reference,
-              order.channel ?? '',
-              order.status,
-              JSON.stringify(order),
-              at,
-              at,
-            );
+          this.#sql(
+            'INSERT INTO orders (merchant_id, id, reference, channel, status, document, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          ).run(
+            merchantId,
+            order.id,
+            order.reference,
+            order.channel ?? '',
+            order.status,
+            JSON.stringify(order),
+            at,
+            at,
+          );
           this.#outbox(merchantId, outbox, at);
+          if (idempotency) this.#completeKey(merchantId, idempotency);
         })
         .immediate();
     } catch (error) {
@@ -356,7 +365,7 @@ export class SqliteStore implements Store {
   }
 
   async getOrder(merchantId: string, id: string): Promise<Order | null> {
-    const row = this.#db.prepare('SELECT document FROM orders WHERE merchant_id = ? AND id = ?').get(merchantId, id) as
+    const row = this.#sql('SELECT document FROM orders WHERE merchant_id = ? AND id = ?').get(merchantId, id) as
       | { document: string }
       | undefined;
     return row ? (JSON.parse(row.document) as Order) : null;
@@ -365,14 +374,13 @@ export class SqliteStore implements Store {
   async findOrders(merchantId: string, query: { reference: string; channel?: string | null }): Promise<Order[]> {
     const rows = (
       query.channel === undefined
-        ? this.#db
-            .prepare('SELECT document FROM orders WHERE merchant_id = ? AND reference = ? ORDER BY created_at')
-            .all(merchantId, query.reference)
-        : this.#db
-            .prepare(
-              'SELECT document FROM orders WHERE merchant_id = ? AND reference = ? AND channel = ? ORDER BY created_at',
-            )
-            .all(merchantId, query.reference, query.channel ?? '')
+        ? this.#sql('SELECT document FROM orders WHERE merchant_id = ? AND reference = ? ORDER BY created_at').all(
+            merchantId,
+            query.reference,
+          )
+        : this.#sql(
+            'SELECT document FROM orders WHERE merchant_id = ? AND reference = ? AND channel = ? ORDER BY created_at',
+          ).all(merchantId, query.reference, query.channel ?? '')
     ) as { document: string }[];
     return rows.map((row) => JSON.parse(row.document) as Order);
   }
@@ -384,18 +392,22 @@ export class SqliteStore implements Store {
   ): Promise<OrderChange<E> | null> {
     return this.#db
       .transaction((): OrderChange<E> | null => {
-        const row = this.#db
-          .prepare('SELECT document FROM orders WHERE merchant_id = ? AND id = ?')
-          .get(merchantId, id) as { document: string } | undefined;
+        const row = this.#sql('SELECT document FROM orders WHERE merchant_id = ? AND id = ?').get(merchantId, id) as
+          | { document: string }
+          | undefined;
         if (!row) return null;
         const decision = change(JSON.parse(row.document) as Order);
         if (!decision.ok) return decision;
         const at = decision.order.updatedAt;
         for (const r of decision.releases ?? []) this.#adjust(merchantId, r, 'release', id, at);
         for (const r of decision.consumes ?? []) this.#adjust(merchantId, r, 'ship', id, at);
-        this.#db
-          .prepare('UPDATE orders SET status = ?, document = ?, updated_at = ? WHERE merchant_id = ? AND id = ?')
-          .run(decision.order.status, JSON.stringify(decision.order), at, merchantId, id);
+        this.#sql('UPDATE orders SET status = ?, document = ?, updated_at = ? WHERE merchant_id = ? AND id = ?').run(
+          decision.order.status,
+          JSON.stringify(decision.order),
+          at,
+          merchantId,
+          id,
+        );
         this.#outbox(merchantId, decision.outbox ?? [], at);
         return decision;
       })
@@ -403,10 +415,12 @@ export class SqliteStore implements Store {
   }
 
   async serviceSecret(name: string): Promise<string> {
-    this.#db
-      .prepare('INSERT INTO service_secrets (name, value, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
-      .run(name, randomBytes(32).toString('base64url'), this.#now());
-    return (this.#db.prepare('SELECT value FROM service_secrets WHERE name = ?').get(name) as { value: string }).value;
+    this.#sql('INSERT INTO service_secrets (name, value, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(
+      name,
+      randomBytes(32).toString('base64url'),
+      this.#now(),
+    );
+    return (this.#sql('SELECT value FROM service_secrets WHERE name = ?').get(name) as { value: string }).value;
   }
 
   async onStockChange(): Promise<() => Promise<void>> {
