@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
-import { stockViewOf } from '../api/src/promise/availability.ts';
+import { seedLevels, stockViewOf } from '../api/src/promise/availability.ts';
 import { computePromise, merchantCaches, type PromiseRequest } from '../api/src/promise/compute-promise.ts';
 import { compileMerchant } from '../api/src/promise/merchant.ts';
 import { benchMerchant, CART_SKUS, HOT_SKU, HOT_STOCK } from './bench-merchant.ts';
@@ -18,14 +18,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 function coreMicroseconds(request: PromiseRequest, iterations: number): number {
   const config = benchMerchant();
   const merchant = compileMerchant(config);
-  const stock = stockViewOf(
-    (config.inventory ?? []).map((l) => ({
-      ...l,
-      reserved: 0,
-      safetyStock: l.safetyStock ?? 0,
-      incoming: l.incoming ?? [],
-    })),
-  );
+  const stock = stockViewOf(seedLevels(config.inventory ?? []));
   const env = { now: Date.parse('2026-11-23T09:00:00Z'), merchant, stock, ...merchantCaches(merchant) };
   for (let i = 0; i < iterations / 10; i++) computePromise(request, env); // warm-up
   const start = process.hrtime.bigint();

@@ -1,18 +1,12 @@
 // Takes the README's screenshots of the demo storefront with Debian's Chromium (puppeteer-core, no download).
 // Usage: npm start (in another shell), then: node demo/screenshot.mjs [http://127.0.0.1:8787]
 import puppeteer from 'puppeteer-core';
+import { CHROMIUM_FLAGS, requireChromium } from '../widget/chromium.mjs';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:8787';
 const browser = await puppeteer.launch({
-  executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
+  executablePath: requireChromium(),
+  args: CHROMIUM_FLAGS,
 });
 try {
   const page = await browser.newPage();

@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, DEMO_CONFIG_PATH, loadMerchantConfigs } from './config/load-config.ts';
-import { stockViewOf } from './promise/availability.ts';
+import { seedLevels, stockViewOf } from './promise/availability.ts';
 import { computePromise, merchantCaches } from './promise/compute-promise.ts';
 import { compileMerchant } from './promise/merchant.ts';
 import { parseInstant, parseItems } from './routes/v1/promise-query.ts';
@@ -56,14 +56,7 @@ function promiseCommand(args: string[]): number {
     return 2;
   }
   const merchant = compileMerchant(found.config);
-  const stock = stockViewOf(
-    (found.config.inventory ?? []).map((l) => ({
-      ...l,
-      reserved: 0,
-      safetyStock: l.safetyStock ?? 0,
-      incoming: l.incoming ?? [],
-    })),
-  );
+  const stock = stockViewOf(seedLevels(found.config.inventory ?? []));
   const request = {
     lines: parseItems(values.items),
     country: values.country.toUpperCase(),

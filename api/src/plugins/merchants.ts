@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { MerchantConfig } from '../../../shared/src/config.ts';
-import type { StockLevel } from '../promise/availability.ts';
+import { type StockLevel, seedLevels } from '../promise/availability.ts';
 import { type MerchantCaches, merchantCaches } from '../promise/compute-promise.ts';
 import { compileMerchant, type Merchant } from '../promise/merchant.ts';
 
@@ -49,14 +49,7 @@ export class MerchantRegistry {
         merchant,
         caches: merchantCaches(merchant),
         limits: { ...DEFAULT_LIMITS, ...config.limits },
-        seed: (config.inventory ?? []).map((level) => ({
-          warehouse: level.warehouse,
-          sku: level.sku,
-          onHand: level.onHand,
-          reserved: 0,
-          safetyStock: level.safetyStock ?? 0,
-          incoming: level.incoming ?? [],
-        })),
+        seed: seedLevels(config.inventory ?? []),
       };
       this.#byId.set(merchant.id, runtime);
       for (const key of config.keys) {

@@ -14,6 +14,26 @@ export interface StockLevel {
   incoming: readonly { quantity: number; expectedAt: string }[];
 }
 
+/** The levels a config's `inventory` section seeds: nothing reserved yet. */
+export function seedLevels(
+  inventory: readonly {
+    warehouse: string;
+    sku: string;
+    onHand: number;
+    safetyStock?: number;
+    incoming?: StockLevel['incoming'];
+  }[],
+): StockLevel[] {
+  return inventory.map((level) => ({
+    warehouse: level.warehouse,
+    sku: level.sku,
+    onHand: level.onHand,
+    reserved: 0,
+    safetyStock: level.safetyStock ?? 0,
+    incoming: level.incoming ?? [],
+  }));
+}
+
 /** A stock level prepared for the core: the available quantity and incoming stock in date order. */
 export interface StockPosition {
   available: number;

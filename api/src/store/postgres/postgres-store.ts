@@ -18,7 +18,13 @@ import type {
   StockMovement,
   Store,
 } from '../store.ts';
-import { IDEMPOTENCY_LOCK_MS, IDEMPOTENCY_TTL_MS, incomingTotal } from '../store-rules.ts';
+import {
+  IDEMPOTENCY_LOCK_MS,
+  IDEMPOTENCY_TTL_MS,
+  incomingTotal,
+  type MovementRow,
+  toMovement,
+} from '../store-rules.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
 
 const STOCK_CHANNEL = 'promesse_stock';
@@ -224,28 +230,12 @@ export class PostgresStore implements Store {
   }
 
   async stockMovements(merchantId: string, sku: string, limit: number): Promise<StockMovement[]> {
-    const { rows } = await this.#pool.query<{
-      at: Date;
-      warehouse_id: string;
-      sku: string;
-      on_hand_delta: number;
-      reserved_delta: number;
-      reason: StockMovement['reason'];
-      order_id: string | null;
-    }>(
+    const { rows } = await this.#pool.query<MovementRow>(
       `SELECT at, warehouse_id, sku, on_hand_delta, reserved_delta, reason, order_id FROM stock_movements
        WHERE merchant_id = $1 AND sku = $2 ORDER BY id DESC LIMIT $3`,
       [merchantId, sku, limit],
     );
-    return rows.map((r) => ({
-      at: r.at.toISOString(),
-      warehouse: r.warehouse_id,
-      sku: r.sku,
-      onHandDelta: r.on_hand_delta,
-      reservedDelta: r.reserved_delta,
-      reason: r.reason,
-      orderId: r.order_id,
-    }));
+    return rows.map(toMovement);
   }
 
   async claimIdempotencyKey(

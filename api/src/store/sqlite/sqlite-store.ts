@@ -20,7 +20,13 @@ import type {
   StockMovement,
   Store,
 } from '../store.ts';
-import { IDEMPOTENCY_LOCK_MS, IDEMPOTENCY_TTL_MS, incomingTotal } from '../store-rules.ts';
+import {
+  IDEMPOTENCY_LOCK_MS,
+  IDEMPOTENCY_TTL_MS,
+  incomingTotal,
+  type MovementRow,
+  toMovement,
+} from '../store-rules.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 
 interface LevelRow {
@@ -201,24 +207,8 @@ export class SqliteStore implements Store {
     const rows = this.#sql(
       `SELECT at, warehouse_id, sku, on_hand_delta, reserved_delta, reason, order_id FROM stock_movements
          WHERE merchant_id = ? AND sku = ? ORDER BY id DESC LIMIT ?`,
-    ).all(merchantId, sku, limit) as {
-      at: string;
-      warehouse_id: string;
-      sku: string;
-      on_hand_delta: number;
-      reserved_delta: number;
-      reason: StockMovement['reason'];
-      order_id: string | null;
-    }[];
-    return rows.map((r) => ({
-      at: r.at,
-      warehouse: r.warehouse_id,
-      sku: r.sku,
-      onHandDelta: r.on_hand_delta,
-      reservedDelta: r.reserved_delta,
-      reason: r.reason,
-      orderId: r.order_id,
-    }));
+    ).all(merchantId, sku, limit) as MovementRow[];
+    return rows.map(toMovement);
   }
 
   async claimIdempotencyKey(
