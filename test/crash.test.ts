@@ -114,7 +114,8 @@ describe('a server killed during a booking load', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'promesse-crash-'));
     const configPath = join(dataDir, 'merchant.json');
     writeFileSync(configPath, JSON.stringify(benchMerchantForTests()));
-    const env = { PROMESSE_DATA_DIR: dataDir, PROMESSE_CONFIG: configPath };
+    // DATABASE_URL may be set for the PostgreSQL tests (CI): empty means SQLite.
+    const env = { PROMESSE_DATA_DIR: dataDir, PROMESSE_CONFIG: configPath, DATABASE_URL: '' };
     const first = await startServer(env);
     const created = await loadUntilKilled(first.url, first.child, 1500);
     console.log(`SQLite: ${created.length} bookings answered 201 before SIGKILL`);
