@@ -23,6 +23,8 @@ const apiUrl = `http://127.0.0.1:${port}`;
 const api = spawn(process.execPath, ['--import', 'tsx', 'api/src/cli.ts', 'serve'], {
   env: {
     ...process.env,
+    // SQLite in a folder of its own, even when DATABASE_URL is set for the PostgreSQL tests.
+    DATABASE_URL: '',
     PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
