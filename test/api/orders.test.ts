@@ -171,7 +171,7 @@ describe.each(stores)('orders on %s', (_name, makeStore) => {
     expect(response.json().details).toEqual(expect.arrayContaining([{ field: 'items[0].sku', code: 'unknown_sku' }]));
   });
 
-  it('answers 400 without an Idempotency-Key, 403 for a publishable key, 400 for at with a live key', async () => {
+  it('answers 400 without an Idempotency-Key or with a malformed body, and 403 for a publishable key', async () => {
     await start();
     const noKey = await app.inject({
       method: 'POST',
@@ -191,6 +191,27 @@ describe.each(stores)('orders on %s', (_name, makeStore) => {
     const malformed = await book({ reference: 'x' });
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json().code).toBe('invalid_request');
+  });
+
+  it('honours at for test keys and refuses it with a live key', async () => {
+    const live = baseConfig();
+    live.keys = [{ key: 'sk_live_fixture', type: 'secret' }];
+    await start([live]);
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/orders',
+      headers: headers(undefined, 'Bearer sk_live_fixture'),
+      payload: orderBody({ at: '2026-11-23T10:00:00Z' }),
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().details).toEqual([{ field: 'at', code: 'test_key_required' }]);
+    await app.close();
+    await start();
+    const test = await book(orderBody({ at: '2026-11-24T15:00:00Z' }));
+    expect(test.json()).toMatchObject({
+      createdAt: '2026-11-24T15:00:00.000Z',
+      shipments: [{ dispatchDate: '2026-11-25' }],
+    });
   });
 
   it('keeps the dates of a valid promiseId, books an expired one that did not get worse, refuses one that did', async () => {
@@ -375,5 +396,34 @@ describe.each(stores)('orders on %s', (_name, makeStore) => {
       (await app.inject({ url: `/v1/orders?reference=${body.reference}`, headers: SECRET })).json().data,
     ).toHaveLength(1);
     expect(await reserved()).toEqual([1]);
+  });
+});
+
+describe.runIf(stores.some(([name]) => name === 'PostgreSQL'))('several API processes on one PostgreSQL', () => {
+  it('shows a stock change made through one process in the next promise of another', async () => {
+    const { postgresStore } = await import('../fixtures/postgres.ts');
+    const first = await postgresStore();
+    const a = await testApp({ store: first });
+    const b = await testApp({ store: await postgresStore(first.schemaName) });
+    try {
+      const url = '/v1/promise?key=pk_test_fixture&sku=MUG-01&country=FR&postalCode=75011';
+      expect((await b.inject(url)).json().status).toBe('available'); // b has it cached now
+      await a.inject({
+        method: 'PUT',
+        url: '/v1/inventory/paris/MUG-01',
+        headers: { ...SECRET, 'content-type': 'application/json' },
+        payload: { onHand: 0 },
+      });
+      const deadline = Date.now() + 1000;
+      let status = '';
+      while (Date.now() < deadline && status !== 'unavailable') {
+        status = (await b.inject(url)).json().status;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(status).toBe('unavailable');
+    } finally {
+      await b.close();
+      await a.close();
+    }
   });
 });

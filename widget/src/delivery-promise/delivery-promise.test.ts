@@ -374,6 +374,23 @@ describe('<delivery-promise> in cart mode', () => {
     expect(text(part(element, 'headline'))).to.equal('Livraison estimée 27–28 novembre');
   });
 
+  it('fits a 320 px column at 200 % text size without scrolling sideways', async () => {
+    stub = stubFetch(() => json(promise()));
+    const wrapper = await fixture<HTMLDivElement>(html`<div style="width: 320px; font-size: 200%">
+      <delivery-promise api=${API} key="k" mode="cart" items="A:1" country="FR" postal-code="75011" locale="fr-FR"
+        at="2026-11-23T09:00:00Z"></delivery-promise>
+    </div>`);
+    const element = wrapper.querySelector('delivery-promise') as DeliveryPromiseElement;
+    await settled(element);
+    await element.updateComplete;
+    for (const node of element.shadowRoot?.querySelectorAll<HTMLElement>('[part]') ?? []) {
+      expect(node.getBoundingClientRect().right, `part ${node.getAttribute('part')}`).to.be.at.most(
+        wrapper.getBoundingClientRect().right + 0.5,
+      );
+    }
+    expect(wrapper.scrollWidth).to.be.at.most(320);
+  });
+
   it('is accessible (axe)', async () => {
     stub = stubFetch(() => json(promise()));
     const element = await cart();
