@@ -69,6 +69,9 @@ export class SqliteStore implements Store {
       this.#db = new Database(join(dataDir, 'promesse.sqlite'));
       this.#db.pragma('journal_mode = WAL');
       this.#db.pragma('synchronous = NORMAL');
+      // Fewer, larger checkpoints (each syncs the database file): ~600 bookings between them instead of ~150.
+      this.#db.pragma('wal_autocheckpoint = 4000');
+      this.#db.pragma('journal_size_limit = 67108864');
     }
     this.#db.pragma('busy_timeout = 5000');
     this.#clock = clock;
