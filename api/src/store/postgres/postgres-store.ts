@@ -244,13 +244,14 @@ export class PostgresStore implements Store {
     requestHash: string,
     now: number,
   ): Promise<IdempotencyClaim> {
+    // The common case, a new key, is one statement; only a key seen before needs the locking read below.
+    const inserted = await this.#pool.query(
+      `INSERT INTO idempotency_keys (merchant_id, key, request_hash, state, locked_at, expires_at)
+       VALUES ($1, $2, $3, 'in_progress', $4, $5) ON CONFLICT DO NOTHING`,
+      [merchantId, key, requestHash, now, now + IDEMPOTENCY_TTL_MS],
+    );
+    if (inserted.rowCount === 1) return { state: 'new' };
     return this.#tx(async (client): Promise<IdempotencyClaim> => {
-      const inserted = await client.query(
-        `INSERT INTO idempotency_keys (merchant_id, key, request_hash, state, locked_at, expires_at)
-         VALUES ($1, $2, $3, 'in_progress', $4, $5) ON CONFLICT DO NOTHING`,
-        [merchantId, key, requestHash, now, now + IDEMPOTENCY_TTL_MS],
-      );
-      if (inserted.rowCount === 1) return { state: 'new' };
       const { rows } = await client.query<{
         request_hash: string;
         state: string;
@@ -354,16 +355,12 @@ export class PostgresStore implements Store {
           result = { ok: false, reason: 'out_of_stock', failed };
           throw new Rollback();
         }
-        try {
-          await client.query('SAVEPOINT order_insert');
-          await client.query(
-            `INSERT INTO orders (merchant_id, id, reference, channel, status, document, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`,
-            [merchantId, order.id, order.reference, order.channel ?? '', order.status, JSON.stringify(order), at],
-          );
-        } catch (error) {
-          if ((error as { code?: string }).code !== '23505') throw error;
-          await client.query('ROLLBACK TO SAVEPOINT order_insert');
+        const inserted = await client.query(
+          `INSERT INTO orders (merchant_id, id, reference, channel, status, document, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (merchant_id, channel, reference) DO NOTHING`,
+          [merchantId, order.id, order.reference, order.channel ?? '', order.status, JSON.stringify(order), at],
+        );
+        if (inserted.rowCount !== 1) {
           const { rows } = await client.query<{ id: string }>(
             'SELECT id FROM orders WHERE merchant_id = $1 AND channel = $2 AND reference = $3',
             [merchantId, order.channel ?? '', order.reference],
@@ -371,12 +368,26 @@ export class PostgresStore implements Store {
           result = { ok: false, reason: 'duplicate_reference', orderId: rows[0]?.id ?? '' };
           throw new Rollback();
         }
-        await this.#outbox(client, merchantId, outbox, at);
-        if (idempotency) await this.#completeKey(client, merchantId, idempotency);
-        await this.#notify(
-          client,
-          merchantId,
-          reservations.map((r) => r.sku),
+        // The outbox rows, the stored response and the stock notification in one round trip.
+        await client.query(
+          `WITH messages AS (
+             INSERT INTO outbox (merchant_id, order_id, type, payload, available_at, created_at)
+             SELECT $1, m->>'orderId', m->>'type', m->'payload', $2, $2 FROM jsonb_array_elements($3::jsonb) AS m),
+           answered AS (
+             UPDATE idempotency_keys SET state = 'done', status_code = $5, response_body = $6, expires_at = $7
+             WHERE merchant_id = $1 AND key = $4)
+           SELECT pg_notify($8, p) FROM unnest($9::text[]) AS p`,
+          [
+            merchantId,
+            at,
+            JSON.stringify(outbox),
+            idempotency?.key ?? null,
+            idempotency?.statusCode ?? null,
+            idempotency?.body ?? null,
+            idempotency ? idempotency.now + IDEMPOTENCY_TTL_MS : null,
+            STOCK_CHANNEL,
+            [...new Set(reservations.map((r) => `${merchantId}|${r.sku}`))],
+          ],
         );
       });
     } catch (error) {
