@@ -211,6 +211,78 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.claimIdempotencyKey('m', 'k', 'h1', now + 120_000)).toEqual({ state: 'new' });
     });
 
+    const now = Date.parse('2026-11-23T09:00:00Z');
+    const placeWithOutbox = async (id: string, types: string[]) =>
+      store.placeOrder(
+        'm',
+        { ...order(id, id), createdAt: new Date(now).toISOString(), updatedAt: new Date(now).toISOString() },
+        [],
+        types.map((type) => ({ type, orderId: id, payload: { orderId: id } })),
+      );
+
+    it('leases due outbox jobs in order, the jobs of one order one after another', async () => {
+      await open();
+      await placeWithOutbox('o1', ['order.accepted', 'shipment.requested']);
+      await placeWithOutbox('o2', ['order.accepted']);
+      const first = await store.claimOutboxJobs('w1', 10, now, 30_000);
+      expect(first.map((j) => [j.orderId, j.type])).toEqual([
+        ['o1', 'order.accepted'],
+        ['o2', 'order.accepted'],
+      ]);
+      expect(await store.claimOutboxJobs('w2', 10, now, 30_000)).toEqual([]);
+      await store.completeOutboxJob(first[0]!.id, 'w1');
+      const next = await store.claimOutboxJobs('w2', 10, now, 30_000);
+      expect(next.map((j) => [j.orderId, j.type, j.payload])).toEqual([
+        ['o1', 'shipment.requested', { orderId: 'o1' }],
+      ]);
+    });
+
+    it('takes over the jobs of a worker whose lease expired, and gives back the jobs of a stopping worker', async () => {
+      await open();
+      await placeWithOutbox('o1', ['order.accepted']);
+      const [job] = await store.claimOutboxJobs('dead-worker', 10, now, 30_000);
+      expect(await store.claimOutboxJobs('w2', 10, now + 29_000, 30_000)).toEqual([]);
+      const [taken] = await store.claimOutboxJobs('w2', 10, now + 31_000, 30_000);
+      expect(taken?.id).toBe(job?.id);
+      await store.completeOutboxJob(job!.id, 'dead-worker'); // the old lease no longer counts
+      expect((await store.listOutboxJobs('m', 'running', 10)).map((j) => j.id)).toEqual([job?.id]);
+      await store.releaseOutboxJobs('w2');
+      expect((await store.claimOutboxJobs('w3', 10, now + 31_000, 30_000)).map((j) => j.id)).toEqual([job?.id]);
+    });
+
+    it('retries a failed job later, buries it when told to, and replays it from the dead letters', async () => {
+      await open();
+      await placeWithOutbox('o1', ['order.accepted']);
+      const [job] = await store.claimOutboxJobs('w', 10, now, 30_000);
+      await store.failOutboxJob(job!.id, 'w', 'receiver said 500', now + 5000);
+      expect(await store.claimOutboxJobs('w', 10, now + 4000, 30_000)).toEqual([]);
+      const [again] = await store.claimOutboxJobs('w', 10, now + 5000, 30_000);
+      expect(again).toMatchObject({ attempts: 1, lastError: 'receiver said 500' });
+      await store.failOutboxJob(again!.id, 'w', 'gave up', null);
+      expect((await store.listOutboxJobs('m', 'dead', 10)).map((j) => [j.id, j.attempts])).toEqual([[job!.id, 2]]);
+      expect(await store.listOutboxJobs('other', 'dead', 10)).toEqual([]);
+      expect(await store.replayOutboxJob('other', job!.id, now)).toBe(false);
+      expect(await store.replayOutboxJob('m', job!.id, now + 6000)).toBe(true);
+      expect((await store.claimOutboxJobs('w', 10, now + 6000, 30_000)).map((j) => j.attempts)).toEqual([0]);
+    });
+
+    it('keeps the first label of a shipment', async () => {
+      await open();
+      const first = await store.saveLabel(
+        'm',
+        { shipmentId: 's1', carrier: 'c', trackingNumber: 'T1', pdf: new Uint8Array([1, 2]) },
+        now,
+      );
+      const second = await store.saveLabel(
+        'm',
+        { shipmentId: 's1', carrier: 'c', trackingNumber: 'T2', pdf: new Uint8Array([3]) },
+        now,
+      );
+      expect(second).toEqual(first);
+      expect(first).toEqual({ shipmentId: 's1', carrier: 'c', trackingNumber: 'T1', pdf: new Uint8Array([1, 2]) });
+      expect(await store.getLabel('other', 's1')).toBeNull();
+    });
+
     it('generates a service secret once and returns the same one afterwards', async () => {
       await open();
       const first = await store.serviceSecret('promise-token');

@@ -59,6 +59,28 @@ export interface StockMovement {
   orderId: string | null;
 }
 
+/** One outbox row as the relay sees it. */
+export interface OutboxJob {
+  id: number;
+  merchantId: string;
+  orderId: string;
+  type: string;
+  payload: Record<string, unknown>;
+  state: 'pending' | 'running' | 'done' | 'dead';
+  attempts: number;
+  lastError: string | null;
+  availableAt: string;
+  createdAt: string;
+}
+
+/** A carrier label as stored: the first one created for a shipment is the only one. */
+export interface StoredLabel {
+  shipmentId: string;
+  carrier: string;
+  trackingNumber: string;
+  pdf: Uint8Array;
+}
+
 export interface Store {
   /** Creates or upgrades the schema. Safe to call on every start. */
   migrate(): Promise<void>;
@@ -107,6 +129,25 @@ export interface Store {
     id: string,
     change: (order: Order) => OrderChange<E>,
   ): Promise<OrderChange<E> | null>;
+
+  /**
+   * Leases up to `limit` due outbox jobs to a worker until `now + leaseMs`: pending ones whose time has come, and
+   * running ones whose lease expired (their worker died). Jobs of one order run in order: a job waits while an
+   * earlier job of its order is not done. Concurrent workers never get the same job.
+   */
+  claimOutboxJobs(workerId: string, limit: number, now: number, leaseMs: number): Promise<OutboxJob[]>;
+  /** Marks a leased job done (a no-op when the lease was lost to another worker). */
+  completeOutboxJob(id: number, workerId: string): Promise<void>;
+  /** Records a failed attempt: back to pending at `retryAt`, or dead when `retryAt` is null. */
+  failOutboxJob(id: number, workerId: string, error: string, retryAt: number | null): Promise<void>;
+  /** Gives back the jobs a worker holds (graceful shutdown). */
+  releaseOutboxJobs(workerId: string): Promise<void>;
+  listOutboxJobs(merchantId: string, state: OutboxJob['state'], limit: number): Promise<OutboxJob[]>;
+  /** Sends a dead job round again from its first attempt; false when there is no such dead job. */
+  replayOutboxJob(merchantId: string, id: number, now: number): Promise<boolean>;
+  /** Stores a label unless the shipment has one, and returns the one stored. */
+  saveLabel(merchantId: string, label: StoredLabel, now: number): Promise<StoredLabel>;
+  getLabel(merchantId: string, shipmentId: string): Promise<StoredLabel | null>;
 
   /** A service-wide secret by name, generated once and kept, so every process sharing the store agrees on it. */
   serviceSecret(name: string): Promise<string>;

@@ -72,4 +72,23 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql:
       CREATE INDEX outbox_pending ON outbox (state, available_at, id);
     `,
   },
+  {
+    version: 3,
+    name: 'outbox leases and carrier labels',
+    sql: `
+      ALTER TABLE outbox ADD COLUMN locked_by text;
+      ALTER TABLE outbox ADD COLUMN locked_until bigint;
+      ALTER TABLE outbox ADD COLUMN last_error text;
+      CREATE INDEX outbox_order ON outbox (merchant_id, order_id, id);
+      CREATE TABLE labels (
+        merchant_id     text NOT NULL,
+        shipment_id     text NOT NULL,
+        carrier         text NOT NULL,
+        tracking_number text NOT NULL,
+        pdf             bytea NOT NULL,
+        created_at      timestamptz NOT NULL,
+        PRIMARY KEY (merchant_id, shipment_id)
+      );
+    `,
+  },
 ];

@@ -9,14 +9,17 @@ import type { InventoryUpdate } from '../../../../shared/src/inventory.ts';
 import type { Order } from '../../../../shared/src/orders.ts';
 import type { Reservation } from '../../booking/plan-order.ts';
 import type { StockLevel } from '../../promise/availability.ts';
+import { type OutboxRow, toJob } from '../outbox-row.ts';
 import type {
   IdempotencyClaim,
   IdempotentResponse,
   OrderChange,
+  OutboxJob,
   OutboxMessage,
   PlaceOrderResult,
   StockMovement,
   Store,
+  StoredLabel,
 } from '../store.ts';
 import {
   IDEMPOTENCY_LOCK_MS,
@@ -471,6 +474,97 @@ export class PostgresStore implements Store {
       );
       return decision;
     });
+  }
+
+  async claimOutboxJobs(workerId: string, limit: number, now: number, leaseMs: number): Promise<OutboxJob[]> {
+    // SKIP LOCKED: concurrent workers each take different rows, none waits for another's.
+    const { rows } = await this.#pool.query<OutboxRow>(
+      `UPDATE outbox SET state = 'running', locked_by = $1, locked_until = $2
+       WHERE id IN (
+         SELECT o.id FROM outbox o
+         WHERE ((o.state = 'pending' AND o.available_at <= $3) OR (o.state = 'running' AND o.locked_until < $4))
+           AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.merchant_id = o.merchant_id AND e.order_id = o.order_id
+                           AND e.id < o.id AND e.state <> 'done')
+         ORDER BY o.id LIMIT $5 FOR UPDATE SKIP LOCKED)
+       RETURNING *`,
+      [workerId, now + leaseMs, new Date(now), now, limit],
+    );
+    return rows.map(toJob).sort((a, b) => a.id - b.id);
+  }
+
+  async completeOutboxJob(id: number, workerId: string): Promise<void> {
+    await this.#pool.query(
+      `UPDATE outbox SET state = 'done', locked_by = NULL, locked_until = NULL WHERE id = $1 AND locked_by = $2`,
+      [id, workerId],
+    );
+  }
+
+  async failOutboxJob(id: number, workerId: string, error: string, retryAt: number | null): Promise<void> {
+    await this.#pool.query(
+      `UPDATE outbox SET state = $3, attempts = attempts + 1, last_error = $4, available_at = coalesce($5, available_at),
+         locked_by = NULL, locked_until = NULL WHERE id = $1 AND locked_by = $2`,
+      [
+        id,
+        workerId,
+        retryAt === null ? 'dead' : 'pending',
+        error.slice(0, 1000),
+        retryAt === null ? null : new Date(retryAt),
+      ],
+    );
+  }
+
+  async releaseOutboxJobs(workerId: string): Promise<void> {
+    await this.#pool.query(
+      `UPDATE outbox SET state = 'pending', locked_by = NULL, locked_until = NULL WHERE state = 'running' AND locked_by = $1`,
+      [workerId],
+    );
+  }
+
+  async listOutboxJobs(merchantId: string, state: OutboxJob['state'], limit: number): Promise<OutboxJob[]> {
+    const { rows } = await this.#pool.query<OutboxRow>(
+      'SELECT * FROM outbox WHERE merchant_id = $1 AND state = $2 ORDER BY id DESC LIMIT $3',
+      [merchantId, state, limit],
+    );
+    return rows.map(toJob);
+  }
+
+  async replayOutboxJob(merchantId: string, id: number, now: number): Promise<boolean> {
+    const { rowCount } = await this.#pool.query(
+      `UPDATE outbox SET state = 'pending', attempts = 0, last_error = NULL, available_at = $3
+       WHERE merchant_id = $1 AND id = $2 AND state = 'dead'`,
+      [merchantId, id, new Date(now)],
+    );
+    return rowCount === 1;
+  }
+
+  async saveLabel(merchantId: string, label: StoredLabel, now: number): Promise<StoredLabel> {
+    await this.#pool.query(
+      `INSERT INTO labels (merchant_id, shipment_id, carrier, tracking_number, pdf, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT DO NOTHING`,
+      [merchantId, label.shipmentId, label.carrier, label.trackingNumber, Buffer.from(label.pdf), new Date(now)],
+    );
+    return (await this.getLabel(merchantId, label.shipmentId)) as StoredLabel;
+  }
+
+  async getLabel(merchantId: string, shipmentId: string): Promise<StoredLabel | null> {
+    const { rows } = await this.#pool.query<{
+      shipment_id: string;
+      carrier: string;
+      tracking_number: string;
+      pdf: Buffer;
+    }>('SELECT shipment_id, carrier, tracking_number, pdf FROM labels WHERE merchant_id = $1 AND shipment_id = $2', [
+      merchantId,
+      shipmentId,
+    ]);
+    const row = rows[0];
+    return row
+      ? {
+          shipmentId: row.shipment_id,
+          carrier: row.carrier,
+          trackingNumber: row.tracking_number,
+          pdf: new Uint8Array(row.pdf),
+        }
+      : null;
   }
 
   async serviceSecret(name: string): Promise<string> {

@@ -77,4 +77,23 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
       CREATE INDEX outbox_pending ON outbox (state, available_at, id);
     `,
   },
+  {
+    version: 3,
+    name: 'outbox leases and carrier labels',
+    sql: `
+      ALTER TABLE outbox ADD COLUMN locked_by TEXT;
+      ALTER TABLE outbox ADD COLUMN locked_until INTEGER;
+      ALTER TABLE outbox ADD COLUMN last_error TEXT;
+      CREATE INDEX outbox_order ON outbox (merchant_id, order_id, id);
+      CREATE TABLE labels (
+        merchant_id     TEXT NOT NULL,
+        shipment_id     TEXT NOT NULL,
+        carrier         TEXT NOT NULL,
+        tracking_number TEXT NOT NULL,
+        pdf             BLOB NOT NULL,
+        created_at      TEXT NOT NULL,
+        PRIMARY KEY (merchant_id, shipment_id)
+      );
+    `,
+  },
 ];

@@ -11,14 +11,17 @@ import type { InventoryUpdate } from '../../../../shared/src/inventory.ts';
 import type { Order } from '../../../../shared/src/orders.ts';
 import type { Reservation } from '../../booking/plan-order.ts';
 import type { StockLevel } from '../../promise/availability.ts';
+import { type OutboxRow, toJob } from '../outbox-row.ts';
 import type {
   IdempotencyClaim,
   IdempotentResponse,
   OrderChange,
+  OutboxJob,
   OutboxMessage,
   PlaceOrderResult,
   StockMovement,
   Store,
+  StoredLabel,
 } from '../store.ts';
 import {
   IDEMPOTENCY_LOCK_MS,
@@ -405,6 +408,96 @@ export class SqliteStore implements Store {
         return decision;
       })
       .immediate();
+  }
+
+  async claimOutboxJobs(workerId: string, limit: number, now: number, leaseMs: number): Promise<OutboxJob[]> {
+    const nowIso = new Date(now).toISOString();
+    return this.#db
+      .transaction(() => {
+        const rows = this.#sql(
+          `SELECT * FROM outbox o
+           WHERE ((o.state = 'pending' AND o.available_at <= @nowIso) OR (o.state = 'running' AND o.locked_until < @now))
+             AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.merchant_id = o.merchant_id AND e.order_id = o.order_id
+                             AND e.id < o.id AND e.state <> 'done')
+           ORDER BY o.id LIMIT @limit`,
+        ).all({ nowIso, now, limit }) as OutboxRow[];
+        const lease = this.#sql(`UPDATE outbox SET state = 'running', locked_by = ?, locked_until = ? WHERE id = ?`);
+        for (const row of rows) lease.run(workerId, now + leaseMs, row.id);
+        return rows.map((row) => toJob({ ...row, state: 'running' }));
+      })
+      .immediate();
+  }
+
+  async completeOutboxJob(id: number, workerId: string): Promise<void> {
+    this.#sql(
+      `UPDATE outbox SET state = 'done', locked_by = NULL, locked_until = NULL WHERE id = ? AND locked_by = ?`,
+    ).run(id, workerId);
+  }
+
+  async failOutboxJob(id: number, workerId: string, error: string, retryAt: number | null): Promise<void> {
+    this.#sql(
+      `UPDATE outbox SET state = ?, attempts = attempts + 1, last_error = ?, available_at = coalesce(?, available_at),
+         locked_by = NULL, locked_until = NULL WHERE id = ? AND locked_by = ?`,
+    ).run(
+      retryAt === null ? 'dead' : 'pending',
+      error.slice(0, 1000),
+      retryAt === null ? null : new Date(retryAt).toISOString(),
+      id,
+      workerId,
+    );
+  }
+
+  async releaseOutboxJobs(workerId: string): Promise<void> {
+    this.#sql(
+      `UPDATE outbox SET state = 'pending', locked_by = NULL, locked_until = NULL WHERE state = 'running' AND locked_by = ?`,
+    ).run(workerId);
+  }
+
+  async listOutboxJobs(merchantId: string, state: OutboxJob['state'], limit: number): Promise<OutboxJob[]> {
+    const rows = this.#sql('SELECT * FROM outbox WHERE merchant_id = ? AND state = ? ORDER BY id DESC LIMIT ?').all(
+      merchantId,
+      state,
+      limit,
+    ) as OutboxRow[];
+    return rows.map(toJob);
+  }
+
+  async replayOutboxJob(merchantId: string, id: number, now: number): Promise<boolean> {
+    const { changes } = this.#sql(
+      `UPDATE outbox SET state = 'pending', attempts = 0, last_error = NULL, available_at = ? WHERE merchant_id = ? AND id = ? AND state = 'dead'`,
+    ).run(new Date(now).toISOString(), merchantId, id);
+    return changes === 1;
+  }
+
+  async saveLabel(merchantId: string, label: StoredLabel, now: number): Promise<StoredLabel> {
+    this.#sql(
+      `INSERT INTO labels (merchant_id, shipment_id, carrier, tracking_number, pdf, created_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT DO NOTHING`,
+    ).run(
+      merchantId,
+      label.shipmentId,
+      label.carrier,
+      label.trackingNumber,
+      Buffer.from(label.pdf),
+      new Date(now).toISOString(),
+    );
+    return (await this.getLabel(merchantId, label.shipmentId)) as StoredLabel;
+  }
+
+  async getLabel(merchantId: string, shipmentId: string): Promise<StoredLabel | null> {
+    const row = this.#sql(
+      'SELECT shipment_id, carrier, tracking_number, pdf FROM labels WHERE merchant_id = ? AND shipment_id = ?',
+    ).get(merchantId, shipmentId) as
+      | { shipment_id: string; carrier: string; tracking_number: string; pdf: Buffer }
+      | undefined;
+    return row
+      ? {
+          shipmentId: row.shipment_id,
+          carrier: row.carrier,
+          trackingNumber: row.tracking_number,
+          pdf: new Uint8Array(row.pdf),
+        }
+      : null;
   }
 
   async serviceSecret(name: string): Promise<string> {
