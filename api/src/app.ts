@@ -14,6 +14,7 @@ import { errorsPlugin } from './plugins/errors.ts';
 import { merchantsPlugin } from './plugins/merchants.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
+import { pipelinePlugin } from './plugins/pipeline.ts';
 import { promiseAnswersPlugin } from './plugins/promise-answers.ts';
 import { stockPlugin } from './plugins/stock.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -21,6 +22,7 @@ import { inventoryRoutes } from './routes/v1/inventory.ts';
 import { inventoryImportRoutes } from './routes/v1/inventory-import.ts';
 import { orderRoutes } from './routes/v1/orders.ts';
 import { promiseRoutes } from './routes/v1/promise.ts';
+import { shipmentRoutes } from './routes/v1/shipments.ts';
 import type { Store } from './store/store.ts';
 
 export interface AppOptions {
@@ -33,6 +35,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** request bodies above this size get 413 (bytes) */
   bodyLimit?: number;
+  /** run the outbox relay (labels …) in this process; tests drive `app.relay.runOnce()` instead */
+  startRelay?: boolean;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -58,6 +62,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(promiseAnswersPlugin);
   await app.register(metricsPlugin);
   await app.register(bookingsPlugin);
+  await app.register(pipelinePlugin, { startRelay: options.startRelay ?? false });
   await app.register(authPlugin);
   await app.register(rateLimit, {
     global: false,
@@ -74,5 +79,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(inventoryRoutes);
   await app.register(inventoryImportRoutes);
   await app.register(orderRoutes);
+  await app.register(shipmentRoutes);
   return app;
 }

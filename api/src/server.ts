@@ -45,6 +45,7 @@ export async function startServer(settings: ServerSettings): Promise<FastifyInst
   const app = await buildApp({
     merchants,
     store,
+    startRelay: true,
     logger: {
       level: process.env.LOG_LEVEL ?? 'info',
       serializers: {

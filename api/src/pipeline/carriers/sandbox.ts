@@ -1,0 +1,78 @@
+/**
+ * The sandbox carrier: behaves like a real one for demos and tests. Its tracking numbers are real S10 numbers
+ * (derived from the idempotency key, so a retried request gets the same number), and its labels are 4×6 in PDFs
+ * with a scannable Code 128 barcode drawn by bwip-js and laid out with pdf-lib.
+ */
+import { createHash } from 'node:crypto';
+import bwipjs from 'bwip-js';
+import { PDFDocument, rgb, StandardFonts } from 'pdf-lib';
+import type { CarrierAdapter, CreatedLabel, LabelRequest } from './carrier-adapter.ts';
+import { s10TrackingNumber } from './tracking-number.ts';
+
+const INCH = 72;
+
+/** Standard fonts cover Latin-1 only; anything else is shown as its closest plain letter or a question mark. */
+function printable(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^\x20-\xff]/g, '?');
+}
+
+export class SandboxCarrier implements CarrierAdapter {
+  readonly name = 'sandbox';
+
+  async createLabel({ idempotencyKey, merchant, order, shipment }: LabelRequest): Promise<CreatedLabel> {
+    const serial = createHash('sha256').update(idempotencyKey).digest().readUInt32BE(0);
+    const warehouse = merchant.warehouseById.get(shipment.warehouse);
+    const trackingNumber = s10TrackingNumber('LA', serial, warehouse?.country ?? 'FR');
+
+    const pdf = await PDFDocument.create();
+    pdf.setTitle(`Label ${trackingNumber}`);
+    pdf.setCreator('Promesse sandbox carrier');
+    const page = pdf.addPage([4 * INCH, 6 * INCH]);
+    const regular = await pdf.embedFont(StandardFonts.Helvetica);
+    const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
+    let y = 6 * INCH - 28;
+    const line = (text: string, size = 10, font = regular) => {
+      page.drawText(printable(text), { x: 18, y, size, font, color: rgb(0, 0, 0) });
+      y -= size + 4;
+    };
+    line(`${shipment.carrier.toUpperCase()} · ${shipment.service}`, 12, bold);
+    line(
+      `Ship by ${shipment.dispatchDate} · deliver ${shipment.promisedDelivery.earliest} to ${shipment.promisedDelivery.latest}`,
+      8,
+    );
+    y -= 6;
+    line('FROM', 8, bold);
+    line(merchant.name);
+    line(`${warehouse?.name ?? shipment.warehouse}, ${warehouse?.country ?? ''}`);
+    y -= 10;
+    line('TO', 8, bold);
+    const to = order.shippingAddress;
+    line(to.name, 14, bold);
+    line(to.line1, 12);
+    if (to.line2) line(to.line2, 12);
+    line(`${to.postalCode} ${to.city}`, 14, bold);
+    line(to.country, 12);
+    y -= 10;
+    line(`Order ${order.reference} · ${shipment.items.map((i) => `${i.quantity}× ${i.sku}`).join(', ')}`, 8);
+
+    const barcode = await bwipjs.toBuffer({
+      bcid: 'code128',
+      text: trackingNumber,
+      scale: 3,
+      height: 18,
+      includetext: true,
+      textxalign: 'center',
+    });
+    const image = await pdf.embedPng(barcode);
+    const width = 4 * INCH - 36;
+    page.drawImage(image, { x: 18, y: 24, width, height: (image.height / image.width) * width });
+    return { trackingNumber, pdf: await pdf.save() };
+  }
+
+  async cancelLabel(): Promise<void> {
+    // The sandbox keeps no state of its own: a cancelled label simply never gets scanned.
+  }
+}

@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { PDFDocument } from 'pdf-lib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isValidS10 } from '../../api/src/pipeline/carriers/tracking-number.ts';
+import type { Store } from '../../api/src/store/store.ts';
+import { MONDAY_MORNING, SECRET, storeFactories, testApp } from '../fixtures/app.ts';
+import { baseConfig } from '../fixtures/merchant.ts';
+
+const stores = await storeFactories();
+
+async function drain(app: FastifyInstance): Promise<number> {
+  let total = 0;
+  for (let handled = await app.relay.runOnce(); handled > 0; handled = await app.relay.runOnce()) total += handled;
+  return total;
+}
+
+describe.each(stores)('labels through the outbox on %s', (_name, makeStore) => {
+  let app: FastifyInstance;
+  let store: Store;
+  let now = MONDAY_MORNING;
+  const start = async () => {
+    store = await makeStore();
+    const other = baseConfig();
+    other.merchant.id = 'other';
+    other.keys = [{ key: 'sk_test_other', type: 'secret' }];
+    now = MONDAY_MORNING;
+    app = await testApp({ store, now: () => now, merchants: [baseConfig(), other] });
+  };
+  afterEach(async () => app?.close());
+
+  const book = async () =>
+    (
+      await app.inject({
+        method: 'POST',
+        url: '/v1/orders',
+        headers: { ...SECRET, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+        payload: {
+          reference: randomUUID(),
+          optionId: 'colissimo-home',
+          items: [{ sku: 'MUG-01', quantity: 2, unitPrice: 1290 }],
+          shippingAddress: {
+            name: 'Ada Lovelace',
+            line1: '10 rue de la Roquette',
+            postalCode: '75011',
+            city: 'Paris',
+            country: 'FR',
+          },
+          totals: { items: 2580, shipping: 1639, tax: 0, total: 4219, currency: 'EUR' },
+        },
+      })
+    ).json();
+
+  it('creates a label for every shipment: S10 tracking number, 4×6 PDF, order in preparation', async () => {
+    await start();
+    const order = await book();
+    expect(await drain(app)).toBe(3); // order.accepted, shipment.requested, shipment.label_created
+    const stored = (await app.inject({ url: `/v1/orders/${order.id}`, headers: SECRET })).json();
+    expect(stored.status).toBe('in_preparation');
+    const [shipment] = stored.shipments;
+    expect(shipment.status).toBe('label_created');
+    expect(isValidS10(shipment.trackingNumber)).toBe(true);
+    expect(stored.timeline.map((t: { type: string }) => t.type)).toEqual(['order.accepted', 'shipment.label_created']);
+
+    const label = await app.inject({ url: `/v1/shipments/${shipment.id}/label`, headers: SECRET });
+    expect(label.statusCode).toBe(200);
+    expect(label.headers['content-type']).toBe('application/pdf');
+    const pdf = await PDFDocument.load(label.rawPayload);
+    expect(pdf.getPages().map((p) => [p.getWidth(), p.getHeight()])).toEqual([[288, 432]]);
+    expect(pdf.getTitle()).toBe(`Label ${shipment.trackingNumber}`);
+    expect(
+      (
+        await app.inject({
+          url: `/v1/shipments/${shipment.id}/label`,
+          headers: { authorization: 'Bearer sk_test_other' },
+        })
+      ).statusCode,
+    ).toBe(404);
+  });
+
+  it('never creates a second label when the job runs again', async () => {
+    await start();
+    const order = await book();
+    await drain(app);
+    const first = (await app.inject({ url: `/v1/orders/${order.id}`, headers: SECRET })).json().shipments[0];
+    // The same message delivered again (at least once): nothing changes.
+    await store.placeOrder(
+      'test',
+      { ...order, id: `ord_${randomUUID()}`, reference: randomUUID(), shipments: [] },
+      [],
+      [{ type: 'shipment.requested', orderId: order.id, payload: { orderId: order.id, shipmentId: first.id } }],
+    );
+    await drain(app);
+    const after = (await app.inject({ url: `/v1/orders/${order.id}`, headers: SECRET })).json();
+    expect(after.shipments[0].trackingNumber).toBe(first.trackingNumber);
+    expect(after.timeline.filter((t: { type: string }) => t.type === 'shipment.label_created')).toHaveLength(1);
+  });
+
+  it('retries a failing job with backoff, buries it after the last attempt, and replays it on request', async () => {
+    await start();
+    const config = app.merchants.byId('test')?.merchant.carriers[0] as { adapter: string };
+    config.adapter = 'missing-adapter';
+    const order = await book();
+    await drain(app);
+    let job = (await app.inject({ url: '/v1/outbox?state=pending', headers: SECRET })).json().data[0];
+    expect(job).toMatchObject({
+      type: 'shipment.requested',
+      attempts: 1,
+      lastError: expect.stringContaining('missing-adapter'),
+    });
+    expect(Date.parse(job.availableAt) - now).toBeGreaterThanOrEqual(800);
+    for (let attempt = 2; attempt <= 10; attempt++) {
+      now += 3_600_000 * 1.3;
+      await drain(app);
+    }
+    const dead = (await app.inject({ url: '/v1/outbox', headers: SECRET })).json().data;
+    expect(dead.map((j: { type: string; attempts: number }) => [j.type, j.attempts])).toEqual([
+      ['shipment.requested', 10],
+    ]);
+    expect((await app.inject({ url: `/v1/orders/${order.id}`, headers: SECRET })).json().shipments[0].status).toBe(
+      'pending',
+    );
+
+    config.adapter = 'sandbox';
+    const replay = await app.inject({ method: 'POST', url: `/v1/outbox/${dead[0].id}/replay`, headers: SECRET });
+    expect(replay.json()).toEqual({ replayed: true });
+    await drain(app);
+    expect((await app.inject({ url: `/v1/orders/${order.id}`, headers: SECRET })).json().shipments[0].status).toBe(
+      'label_created',
+    );
+    job = await app.inject({ method: 'POST', url: `/v1/outbox/${dead[0].id}/replay`, headers: SECRET });
+    expect(job.statusCode).toBe(404);
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: `/v1/outbox/${dead[0].id}/replay`,
+          headers: { authorization: 'Bearer sk_test_other' },
+        })
+      ).statusCode,
+    ).toBe(404);
+  });
+});
