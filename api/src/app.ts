@@ -14,7 +14,7 @@ import { errorsPlugin } from './plugins/errors.ts';
 import { merchantsPlugin } from './plugins/merchants.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
-import { pipelinePlugin } from './plugins/pipeline.ts';
+import { type PipelineOptions, pipelinePlugin } from './plugins/pipeline.ts';
 import { promiseAnswersPlugin } from './plugins/promise-answers.ts';
 import { stockPlugin } from './plugins/stock.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -23,6 +23,7 @@ import { inventoryImportRoutes } from './routes/v1/inventory-import.ts';
 import { orderRoutes } from './routes/v1/orders.ts';
 import { promiseRoutes } from './routes/v1/promise.ts';
 import { shipmentRoutes } from './routes/v1/shipments.ts';
+import { webhookEndpointRoutes } from './routes/v1/webhook-endpoints.ts';
 import type { Store } from './store/store.ts';
 
 export interface AppOptions {
@@ -35,8 +36,10 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** request bodies above this size get 413 (bytes) */
   bodyLimit?: number;
-  /** run the outbox relay (labels …) in this process; tests drive `app.relay.runOnce()` instead */
+  /** run the outbox relay (labels, webhooks …) in this process; tests drive `app.relay.runOnce()` instead */
   startRelay?: boolean;
+  /** webhook delivery seams for tests: resolver, sender, private addresses allowed */
+  webhooks?: Omit<PipelineOptions, 'startRelay'>;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -62,7 +65,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(promiseAnswersPlugin);
   await app.register(metricsPlugin);
   await app.register(bookingsPlugin);
-  await app.register(pipelinePlugin, { startRelay: options.startRelay ?? false });
+  await app.register(pipelinePlugin, { startRelay: options.startRelay ?? false, ...options.webhooks });
   await app.register(authPlugin);
   await app.register(rateLimit, {
     global: false,
@@ -80,5 +83,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(inventoryImportRoutes);
   await app.register(orderRoutes);
   await app.register(shipmentRoutes);
+  await app.register(webhookEndpointRoutes);
   return app;
 }

@@ -9,6 +9,24 @@ import type { OutboxJob, Store } from '../store/store.ts';
 
 export type JobHandler = (job: OutboxJob) => Promise<void>;
 
+/** Thrown by a handler that knows when it wants to be retried (its own schedule); `null` means give up now. */
+export class RetryAt extends Error {
+  readonly at: number | null;
+
+  constructor(at: number | null, message: string) {
+    super(message);
+    this.name = 'RetryAt';
+    this.at = at;
+  }
+}
+
+/** Runs several handlers of one job type in turn (each must tolerate running again after a later one fails). */
+export function inTurn(...handlers: (JobHandler | undefined)[]): JobHandler {
+  return async (job) => {
+    for (const handler of handlers) await handler?.(job);
+  };
+}
+
 export interface RelayOptions {
   store: Store;
   handlers: Readonly<Record<string, JobHandler>>;
@@ -54,7 +72,8 @@ export class OutboxRelay {
       } catch (error) {
         this.#options.onError?.(error, job);
         const attempt = job.attempts + 1;
-        const retryAt = attempt >= maxAttempts ? null : clock() + retryDelayMs(attempt - 1);
+        const retryAt =
+          error instanceof RetryAt ? error.at : attempt >= maxAttempts ? null : clock() + retryDelayMs(attempt - 1);
         await store.failOutboxJob(
           job.id,
           this.workerId,
@@ -86,6 +105,7 @@ export class OutboxRelay {
     this.#running = false;
     clearTimeout(this.#timer);
     await this.#round;
-    await this.#options.store.releaseOutboxJobs(this.workerId);
+    // Best effort: if the store is already gone, the leases simply expire and another worker takes the jobs.
+    await this.#options.store.releaseOutboxJobs(this.workerId).catch(() => {});
   }
 }

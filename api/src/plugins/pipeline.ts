@@ -1,34 +1,62 @@
 /**
- * The pipeline inside the API process: the outbox relay with the carrier adapters. `npm start` runs it (one
- * relay per SQLite store; on PostgreSQL `promesse worker` processes can add more); tests drive it by hand.
+ * The pipeline inside the API process: the outbox relay with the carrier adapters and the webhook deliveries.
+ * `npm start` runs it (one relay per SQLite store; on PostgreSQL `promesse worker` processes can add more);
+ * tests drive it by hand, with an injected resolver and sender for webhooks.
  */
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { SandboxCarrier } from '../pipeline/carriers/sandbox.ts';
-import { OutboxRelay } from '../pipeline/outbox-relay.ts';
+import { inTurn, type JobHandler, OutboxRelay } from '../pipeline/outbox-relay.ts';
 import { shipmentJobs } from '../pipeline/shipment-jobs.ts';
+import { httpSender, type Sender } from '../pipeline/webhooks/send.ts';
+import { type Resolver, systemResolver } from '../pipeline/webhooks/ssrf-guard.ts';
+import { webhookJobs } from '../pipeline/webhooks/webhook-jobs.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     relay: OutboxRelay;
+    /** how webhook URLs are resolved and checked (injected in tests) */
+    webhookTargets: { resolve: Resolver; allowPrivate: boolean };
   }
 }
 
+export interface PipelineOptions {
+  startRelay: boolean;
+  /** injected in tests: no real DNS lookup, no real connection */
+  resolve?: Resolver;
+  send?: Sender;
+  allowPrivateWebhooks?: boolean;
+}
+
+/** Every handler of every job family; a type several handle runs them in turn. */
+function combine(...families: Record<string, JobHandler>[]): Record<string, JobHandler> {
+  const types = new Set(families.flatMap((family) => Object.keys(family)));
+  return Object.fromEntries([...types].map((type) => [type, inTurn(...families.map((family) => family[type]))]));
+}
+
 export const pipelinePlugin = fp(
-  async (app: FastifyInstance, { startRelay }: { startRelay: boolean }) => {
+  async (app: FastifyInstance, options: PipelineOptions) => {
+    const webhookTargets = {
+      resolve: options.resolve ?? systemResolver,
+      allowPrivate: options.allowPrivateWebhooks ?? process.env.PROMESSE_ALLOW_PRIVATE_WEBHOOKS === 'true',
+    };
+    app.decorate('webhookTargets', webhookTargets);
     const relay = new OutboxRelay({
       store: app.store,
       clock: app.clock,
-      handlers: shipmentJobs({
-        store: app.store,
-        merchants: app.merchants,
-        adapters: { sandbox: new SandboxCarrier() },
-        clock: app.clock,
-      }),
+      handlers: combine(
+        shipmentJobs({
+          store: app.store,
+          merchants: app.merchants,
+          adapters: { sandbox: new SandboxCarrier() },
+          clock: app.clock,
+        }),
+        webhookJobs({ store: app.store, clock: app.clock, ...webhookTargets, send: options.send ?? httpSender() }),
+      ),
       onError: (error, job) => app.log.warn({ err: error, jobId: job?.id, type: job?.type }, 'outbox job failed'),
     });
     app.decorate('relay', relay);
-    if (startRelay) app.addHook('onReady', async () => relay.start());
+    if (options.startRelay) app.addHook('onReady', async () => relay.start());
     // Registered after the store's own onClose hook, so it runs first: jobs are given back before the store closes.
     app.addHook('onClose', async () => relay.stop());
   },

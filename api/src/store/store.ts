@@ -81,6 +81,38 @@ export interface StoredLabel {
   pdf: Uint8Array;
 }
 
+/** Where a merchant wants events delivered (Standard Webhooks). */
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  /** event types, or "*" for all */
+  events: string[];
+  description: string | null;
+  secret: string;
+  /** the secret before the last rotation, still signed with until `previousUntil` */
+  previousSecret: string | null;
+  previousUntil: number | null;
+  state: 'enabled' | 'disabled';
+  disabledReason: string | null;
+  /** when the current run of failed attempts began */
+  failingSince: number | null;
+  createdAt: string;
+}
+
+/** One delivery attempt, for the endpoint's message log. */
+export interface WebhookAttempt {
+  endpointId: string;
+  messageId: string;
+  eventType: string;
+  attempt: number;
+  at: string;
+  status: number | null;
+  durationMs: number;
+  error: string | null;
+  /** the first few hundred characters of the answer, never more */
+  excerpt: string | null;
+}
+
 export interface Store {
   /** Creates or upgrades the schema. Safe to call on every start. */
   migrate(): Promise<void>;
@@ -148,6 +180,15 @@ export interface Store {
   /** Stores a label unless the shipment has one, and returns the one stored. */
   saveLabel(merchantId: string, label: StoredLabel, now: number): Promise<StoredLabel>;
   getLabel(merchantId: string, shipmentId: string): Promise<StoredLabel | null>;
+
+  /** Adds outbox messages outside any order change (fan-out of events to webhook endpoints). */
+  enqueueOutbox(merchantId: string, messages: readonly OutboxMessage[], now: number): Promise<void>;
+  saveWebhookEndpoint(merchantId: string, endpoint: WebhookEndpoint): Promise<void>;
+  getWebhookEndpoint(merchantId: string, id: string): Promise<WebhookEndpoint | null>;
+  listWebhookEndpoints(merchantId: string): Promise<WebhookEndpoint[]>;
+  deleteWebhookEndpoint(merchantId: string, id: string): Promise<boolean>;
+  recordWebhookAttempt(merchantId: string, attempt: WebhookAttempt): Promise<void>;
+  webhookAttempts(merchantId: string, endpointId: string, limit: number): Promise<WebhookAttempt[]>;
 
   /** A service-wide secret by name, generated once and kept, so every process sharing the store agrees on it. */
   serviceSecret(name: string): Promise<string>;

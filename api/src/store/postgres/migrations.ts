@@ -91,4 +91,38 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql:
       );
     `,
   },
+  {
+    version: 4,
+    name: 'webhook endpoints and delivery attempts',
+    sql: `
+      CREATE TABLE webhook_endpoints (
+        merchant_id      text NOT NULL,
+        id               text NOT NULL,
+        url              text NOT NULL,
+        events           text NOT NULL,
+        description      text,
+        secret           text NOT NULL,
+        previous_secret  text,
+        previous_until   bigint,
+        state            text NOT NULL DEFAULT 'enabled',
+        disabled_reason  text,
+        failing_since    bigint,
+        created_at       text NOT NULL,
+        PRIMARY KEY (merchant_id, id)
+      );
+      CREATE TABLE webhook_attempts (
+        merchant_id  text NOT NULL,
+        endpoint_id  text NOT NULL,
+        message_id   text NOT NULL,
+        event_type   text NOT NULL,
+        attempt      integer NOT NULL,
+        at           text NOT NULL,
+        status       integer,
+        duration_ms  integer NOT NULL,
+        error        text,
+        excerpt      text
+      );
+      CREATE INDEX webhook_attempts_endpoint ON webhook_attempts (merchant_id, endpoint_id, at);
+    `,
+  },
 ];

@@ -20,6 +20,8 @@ import type {
   StockMovement,
   Store,
   StoredLabel,
+  WebhookAttempt,
+  WebhookEndpoint,
 } from '../store.ts';
 import {
   IDEMPOTENCY_LOCK_MS,
@@ -28,6 +30,7 @@ import {
   type MovementRow,
   toMovement,
 } from '../store-rules.ts';
+import { type AttemptRow, type EndpointRow, toAttempt, toEndpoint } from '../webhook-rows.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
 
 const STOCK_CHANNEL = 'promesse_stock';
@@ -565,6 +568,74 @@ export class PostgresStore implements Store {
           pdf: new Uint8Array(row.pdf),
         }
       : null;
+  }
+
+  async enqueueOutbox(merchantId: string, messages: readonly OutboxMessage[], now: number): Promise<void> {
+    await this.#tx((client) => this.#outbox(client, merchantId, messages, new Date(now)));
+  }
+
+  async saveWebhookEndpoint(merchantId: string, e: WebhookEndpoint): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO webhook_endpoints (merchant_id, id, url, events, description, secret, previous_secret, previous_until, state,
+         disabled_reason, failing_since, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       ON CONFLICT (merchant_id, id) DO UPDATE SET url = excluded.url, events = excluded.events, description = excluded.description,
+         secret = excluded.secret, previous_secret = excluded.previous_secret, previous_until = excluded.previous_until,
+         state = excluded.state, disabled_reason = excluded.disabled_reason, failing_since = excluded.failing_since`,
+      [
+        merchantId,
+        e.id,
+        e.url,
+        JSON.stringify(e.events),
+        e.description,
+        e.secret,
+        e.previousSecret,
+        e.previousUntil,
+        e.state,
+        e.disabledReason,
+        e.failingSince,
+        e.createdAt,
+      ],
+    );
+  }
+
+  async getWebhookEndpoint(merchantId: string, id: string): Promise<WebhookEndpoint | null> {
+    const { rows } = await this.#pool.query<EndpointRow>(
+      'SELECT * FROM webhook_endpoints WHERE merchant_id = $1 AND id = $2',
+      [merchantId, id],
+    );
+    return rows[0] ? toEndpoint(rows[0]) : null;
+  }
+
+  async listWebhookEndpoints(merchantId: string): Promise<WebhookEndpoint[]> {
+    const { rows } = await this.#pool.query<EndpointRow>(
+      'SELECT * FROM webhook_endpoints WHERE merchant_id = $1 ORDER BY created_at, id',
+      [merchantId],
+    );
+    return rows.map(toEndpoint);
+  }
+
+  async deleteWebhookEndpoint(merchantId: string, id: string): Promise<boolean> {
+    const { rowCount } = await this.#pool.query('DELETE FROM webhook_endpoints WHERE merchant_id = $1 AND id = $2', [
+      merchantId,
+      id,
+    ]);
+    return rowCount === 1;
+  }
+
+  async recordWebhookAttempt(merchantId: string, a: WebhookAttempt): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO webhook_attempts (merchant_id, endpoint_id, message_id, event_type, attempt, at, status, duration_ms, error, excerpt)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [merchantId, a.endpointId, a.messageId, a.eventType, a.attempt, a.at, a.status, a.durationMs, a.error, a.excerpt],
+    );
+  }
+
+  async webhookAttempts(merchantId: string, endpointId: string, limit: number): Promise<WebhookAttempt[]> {
+    const { rows } = await this.#pool.query<AttemptRow>(
+      'SELECT * FROM webhook_attempts WHERE merchant_id = $1 AND endpoint_id = $2 ORDER BY at DESC, attempt DESC LIMIT $3',
+      [merchantId, endpointId, limit],
+    );
+    return rows.map(toAttempt);
   }
 
   async serviceSecret(name: string): Promise<string> {

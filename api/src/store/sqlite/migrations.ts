@@ -96,4 +96,38 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
       );
     `,
   },
+  {
+    version: 4,
+    name: 'webhook endpoints and delivery attempts',
+    sql: `
+      CREATE TABLE webhook_endpoints (
+        merchant_id      TEXT NOT NULL,
+        id               TEXT NOT NULL,
+        url              TEXT NOT NULL,
+        events           TEXT NOT NULL,
+        description      TEXT,
+        secret           TEXT NOT NULL,
+        previous_secret  TEXT,
+        previous_until   INTEGER,
+        state            TEXT NOT NULL DEFAULT 'enabled',
+        disabled_reason  TEXT,
+        failing_since    INTEGER,
+        created_at       TEXT NOT NULL,
+        PRIMARY KEY (merchant_id, id)
+      );
+      CREATE TABLE webhook_attempts (
+        merchant_id  TEXT NOT NULL,
+        endpoint_id  TEXT NOT NULL,
+        message_id   TEXT NOT NULL,
+        event_type   TEXT NOT NULL,
+        attempt      integer NOT NULL,
+        at           TEXT NOT NULL,
+        status       integer,
+        duration_ms  integer NOT NULL,
+        error        TEXT,
+        excerpt      TEXT
+      );
+      CREATE INDEX webhook_attempts_endpoint ON webhook_attempts (merchant_id, endpoint_id, at);
+    `,
+  },
 ];

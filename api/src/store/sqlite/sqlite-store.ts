@@ -22,6 +22,8 @@ import type {
   StockMovement,
   Store,
   StoredLabel,
+  WebhookAttempt,
+  WebhookEndpoint,
 } from '../store.ts';
 import {
   IDEMPOTENCY_LOCK_MS,
@@ -30,6 +32,7 @@ import {
   type MovementRow,
   toMovement,
 } from '../store-rules.ts';
+import { type AttemptRow, type EndpointRow, toAttempt, toEndpoint } from '../webhook-rows.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 
 interface LevelRow {
@@ -498,6 +501,79 @@ export class SqliteStore implements Store {
           pdf: new Uint8Array(row.pdf),
         }
       : null;
+  }
+
+  async enqueueOutbox(merchantId: string, messages: readonly OutboxMessage[], now: number): Promise<void> {
+    this.#db.transaction(() => this.#outbox(merchantId, messages, new Date(now).toISOString()))();
+  }
+
+  async saveWebhookEndpoint(merchantId: string, e: WebhookEndpoint): Promise<void> {
+    this.#sql(
+      `INSERT INTO webhook_endpoints (merchant_id, id, url, events, description, secret, previous_secret, previous_until, state,
+         disabled_reason, failing_since, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (merchant_id, id) DO UPDATE SET url = excluded.url, events = excluded.events, description = excluded.description,
+         secret = excluded.secret, previous_secret = excluded.previous_secret, previous_until = excluded.previous_until,
+         state = excluded.state, disabled_reason = excluded.disabled_reason, failing_since = excluded.failing_since`,
+    ).run(
+      merchantId,
+      e.id,
+      e.url,
+      JSON.stringify(e.events),
+      e.description,
+      e.secret,
+      e.previousSecret,
+      e.previousUntil,
+      e.state,
+      e.disabledReason,
+      e.failingSince,
+      e.createdAt,
+    );
+  }
+
+  async getWebhookEndpoint(merchantId: string, id: string): Promise<WebhookEndpoint | null> {
+    const row = this.#sql('SELECT * FROM webhook_endpoints WHERE merchant_id = ? AND id = ?').get(merchantId, id) as
+      | EndpointRow
+      | undefined;
+    return row ? toEndpoint(row) : null;
+  }
+
+  async listWebhookEndpoints(merchantId: string): Promise<WebhookEndpoint[]> {
+    return (
+      this.#sql('SELECT * FROM webhook_endpoints WHERE merchant_id = ? ORDER BY created_at, id').all(
+        merchantId,
+      ) as EndpointRow[]
+    ).map(toEndpoint);
+  }
+
+  async deleteWebhookEndpoint(merchantId: string, id: string): Promise<boolean> {
+    return (
+      this.#sql('DELETE FROM webhook_endpoints WHERE merchant_id = ? AND id = ?').run(merchantId, id).changes === 1
+    );
+  }
+
+  async recordWebhookAttempt(merchantId: string, a: WebhookAttempt): Promise<void> {
+    this.#sql(
+      `INSERT INTO webhook_attempts (merchant_id, endpoint_id, message_id, event_type, attempt, at, status, duration_ms, error, excerpt)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      merchantId,
+      a.endpointId,
+      a.messageId,
+      a.eventType,
+      a.attempt,
+      a.at,
+      a.status,
+      a.durationMs,
+      a.error,
+      a.excerpt,
+    );
+  }
+
+  async webhookAttempts(merchantId: string, endpointId: string, limit: number): Promise<WebhookAttempt[]> {
+    const rows = this.#sql(
+      'SELECT * FROM webhook_attempts WHERE merchant_id = ? AND endpoint_id = ? ORDER BY at DESC, attempt DESC LIMIT ?',
+    ).all(merchantId, endpointId, limit) as AttemptRow[];
+    return rows.map(toAttempt);
   }
 
   async serviceSecret(name: string): Promise<string> {

@@ -1,0 +1,149 @@
+/**
+ * Outbound webhooks (Standard Webhooks): each event the pipeline announces is fanned out to the merchant's
+ * enabled endpoints that subscribe to it, one outbox job per endpoint, ordered per endpoint and order. Every
+ * attempt is signed afresh with the `standardwebhooks` library; the retry schedule is immediately, 5 s, 5 min,
+ * 30 min, 2 h, 5 h, 10 h, 10 h (±10 % jitter). A 410 disables the endpoint, and so do 5 days of failures.
+ */
+import { Webhook } from 'standardwebhooks';
+import type { OutboxJob, Store, WebhookEndpoint } from '../../store/store.ts';
+import { type JobHandler, RetryAt } from '../outbox-relay.ts';
+import type { Sender } from './send.ts';
+import { checkWebhookUrl, type Resolver, UrlRefused } from './ssrf-guard.ts';
+
+/** Delays before attempts 2 … 8 (the first is immediate). */
+export const RETRY_SCHEDULE_MS = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000] as const;
+export const DISABLE_AFTER_MS = 5 * 24 * 3_600_000;
+const DELIVER = 'webhook.deliver';
+
+/** The events merchants can subscribe to, and the outbox messages they come from. */
+export const EVENT_TYPES = [
+  'order.accepted',
+  'order.cancelled',
+  'shipment.label_created',
+  'shipment.status_changed',
+  'shipment.delivered',
+  'shipment.exception',
+] as const;
+
+export interface WebhookDependencies {
+  store: Store;
+  clock: () => number;
+  resolve: Resolver;
+  send: Sender;
+  allowPrivate: boolean;
+  random?: () => number;
+}
+
+export function subscribes(endpoint: WebhookEndpoint, type: string): boolean {
+  return endpoint.state === 'enabled' && (endpoint.events.includes('*') || endpoint.events.includes(type));
+}
+
+/** The signature header: the current secret, and the previous one while a rotation is fresh. */
+export function sign(endpoint: WebhookEndpoint, messageId: string, at: Date, body: string, now: number): string {
+  const secrets = [endpoint.secret];
+  if (endpoint.previousSecret && endpoint.previousUntil !== null && endpoint.previousUntil > now)
+    secrets.push(endpoint.previousSecret);
+  return secrets.map((secret) => new Webhook(secret).sign(messageId, at, body)).join(' ');
+}
+
+export function webhookJobs(deps: WebhookDependencies): Record<string, JobHandler> {
+  const { store, clock } = deps;
+  const random = deps.random ?? Math.random;
+
+  const fanOut: JobHandler = async (job: OutboxJob) => {
+    const endpoints = (await store.listWebhookEndpoints(job.merchantId)).filter((e) => subscribes(e, job.type));
+    if (endpoints.length === 0) return;
+    const order = await store.getOrder(job.merchantId, job.orderId);
+    const shipmentId = typeof job.payload.shipmentId === 'string' ? job.payload.shipmentId : null;
+    const data = shipmentId
+      ? {
+          orderId: job.orderId,
+          reference: order?.reference ?? null,
+          shipment: order?.shipments.find((s) => s.id === shipmentId) ?? null,
+          ...job.payload,
+        }
+      : { order };
+    const body = JSON.stringify({ type: job.type, timestamp: job.createdAt, data });
+    await store.enqueueOutbox(
+      job.merchantId,
+      endpoints.map((endpoint) => ({
+        type: DELIVER,
+        // Ordered per endpoint and order: a slow endpoint delays nobody else.
+        orderId: `wh:${endpoint.id}:${job.orderId}`,
+        payload: { endpointId: endpoint.id, messageId: `msg_${job.id}_${endpoint.id}`, eventType: job.type, body },
+      })),
+      clock(),
+    );
+  };
+
+  const deliver: JobHandler = async (job: OutboxJob) => {
+    const endpointId = String(job.payload.endpointId);
+    const messageId = String(job.payload.messageId);
+    const eventType = String(job.payload.eventType);
+    const body = String(job.payload.body);
+    const endpoint = await store.getWebhookEndpoint(job.merchantId, endpointId);
+    if (endpoint?.state !== 'enabled') return; // deleted or disabled: nothing to deliver to
+    const attempt = job.attempts + 1;
+    const started = clock();
+    let status: number | null = null;
+    let error: string | null = null;
+    let excerpt: string | null = null;
+    try {
+      const target = await checkWebhookUrl(endpoint.url, { resolve: deps.resolve, allowPrivate: deps.allowPrivate });
+      const at = new Date(clock());
+      const headers = {
+        'webhook-id': messageId,
+        'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+        'webhook-signature': sign(endpoint, messageId, at, body, at.getTime()),
+      };
+      const result = await deps.send(target, { headers, body });
+      status = result.status;
+      excerpt = result.excerpt || null;
+    } catch (failure) {
+      error = failure instanceof UrlRefused ? `${failure.code}: ${failure.message}` : (failure as Error).message;
+    }
+    const now = clock();
+    await store.recordWebhookAttempt(job.merchantId, {
+      endpointId,
+      messageId,
+      eventType,
+      attempt,
+      at: new Date(started).toISOString(),
+      status,
+      durationMs: Math.max(0, now - started),
+      error,
+      excerpt,
+    });
+    if (status !== null && status >= 200 && status < 300) {
+      if (endpoint.failingSince !== null)
+        await store.saveWebhookEndpoint(job.merchantId, { ...endpoint, failingSince: null });
+      return;
+    }
+    if (status === 410) {
+      await store.saveWebhookEndpoint(job.merchantId, {
+        ...endpoint,
+        state: 'disabled',
+        disabledReason: 'The endpoint answered 410 Gone.',
+      });
+      return;
+    }
+    const failingSince = endpoint.failingSince ?? started;
+    if (now - failingSince >= DISABLE_AFTER_MS) {
+      await store.saveWebhookEndpoint(job.merchantId, {
+        ...endpoint,
+        failingSince,
+        state: 'disabled',
+        disabledReason: 'Every delivery failed for 5 days.',
+      });
+      throw new RetryAt(null, 'endpoint disabled after 5 days of failures');
+    }
+    if (endpoint.failingSince === null) await store.saveWebhookEndpoint(job.merchantId, { ...endpoint, failingSince });
+    const delay = RETRY_SCHEDULE_MS[attempt - 1];
+    const reason = error ?? `answered ${status}`;
+    throw new RetryAt(delay === undefined ? null : now + Math.round(delay * (0.9 + 0.2 * random())), reason);
+  };
+
+  const handlers: Record<string, JobHandler> = { [DELIVER]: deliver };
+  for (const type of EVENT_TYPES) handlers[type] = fanOut;
+  return handlers;
+}

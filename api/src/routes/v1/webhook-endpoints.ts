@@ -1,0 +1,218 @@
+/** Webhook endpoints (CONTRACT §4 "Downstream"): register, list, read, delete, rotate the secret, re-enable, log. */
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { type Static, Type } from 'typebox';
+import { ApiError } from '../../../../shared/src/errors.ts';
+import { HttpError } from '../../http-error.ts';
+import { checkWebhookUrl, UrlRefused } from '../../pipeline/webhooks/ssrf-guard.ts';
+import { EVENT_TYPES } from '../../pipeline/webhooks/webhook-jobs.ts';
+import { callerOf } from '../../plugins/auth.ts';
+import type { WebhookEndpoint } from '../../store/store.ts';
+
+const ROTATION_OVERLAP_MS = 24 * 3_600_000;
+
+const EndpointInput = Type.Object(
+  {
+    url: Type.String({ minLength: 1, maxLength: 2048 }),
+    events: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 20, uniqueItems: true }),
+    description: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+
+const EndpointView = Type.Object({
+  id: Type.String(),
+  url: Type.String(),
+  events: Type.Array(Type.String()),
+  description: Type.Union([Type.String(), Type.Null()]),
+  state: Type.String(),
+  disabledReason: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String(),
+  secret: Type.Optional(Type.String({ description: 'shown when created and when rotated only' })),
+});
+
+const view = (endpoint: WebhookEndpoint, withSecret = false): Static<typeof EndpointView> => ({
+  id: endpoint.id,
+  url: endpoint.url,
+  events: endpoint.events,
+  description: endpoint.description,
+  state: endpoint.state,
+  disabledReason: endpoint.disabledReason,
+  createdAt: endpoint.createdAt,
+  ...(withSecret ? { secret: endpoint.secret } : {}),
+});
+
+const newSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
+const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+
+export async function webhookEndpointRoutes(app: FastifyInstance): Promise<void> {
+  const tags = ['webhooks'];
+  const security = [{ secretKey: [] }];
+  const find = async (merchantId: string, id: string) => {
+    const endpoint = await app.store.getWebhookEndpoint(merchantId, id);
+    if (!endpoint) throw new HttpError(404, 'not_found', `No webhook endpoint ${id}.`);
+    return endpoint;
+  };
+
+  app.post<{ Body: Static<typeof EndpointInput> }>(
+    '/v1/webhook-endpoints',
+    {
+      onRequest: app.requireSecretKey,
+      schema: {
+        summary: 'Register a webhook endpoint; the answer carries its signing secret',
+        description: `Events: ${EVENT_TYPES.join(', ')}, or "*". URLs resolving to loopback, private, link-local or metadata addresses are refused.`,
+        tags,
+        security,
+        body: EndpointInput,
+        response: { 201: EndpointView, '4xx': ApiError },
+      },
+    },
+    async (request, reply) => {
+      const merchantId = callerOf(request).merchant.merchant.id;
+      const unknown = request.body.events.findIndex(
+        (e) => e !== '*' && !(EVENT_TYPES as readonly string[]).includes(e),
+      );
+      if (unknown >= 0) {
+        throw new HttpError(422, 'validation_failed', `Unknown event type "${request.body.events[unknown]}".`, {
+          details: [{ field: `events[${unknown}]`, code: 'unknown_event_type' }],
+        });
+      }
+      try {
+        await checkWebhookUrl(request.body.url, app.webhookTargets);
+      } catch (error) {
+        if (!(error instanceof UrlRefused)) throw error;
+        throw new HttpError(422, 'validation_failed', error.message, { details: [{ field: 'url', code: error.code }] });
+      }
+      const endpoint: WebhookEndpoint = {
+        id: `we_${randomBytes(12).toString('base64url')}`,
+        url: request.body.url,
+        events: request.body.events,
+        description: request.body.description ?? null,
+        secret: newSecret(),
+        previousSecret: null,
+        previousUntil: null,
+        state: 'enabled',
+        disabledReason: null,
+        failingSince: null,
+        createdAt: new Date(app.clock()).toISOString(),
+      };
+      await app.store.saveWebhookEndpoint(merchantId, endpoint);
+      return reply.status(201).send(view(endpoint, true));
+    },
+  );
+
+  app.get(
+    '/v1/webhook-endpoints',
+    {
+      onRequest: app.requireSecretKey,
+      schema: {
+        summary: 'List webhook endpoints',
+        tags,
+        security,
+        response: { 200: Type.Object({ data: Type.Array(EndpointView) }), '4xx': ApiError },
+      },
+    },
+    async (request) => ({
+      data: (await app.store.listWebhookEndpoints(callerOf(request).merchant.merchant.id)).map((e) => view(e)),
+    }),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/webhook-endpoints/:id',
+    {
+      onRequest: app.requireSecretKey,
+      schema: {
+        summary: 'A webhook endpoint',
+        tags,
+        security,
+        params: Id,
+        response: { 200: EndpointView, '4xx': ApiError },
+      },
+    },
+    async (request) => view(await find(callerOf(request).merchant.merchant.id, request.params.id)),
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/v1/webhook-endpoints/:id',
+    {
+      onRequest: app.requireSecretKey,
+      schema: { summary: 'Delete a webhook endpoint; pending deliveries are dropped', tags, security, params: Id },
+    },
+    async (request, reply) => {
+      const deleted = await app.store.deleteWebhookEndpoint(callerOf(request).merchant.merchant.id, request.params.id);
+      if (!deleted) throw new HttpError(404, 'not_found', `No webhook endpoint ${request.params.id}.`);
+      return reply.status(204).send();
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/v1/webhook-endpoints/:id/rotate-secret',
+    {
+      onRequest: app.requireSecretKey,
+      schema: {
+        summary: 'Rotate the signing secret; deliveries carry both signatures for 24 hours',
+        tags,
+        security,
+        params: Id,
+        response: { 200: EndpointView, '4xx': ApiError },
+      },
+    },
+    async (request) => {
+      const merchantId = callerOf(request).merchant.merchant.id;
+      const endpoint = await find(merchantId, request.params.id);
+      const rotated = {
+        ...endpoint,
+        secret: newSecret(),
+        previousSecret: endpoint.secret,
+        previousUntil: app.clock() + ROTATION_OVERLAP_MS,
+      };
+      await app.store.saveWebhookEndpoint(merchantId, rotated);
+      return view(rotated, true);
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/v1/webhook-endpoints/:id/enable',
+    {
+      onRequest: app.requireSecretKey,
+      schema: {
+        summary: 'Enable an endpoint again after it was disabled',
+        tags,
+        security,
+        params: Id,
+        response: { 200: EndpointView, '4xx': ApiError },
+      },
+    },
+    async (request) => {
+      const merchantId = callerOf(request).merchant.merchant.id;
+      const enabled = {
+        ...(await find(merchantId, request.params.id)),
+        state: 'enabled' as const,
+        disabledReason: null,
+        failingSince: null,
+      };
+      await app.store.saveWebhookEndpoint(merchantId, enabled);
+      return view(enabled);
+    },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { limit?: number } }>(
+    '/v1/webhook-endpoints/:id/attempts',
+    {
+      onRequest: app.requireSecretKey,
+      schema: {
+        summary:
+          'The delivery log of an endpoint: every attempt with its status, duration and an excerpt of the answer',
+        tags,
+        security,
+        params: Id,
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }),
+      },
+    },
+    async (request) => {
+      const merchantId = callerOf(request).merchant.merchant.id;
+      await find(merchantId, request.params.id);
+      return { data: await app.store.webhookAttempts(merchantId, request.params.id, request.query.limit ?? 100) };
+    },
+  );
+}
