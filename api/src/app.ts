@@ -23,6 +23,7 @@ import { inventoryImportRoutes } from './routes/v1/inventory-import.ts';
 import { orderRoutes } from './routes/v1/orders.ts';
 import { promiseRoutes } from './routes/v1/promise.ts';
 import { shipmentRoutes } from './routes/v1/shipments.ts';
+import { trackingRoutes } from './routes/v1/tracking.ts';
 import { webhookEndpointRoutes } from './routes/v1/webhook-endpoints.ts';
 import type { Store } from './store/store.ts';
 
@@ -84,5 +85,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(orderRoutes);
   await app.register(shipmentRoutes);
   await app.register(webhookEndpointRoutes);
+  await app.register(trackingRoutes);
   return app;
 }

@@ -89,6 +89,9 @@ export const Shipment = Type.Object({
   promisedDelivery: Type.Object({ earliest: IsoDate, latest: IsoDate }),
   status: ShipmentStatus,
   trackingNumber: Type.Union([Type.String(), Type.Null()]),
+  lastEventAt: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], { description: 'when the latest tracking event happened' }),
+  ),
 });
 
 export const Order = Type.Object(

@@ -39,7 +39,11 @@ export function shipmentJobs(deps: ShipmentJobDependencies): Record<string, JobH
       shipment,
     });
     const now = deps.clock();
-    const label = await store.saveLabel(job.merchantId, { shipmentId, carrier: shipment.carrier, ...created }, now);
+    const label = await store.saveLabel(
+      job.merchantId,
+      { shipmentId, orderId: order.id, carrier: shipment.carrier, ...created },
+      now,
+    );
     const at = new Date(now).toISOString();
     await store.changeOrder<'unchanged'>(job.merchantId, order.id, (current) => {
       const target = current.shipments.find((s) => s.id === shipmentId);

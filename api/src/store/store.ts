@@ -76,6 +76,7 @@ export interface OutboxJob {
 /** A carrier label as stored: the first one created for a shipment is the only one. */
 export interface StoredLabel {
   shipmentId: string;
+  orderId?: string | null;
   carrier: string;
   trackingNumber: string;
   pdf: Uint8Array;
@@ -180,6 +181,17 @@ export interface Store {
   /** Stores a label unless the shipment has one, and returns the one stored. */
   saveLabel(merchantId: string, label: StoredLabel, now: number): Promise<StoredLabel>;
   getLabel(merchantId: string, shipmentId: string): Promise<StoredLabel | null>;
+  /** The shipment a tracking number belongs to (through its label). */
+  findByTrackingNumber(
+    merchantId: string,
+    trackingNumber: string,
+  ): Promise<{ orderId: string; shipmentId: string } | null>;
+  /** Keeps a tracking event once: false when the same event (shipment and key) was seen before. */
+  recordTrackingEvent(
+    merchantId: string,
+    event: { shipmentId: string; key: string; status: string; code: string; occurredAt: string },
+    now: number,
+  ): Promise<boolean>;
 
   /** Adds outbox messages outside any order change (fan-out of events to webhook endpoints). */
   enqueueOutbox(merchantId: string, messages: readonly OutboxMessage[], now: number): Promise<void>;

@@ -23,9 +23,12 @@ export class SandboxCarrier implements CarrierAdapter {
   readonly name = 'sandbox';
 
   async createLabel({ idempotencyKey, merchant, order, shipment }: LabelRequest): Promise<CreatedLabel> {
-    const serial = createHash('sha256').update(idempotencyKey).digest().readUInt32BE(0);
+    // Derived from the idempotency key: a retried request gets the same number. C is the S10 prefix of parcels;
+    // the second letter and the serial carry the hash (26 × 10⁸ numbers per origin country).
+    const hash = createHash('sha256').update(idempotencyKey).digest();
+    const service = `C${String.fromCharCode(65 + ((hash[4] ?? 0) % 26))}`;
     const warehouse = merchant.warehouseById.get(shipment.warehouse);
-    const trackingNumber = s10TrackingNumber('LA', serial, warehouse?.country ?? 'FR');
+    const trackingNumber = s10TrackingNumber(service, hash.readUInt32BE(0), warehouse?.country ?? 'FR');
 
     const pdf = await PDFDocument.create();
     pdf.setTitle(`Label ${trackingNumber}`);

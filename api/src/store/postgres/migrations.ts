@@ -125,4 +125,22 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql:
       CREATE INDEX webhook_attempts_endpoint ON webhook_attempts (merchant_id, endpoint_id, at);
     `,
   },
+  {
+    version: 5,
+    name: 'tracking events',
+    sql: `
+      ALTER TABLE labels ADD COLUMN order_id text;
+      CREATE INDEX labels_tracking ON labels (merchant_id, tracking_number);
+      CREATE TABLE tracking_events (
+        merchant_id  text NOT NULL,
+        shipment_id  text NOT NULL,
+        event_key    text NOT NULL,
+        status       text NOT NULL,
+        code         text NOT NULL,
+        occurred_at  text NOT NULL,
+        received_at  text NOT NULL,
+        PRIMARY KEY (merchant_id, shipment_id, event_key)
+      );
+    `,
+  },
 ];

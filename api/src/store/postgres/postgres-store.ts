@@ -542,11 +542,44 @@ export class PostgresStore implements Store {
 
   async saveLabel(merchantId: string, label: StoredLabel, now: number): Promise<StoredLabel> {
     await this.#pool.query(
-      `INSERT INTO labels (merchant_id, shipment_id, carrier, tracking_number, pdf, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO labels (merchant_id, shipment_id, order_id, carrier, tracking_number, pdf, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT DO NOTHING`,
-      [merchantId, label.shipmentId, label.carrier, label.trackingNumber, Buffer.from(label.pdf), new Date(now)],
+      [
+        merchantId,
+        label.shipmentId,
+        label.orderId ?? null,
+        label.carrier,
+        label.trackingNumber,
+        Buffer.from(label.pdf),
+        new Date(now),
+      ],
     );
     return (await this.getLabel(merchantId, label.shipmentId)) as StoredLabel;
+  }
+
+  async findByTrackingNumber(
+    merchantId: string,
+    trackingNumber: string,
+  ): Promise<{ orderId: string; shipmentId: string } | null> {
+    const { rows } = await this.#pool.query<{ order_id: string | null; shipment_id: string }>(
+      'SELECT order_id, shipment_id FROM labels WHERE merchant_id = $1 AND tracking_number = $2',
+      [merchantId, trackingNumber],
+    );
+    const row = rows[0];
+    return row?.order_id ? { orderId: row.order_id, shipmentId: row.shipment_id } : null;
+  }
+
+  async recordTrackingEvent(
+    merchantId: string,
+    e: { shipmentId: string; key: string; status: string; code: string; occurredAt: string },
+    now: number,
+  ): Promise<boolean> {
+    const { rowCount } = await this.#pool.query(
+      `INSERT INTO tracking_events (merchant_id, shipment_id, event_key, status, code, occurred_at, received_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+      [merchantId, e.shipmentId, e.key, e.status, e.code, e.occurredAt, new Date(now).toISOString()],
+    );
+    return rowCount === 1;
   }
 
   async getLabel(merchantId: string, shipmentId: string): Promise<StoredLabel | null> {

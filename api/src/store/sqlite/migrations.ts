@@ -130,4 +130,22 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
       CREATE INDEX webhook_attempts_endpoint ON webhook_attempts (merchant_id, endpoint_id, at);
     `,
   },
+  {
+    version: 5,
+    name: 'tracking events',
+    sql: `
+      ALTER TABLE labels ADD COLUMN order_id TEXT;
+      CREATE INDEX labels_tracking ON labels (merchant_id, tracking_number);
+      CREATE TABLE tracking_events (
+        merchant_id  TEXT NOT NULL,
+        shipment_id  TEXT NOT NULL,
+        event_key    TEXT NOT NULL,
+        status       TEXT NOT NULL,
+        code         TEXT NOT NULL,
+        occurred_at  TEXT NOT NULL,
+        received_at  TEXT NOT NULL,
+        PRIMARY KEY (merchant_id, shipment_id, event_key)
+      );
+    `,
+  },
 ];

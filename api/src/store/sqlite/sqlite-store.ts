@@ -474,17 +474,41 @@ export class SqliteStore implements Store {
 
   async saveLabel(merchantId: string, label: StoredLabel, now: number): Promise<StoredLabel> {
     this.#sql(
-      `INSERT INTO labels (merchant_id, shipment_id, carrier, tracking_number, pdf, created_at) VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO labels (merchant_id, shipment_id, order_id, carrier, tracking_number, pdf, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT DO NOTHING`,
     ).run(
       merchantId,
       label.shipmentId,
+      label.orderId ?? null,
       label.carrier,
       label.trackingNumber,
       Buffer.from(label.pdf),
       new Date(now).toISOString(),
     );
     return (await this.getLabel(merchantId, label.shipmentId)) as StoredLabel;
+  }
+
+  async findByTrackingNumber(
+    merchantId: string,
+    trackingNumber: string,
+  ): Promise<{ orderId: string; shipmentId: string } | null> {
+    const row = this.#sql('SELECT order_id, shipment_id FROM labels WHERE merchant_id = ? AND tracking_number = ?').get(
+      merchantId,
+      trackingNumber,
+    ) as { order_id: string | null; shipment_id: string } | undefined;
+    return row?.order_id ? { orderId: row.order_id, shipmentId: row.shipment_id } : null;
+  }
+
+  async recordTrackingEvent(
+    merchantId: string,
+    e: { shipmentId: string; key: string; status: string; code: string; occurredAt: string },
+    now: number,
+  ): Promise<boolean> {
+    const { changes } = this.#sql(
+      `INSERT INTO tracking_events (merchant_id, shipment_id, event_key, status, code, occurred_at, received_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    ).run(merchantId, e.shipmentId, e.key, e.status, e.code, e.occurredAt, new Date(now).toISOString());
+    return changes === 1;
   }
 
   async getLabel(merchantId: string, shipmentId: string): Promise<StoredLabel | null> {

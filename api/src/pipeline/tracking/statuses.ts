@@ -1,0 +1,44 @@
+/**
+ * Normalized tracking statuses (CONTRACT §4) and each carrier adapter's table from its own event codes.
+ * A code missing from a table is refused at ingestion, never guessed.
+ */
+import type { ShipmentStatus } from '../../../../shared/src/orders.ts';
+
+export const TRACKING_STATUSES = [
+  'label_created',
+  'picked_up',
+  'in_transit',
+  'out_for_delivery',
+  'available_for_pickup',
+  'delivered',
+  'failed_attempt',
+  'exception',
+  'returned_to_sender',
+  'cancelled',
+] as const satisfies readonly ShipmentStatus[];
+
+export type TrackingStatus = (typeof TRACKING_STATUSES)[number];
+
+/** The sandbox carrier's event codes (modelled on postal carriers' scan codes). */
+export const SANDBOX_CODES: Readonly<Record<string, TrackingStatus>> = {
+  LBL: 'label_created',
+  PCK: 'picked_up',
+  ACC: 'in_transit', // accepted at a sorting centre
+  TRN: 'in_transit',
+  ARR: 'in_transit', // arrived at the delivery depot
+  OFD: 'out_for_delivery',
+  PUP: 'available_for_pickup',
+  DLV: 'delivered',
+  FAT: 'failed_attempt',
+  EXC: 'exception',
+  RTS: 'returned_to_sender',
+  CAN: 'cancelled',
+};
+
+/** Code tables by adapter name. */
+export const CARRIER_CODES: Readonly<Record<string, Readonly<Record<string, TrackingStatus>>>> = {
+  sandbox: SANDBOX_CODES,
+};
+
+/** Statuses that need someone to look at the shipment. */
+export const EXCEPTIONAL: ReadonlySet<TrackingStatus> = new Set(['failed_attempt', 'exception', 'returned_to_sender']);

@@ -1,0 +1,91 @@
+/**
+ * Tracking ingestion (CONTRACT §4 "Downstream"): batches of carrier events, with a secret key. Each event is
+ * mapped to a normalized status (by its carrier adapter's code table, or given normalized), kept once, and
+ * applied; the answer says what became of every event.
+ */
+import type { FastifyInstance } from 'fastify';
+import { type Static, Type } from 'typebox';
+import { ApiError } from '../../../../shared/src/errors.ts';
+import { applyTrackingEvent } from '../../pipeline/tracking/apply-event.ts';
+import { CARRIER_CODES, TRACKING_STATUSES, type TrackingStatus } from '../../pipeline/tracking/statuses.ts';
+import { callerOf } from '../../plugins/auth.ts';
+import { parseInstant } from './promise-query.ts';
+
+const EventInput = Type.Object(
+  {
+    trackingNumber: Type.String({ minLength: 4, maxLength: 64 }),
+    carrier: Type.String({ minLength: 1, maxLength: 64 }),
+    code: Type.Optional(Type.String({ minLength: 1, maxLength: 32, description: "the carrier's own event code" })),
+    status: Type.Optional(Type.String({ description: 'a normalized status, instead of code' })),
+    occurredAt: Type.String({ maxLength: 40 }),
+    location: Type.Optional(Type.String({ maxLength: 200 })),
+    description: Type.Optional(Type.String({ maxLength: 500 })),
+    eventId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+  },
+  { additionalProperties: false },
+);
+
+export async function trackingRoutes(app: FastifyInstance): Promise<void> {
+  app.post<{ Body: { events: Static<typeof EventInput>[] } }>(
+    '/v1/tracking/events',
+    {
+      onRequest: app.requireSecretKey,
+      bodyLimit: 4 * 1_048_576,
+      schema: {
+        summary: 'Ingest tracking events in batches (up to 1,000)',
+        description: `Each event gives a carrier \`code\` (mapped by the carrier's adapter) or a normalized \`status\`: ${TRACKING_STATUSES.join(', ')}. Duplicates are ignored; late events enter the timeline without moving the status back.`,
+        tags: ['tracking'],
+        security: [{ secretKey: [] }],
+        body: Type.Object(
+          { events: Type.Array(EventInput, { minItems: 1, maxItems: 1000 }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            applied: Type.Integer(),
+            duplicates: Type.Integer(),
+            rejected: Type.Array(Type.Object({ index: Type.Integer(), code: Type.String() })),
+          }),
+          '4xx': ApiError,
+        },
+      },
+    },
+    async (request) => {
+      const runtime = callerOf(request).merchant;
+      const now = app.clock();
+      const result = { applied: 0, duplicates: 0, rejected: [] as { index: number; code: string }[] };
+      for (const [index, input] of request.body.events.entries()) {
+        const carrier = runtime.merchant.carriers.find((c) => c.id === input.carrier);
+        if (!carrier) {
+          result.rejected.push({ index, code: 'unknown_carrier' });
+          continue;
+        }
+        const status = (input.code !== undefined ? CARRIER_CODES[carrier.adapter]?.[input.code] : input.status) as
+          | TrackingStatus
+          | undefined;
+        if (!status || !(TRACKING_STATUSES as readonly string[]).includes(status)) {
+          result.rejected.push({ index, code: input.code !== undefined ? 'unknown_code' : 'unknown_status' });
+          continue;
+        }
+        const occurred = parseInstant(input.occurredAt);
+        if (occurred === null) {
+          result.rejected.push({ index, code: 'invalid_instant' });
+          continue;
+        }
+        const outcome = await applyTrackingEvent(
+          app.store,
+          runtime.merchant.id,
+          { ...input, status, code: input.code ?? status, occurredAt: new Date(occurred).toISOString() },
+          now,
+          (skus) => {
+            for (const sku of skus) app.stock.invalidate(runtime.merchant.id, sku);
+          },
+        );
+        if (outcome === 'applied') result.applied++;
+        else if (outcome === 'duplicate') result.duplicates++;
+        else result.rejected.push({ index, code: outcome });
+      }
+      return result;
+    },
+  );
+}
