@@ -1,6 +1,7 @@
 /**
  * The promesse command:
  *   promesse serve                    start the API (what `npm start` runs)
+ *   promesse worker                   run the outbox relay only (labels, webhooks), e.g. more workers on PostgreSQL
  *   promesse check-config FILE|DIR    validate merchant configs and list every problem
  *   promesse promise --items MUG-01:1 --country FR [--postal-code 75011] [--at ISO] [--config FILE] [--merchant ID]
  *                                     compute a promise from the config's seed stock and print it as JSON
@@ -11,10 +12,11 @@ import { seedLevels, stockViewOf } from './promise/availability.ts';
 import { computePromise, merchantCaches } from './promise/compute-promise.ts';
 import { compileMerchant } from './promise/merchant.ts';
 import { parseInstant, parseItems } from './routes/v1/promise-query.ts';
-import { settingsFromEnv, startServer } from './server.ts';
+import { settingsFromEnv, startServer, startWorker } from './server.ts';
 
 const USAGE = `usage:
   promesse serve
+  promesse worker                       (outbox relay only: labels, webhooks; several may share one PostgreSQL)
   promesse check-config FILE|DIR
   promesse promise --items SKU:QTY[,…] --country CC [--postal-code CODE] [--at ISO] [--config PATH] [--merchant ID]`;
 
@@ -73,6 +75,9 @@ async function main(argv: string[]): Promise<number> {
     case 'serve':
       await startServer(settingsFromEnv());
       return -1; // keeps running
+    case 'worker':
+      await startWorker(settingsFromEnv());
+      return -1;
     case 'check-config':
       return checkConfig(rest[0]);
     case 'promise':

@@ -37,11 +37,46 @@ function redactUrl(url: string): string {
   return url.replace(/([?&]key=)([^&]{0,8})[^&]*/g, '$1$2…');
 }
 
-export async function startServer(settings: ServerSettings): Promise<FastifyInstance> {
-  const merchants = loadMerchantConfigs(settings.configPath).map((loaded) => loaded.config);
-  const store: Store = settings.databaseUrl
+function openStore(settings: ServerSettings): Store {
+  return settings.databaseUrl
     ? new PostgresStore({ connectionString: settings.databaseUrl })
     : new SqliteStore({ dataDir: settings.dataDir });
+}
+
+function closeOnSignals(app: FastifyInstance): void {
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+/**
+ * A worker without HTTP: the outbox relay on the shared store. On SQLite, `npm start` already runs the one relay
+ * a data folder may have; on PostgreSQL any number of workers lease jobs side by side.
+ */
+export async function startWorker(settings: ServerSettings): Promise<FastifyInstance> {
+  const merchants = loadMerchantConfigs(settings.configPath).map((loaded) => loaded.config);
+  const app = await buildApp({ merchants, store: openStore(settings), startRelay: true, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
+  await app.ready();
+  app.log.info({ worker: app.relay.workerId }, 'outbox worker started');
+  closeOnSignals(app);
+  return app;
+}
+
+export async function startServer(settings: ServerSettings): Promise<FastifyInstance> {
+  const merchants = loadMerchantConfigs(settings.configPath).map((loaded) => loaded.config);
+  const store = openStore(settings);
   const app = await buildApp({
     merchants,
     store,
@@ -58,20 +93,6 @@ export async function startServer(settings: ServerSettings): Promise<FastifyInst
     },
   });
   await app.listen({ port: settings.port, host: settings.host });
-  let closing = false;
-  const shutdown = (signal: string) => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'shutting down');
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        app.log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  closeOnSignals(app);
   return app;
 }

@@ -141,3 +141,37 @@ describe.each(stores)('labels through the outbox on %s', (_name, makeStore) => {
     ).toBe(404);
   });
 });
+
+describe.each(stores)('a worker that dies holding jobs, on %s', (_name, makeStore) => {
+  it('has its jobs done by another worker once the lease expires', async () => {
+    let now = MONDAY_MORNING;
+    const store = await makeStore();
+    const app = await testApp({ store, now: () => now });
+    try {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/v1/orders',
+        headers: { ...SECRET, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+        payload: {
+          reference: randomUUID(),
+          optionId: 'colissimo-home',
+          items: [{ sku: 'MUG-01', quantity: 1, unitPrice: 100 }],
+          shippingAddress: { name: 'A', line1: '1 rue', postalCode: '75011', city: 'Paris', country: 'FR' },
+          totals: { items: 100, shipping: 0, tax: 0, total: 100, currency: 'EUR' },
+        },
+      });
+      const orderId = response.json().id;
+      // A worker leases everything due, then dies without finishing (no complete, no release).
+      const leased = await store.claimOutboxJobs('worker_that_died', 10, now, 30_000);
+      expect(leased).toHaveLength(1);
+      expect(await app.relay.runOnce()).toBe(0); // still leased
+      now += 31_000;
+      for (let handled = await app.relay.runOnce(); handled > 0; handled = await app.relay.runOnce()) {
+        // the live relay takes the job over, then the ones after it
+      }
+      expect((await app.inject({ url: `/v1/orders/${orderId}`, headers: SECRET })).json().shipments[0].status).toBe('label_created');
+    } finally {
+      await app.close();
+    }
+  });
+});
