@@ -18,6 +18,7 @@ import { type PipelineOptions, pipelinePlugin } from './plugins/pipeline.ts';
 import { promiseAnswersPlugin } from './plugins/promise-answers.ts';
 import { stockPlugin } from './plugins/stock.ts';
 import { healthRoutes } from './routes/health.ts';
+import { exceptionRoutes } from './routes/v1/exceptions.ts';
 import { inventoryRoutes } from './routes/v1/inventory.ts';
 import { inventoryImportRoutes } from './routes/v1/inventory-import.ts';
 import { orderRoutes } from './routes/v1/orders.ts';
@@ -86,5 +87,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(shipmentRoutes);
   await app.register(webhookEndpointRoutes);
   await app.register(trackingRoutes);
+  await app.register(exceptionRoutes);
   return app;
 }

@@ -67,7 +67,12 @@ function closeOnSignals(app: FastifyInstance): void {
  */
 export async function startWorker(settings: ServerSettings): Promise<FastifyInstance> {
   const merchants = loadMerchantConfigs(settings.configPath).map((loaded) => loaded.config);
-  const app = await buildApp({ merchants, store: openStore(settings), startRelay: true, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
+  const app = await buildApp({
+    merchants,
+    store: openStore(settings),
+    startRelay: true,
+    logger: { level: process.env.LOG_LEVEL ?? 'info' },
+  });
   await app.ready();
   app.log.info({ worker: app.relay.workerId }, 'outbox worker started');
   closeOnSignals(app);

@@ -169,7 +169,9 @@ describe.each(stores)('a worker that dies holding jobs, on %s', (_name, makeStor
       for (let handled = await app.relay.runOnce(); handled > 0; handled = await app.relay.runOnce()) {
         // the live relay takes the job over, then the ones after it
       }
-      expect((await app.inject({ url: `/v1/orders/${orderId}`, headers: SECRET })).json().shipments[0].status).toBe('label_created');
+      expect((await app.inject({ url: `/v1/orders/${orderId}`, headers: SECRET })).json().shipments[0].status).toBe(
+        'label_created',
+      );
     } finally {
       await app.close();
     }

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { SandboxCarrier } from '../pipeline/carriers/sandbox.ts';
+import { scanForExceptions } from '../pipeline/exceptions.ts';
 import { inTurn, type JobHandler, OutboxRelay } from '../pipeline/outbox-relay.ts';
 import { shipmentJobs } from '../pipeline/shipment-jobs.ts';
 import { httpSender, type Sender } from '../pipeline/webhooks/send.ts';
@@ -19,6 +20,9 @@ declare module 'fastify' {
     webhookTargets: { resolve: Resolver; allowPrivate: boolean };
   }
 }
+
+/** A labelled shipment with no scan for this long opens a `no_scan` exception (PROMESSE_NO_SCAN_HOURS, default 48). */
+const NO_SCAN_MS = Number(process.env.PROMESSE_NO_SCAN_HOURS ?? 48) * 3_600_000;
 
 export interface PipelineOptions {
   startRelay: boolean;
@@ -56,7 +60,21 @@ export const pipelinePlugin = fp(
       onError: (error, job) => app.log.warn({ err: error, jobId: job?.id, type: job?.type }, 'outbox job failed'),
     });
     app.decorate('relay', relay);
-    if (options.startRelay) app.addHook('onReady', async () => relay.start());
+    let scan: ReturnType<typeof setInterval> | undefined;
+    if (options.startRelay) {
+      app.addHook('onReady', async () => {
+        relay.start();
+        // The silence and lateness scan; event-driven exceptions open as the events arrive.
+        const every = Number(process.env.PROMESSE_EXCEPTION_SCAN_MS ?? 600_000);
+        scan = setInterval(() => {
+          scanForExceptions({ store: app.store, clock: app.clock, noScanMs: NO_SCAN_MS }).catch((error: unknown) =>
+            app.log.warn({ err: error }, 'exception scan failed'),
+          );
+        }, every);
+        scan.unref();
+      });
+    }
+    app.addHook('onClose', async () => clearInterval(scan));
     // Registered after the store's own onClose hook, so it runs first: jobs are given back before the store closes.
     app.addHook('onClose', async () => relay.stop());
   },

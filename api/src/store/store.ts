@@ -114,6 +114,20 @@ export interface WebhookAttempt {
   excerpt: string | null;
 }
 
+/** A shipment that needs someone: the merchant's team works through these. */
+export interface ShipmentException {
+  id: string;
+  orderId: string;
+  shipmentId: string;
+  reason: 'failed_attempt' | 'exception' | 'returned_to_sender' | 'no_scan' | 'late';
+  nextAction: string;
+  detail: string | null;
+  state: 'open' | 'acknowledged' | 'resolved';
+  note: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export interface Store {
   /** Creates or upgrades the schema. Safe to call on every start. */
   migrate(): Promise<void>;
@@ -201,6 +215,17 @@ export interface Store {
   deleteWebhookEndpoint(merchantId: string, id: string): Promise<boolean>;
   recordWebhookAttempt(merchantId: string, attempt: WebhookAttempt): Promise<void>;
   webhookAttempts(merchantId: string, endpointId: string, limit: number): Promise<WebhookAttempt[]>;
+
+  /** Opens an exception unless one with the same id exists; true when it is new. */
+  openException(merchantId: string, exception: ShipmentException): Promise<boolean>;
+  listExceptions(merchantId: string, state: ShipmentException['state'], limit: number): Promise<ShipmentException[]>;
+  updateException(
+    merchantId: string,
+    id: string,
+    change: { state: ShipmentException['state']; note: string | null; updatedAt: string },
+  ): Promise<ShipmentException | null>;
+  /** Orders whose shipments may still be moving (for the exception scan), every merchant. */
+  ordersInFlight(limit: number): Promise<{ merchantId: string; order: Order }[]>;
 
   /** A service-wide secret by name, generated once and kept, so every process sharing the store agrees on it. */
   serviceSecret(name: string): Promise<string>;

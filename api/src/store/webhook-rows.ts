@@ -1,5 +1,5 @@
-/** Webhook endpoint and attempt rows as both stores read them. */
-import type { WebhookAttempt, WebhookEndpoint } from './store.ts';
+/** Webhook endpoint, attempt and exception rows as both stores read them. */
+import type { ShipmentException, WebhookAttempt, WebhookEndpoint } from './store.ts';
 
 export interface EndpointRow {
   id: string;
@@ -56,5 +56,33 @@ export function toAttempt(row: AttemptRow): WebhookAttempt {
     durationMs: row.duration_ms,
     error: row.error,
     excerpt: row.excerpt,
+  };
+}
+
+export interface ExceptionRow {
+  id: string;
+  order_id: string;
+  shipment_id: string;
+  reason: ShipmentException['reason'];
+  next_action: string;
+  detail: string | null;
+  state: ShipmentException['state'];
+  note: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export function toException(row: ExceptionRow): ShipmentException {
+  return {
+    id: row.id,
+    orderId: row.order_id,
+    shipmentId: row.shipment_id,
+    reason: row.reason,
+    nextAction: row.next_action,
+    detail: row.detail,
+    state: row.state,
+    note: row.note,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
   };
 }

@@ -7,6 +7,7 @@
 import type { Order } from '../../../../shared/src/orders.ts';
 import { advance, hasLeft } from '../../booking/order-status.ts';
 import type { OutboxMessage, Store } from '../../store/store.ts';
+import { NEXT_ACTIONS, openException } from '../exceptions.ts';
 import { EXCEPTIONAL, type TrackingStatus } from './statuses.ts';
 
 export interface TrackingEvent {
@@ -83,8 +84,14 @@ export async function applyTrackingEvent(
     if (changed) {
       outbox.push({ type: 'shipment.status_changed', orderId: order.id, payload });
       if (event.status === 'delivered') outbox.push({ type: 'shipment.delivered', orderId: order.id, payload });
-      if (EXCEPTIONAL.has(event.status))
-        outbox.push({ type: 'shipment.exception', orderId: order.id, payload: { ...payload, reason: event.status } });
+      if (EXCEPTIONAL.has(event.status)) {
+        const reason = event.status as keyof typeof NEXT_ACTIONS;
+        outbox.push({
+          type: 'shipment.exception',
+          orderId: order.id,
+          payload: { ...payload, reason, nextAction: NEXT_ACTIONS[reason] },
+        });
+      }
     }
     const leaving = changed && !hasLeft(shipment.status) && hasLeft(event.status);
     const consumes = leaving
@@ -98,5 +105,15 @@ export async function applyTrackingEvent(
     return { ok: true, order: next, consumes, outbox };
   });
   if (change?.ok && change.consumes?.length) onStockChange(change.consumes.map((r) => r.sku));
+  if (change?.ok && EXCEPTIONAL.has(event.status)) {
+    await openException(store, merchantId, {
+      orderId: target.orderId,
+      shipmentId: target.shipmentId,
+      reason: event.status as 'failed_attempt' | 'exception' | 'returned_to_sender',
+      occasion: key,
+      detail: event.description ?? null,
+      now,
+    });
+  }
   return 'applied';
 }

@@ -143,4 +143,26 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql:
       );
     `,
   },
+  {
+    version: 6,
+    name: 'shipment exceptions',
+    sql: `
+      CREATE TABLE shipment_exceptions (
+        merchant_id  text NOT NULL,
+        id           text NOT NULL,
+        order_id     text NOT NULL,
+        shipment_id  text NOT NULL,
+        reason       text NOT NULL,
+        next_action  text NOT NULL,
+        detail       text,
+        state        text NOT NULL DEFAULT 'open',
+        note         text,
+        created_at   text NOT NULL,
+        updated_at   text NOT NULL,
+        PRIMARY KEY (merchant_id, id)
+      );
+      CREATE INDEX shipment_exceptions_state ON shipment_exceptions (merchant_id, state, created_at);
+      CREATE INDEX orders_status ON orders (status);
+    `,
+  },
 ];

@@ -17,6 +17,7 @@ import type {
   OutboxJob,
   OutboxMessage,
   PlaceOrderResult,
+  ShipmentException,
   StockMovement,
   Store,
   StoredLabel,
@@ -30,7 +31,14 @@ import {
   type MovementRow,
   toMovement,
 } from '../store-rules.ts';
-import { type AttemptRow, type EndpointRow, toAttempt, toEndpoint } from '../webhook-rows.ts';
+import {
+  type AttemptRow,
+  type EndpointRow,
+  type ExceptionRow,
+  toAttempt,
+  toEndpoint,
+  toException,
+} from '../webhook-rows.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
 
 const STOCK_CHANNEL = 'promesse_stock';
@@ -669,6 +677,59 @@ export class PostgresStore implements Store {
       [merchantId, endpointId, limit],
     );
     return rows.map(toAttempt);
+  }
+
+  async openException(merchantId: string, e: ShipmentException): Promise<boolean> {
+    const { rowCount } = await this.#pool.query(
+      `INSERT INTO shipment_exceptions (merchant_id, id, order_id, shipment_id, reason, next_action, detail, state, note, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
+      [
+        merchantId,
+        e.id,
+        e.orderId,
+        e.shipmentId,
+        e.reason,
+        e.nextAction,
+        e.detail,
+        e.state,
+        e.note,
+        e.createdAt,
+        e.updatedAt,
+      ],
+    );
+    return rowCount === 1;
+  }
+
+  async listExceptions(
+    merchantId: string,
+    state: ShipmentException['state'],
+    limit: number,
+  ): Promise<ShipmentException[]> {
+    const { rows } = await this.#pool.query<ExceptionRow>(
+      'SELECT * FROM shipment_exceptions WHERE merchant_id = $1 AND state = $2 ORDER BY created_at, id LIMIT $3',
+      [merchantId, state, limit],
+    );
+    return rows.map(toException);
+  }
+
+  async updateException(
+    merchantId: string,
+    id: string,
+    change: { state: ShipmentException['state']; note: string | null; updatedAt: string },
+  ): Promise<ShipmentException | null> {
+    const { rows } = await this.#pool.query<ExceptionRow>(
+      `UPDATE shipment_exceptions SET state = $3, note = coalesce($4, note), updated_at = $5 WHERE merchant_id = $1 AND id = $2 RETURNING *`,
+      [merchantId, id, change.state, change.note, change.updatedAt],
+    );
+    return rows[0] ? toException(rows[0]) : null;
+  }
+
+  async ordersInFlight(limit: number): Promise<{ merchantId: string; order: Order }[]> {
+    const { rows } = await this.#pool.query<{ merchant_id: string; document: Order }>(
+      `SELECT merchant_id, document FROM orders WHERE status IN ('accepted', 'in_preparation', 'partially_shipped', 'shipped') LIMIT $1`,
+      [limit],
+    );
+    return rows.map((row) => ({ merchantId: row.merchant_id, order: row.document }));
   }
 
   async serviceSecret(name: string): Promise<string> {

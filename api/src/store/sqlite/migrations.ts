@@ -148,4 +148,26 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
       );
     `,
   },
+  {
+    version: 6,
+    name: 'shipment exceptions',
+    sql: `
+      CREATE TABLE shipment_exceptions (
+        merchant_id  TEXT NOT NULL,
+        id           TEXT NOT NULL,
+        order_id     TEXT NOT NULL,
+        shipment_id  TEXT NOT NULL,
+        reason       TEXT NOT NULL,
+        next_action  TEXT NOT NULL,
+        detail       TEXT,
+        state        TEXT NOT NULL DEFAULT 'open',
+        note         TEXT,
+        created_at   TEXT NOT NULL,
+        updated_at   TEXT NOT NULL,
+        PRIMARY KEY (merchant_id, id)
+      );
+      CREATE INDEX shipment_exceptions_state ON shipment_exceptions (merchant_id, state, created_at);
+      CREATE INDEX orders_status ON orders (status);
+    `,
+  },
 ];

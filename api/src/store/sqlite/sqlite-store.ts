@@ -19,6 +19,7 @@ import type {
   OutboxJob,
   OutboxMessage,
   PlaceOrderResult,
+  ShipmentException,
   StockMovement,
   Store,
   StoredLabel,
@@ -32,7 +33,14 @@ import {
   type MovementRow,
   toMovement,
 } from '../store-rules.ts';
-import { type AttemptRow, type EndpointRow, toAttempt, toEndpoint } from '../webhook-rows.ts';
+import {
+  type AttemptRow,
+  type EndpointRow,
+  type ExceptionRow,
+  toAttempt,
+  toEndpoint,
+  toException,
+} from '../webhook-rows.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 
 interface LevelRow {
@@ -598,6 +606,55 @@ export class SqliteStore implements Store {
       'SELECT * FROM webhook_attempts WHERE merchant_id = ? AND endpoint_id = ? ORDER BY at DESC, attempt DESC LIMIT ?',
     ).all(merchantId, endpointId, limit) as AttemptRow[];
     return rows.map(toAttempt);
+  }
+
+  async openException(merchantId: string, e: ShipmentException): Promise<boolean> {
+    const { changes } = this.#sql(
+      `INSERT INTO shipment_exceptions (merchant_id, id, order_id, shipment_id, reason, next_action, detail, state, note, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    ).run(
+      merchantId,
+      e.id,
+      e.orderId,
+      e.shipmentId,
+      e.reason,
+      e.nextAction,
+      e.detail,
+      e.state,
+      e.note,
+      e.createdAt,
+      e.updatedAt,
+    );
+    return changes === 1;
+  }
+
+  async listExceptions(
+    merchantId: string,
+    state: ShipmentException['state'],
+    limit: number,
+  ): Promise<ShipmentException[]> {
+    const rows = this.#sql(
+      'SELECT * FROM shipment_exceptions WHERE merchant_id = ? AND state = ? ORDER BY created_at, id LIMIT ?',
+    ).all(merchantId, state, limit) as ExceptionRow[];
+    return rows.map(toException);
+  }
+
+  async updateException(
+    merchantId: string,
+    id: string,
+    change: { state: ShipmentException['state']; note: string | null; updatedAt: string },
+  ): Promise<ShipmentException | null> {
+    const row = this.#sql(
+      `UPDATE shipment_exceptions SET state = ?, note = coalesce(?, note), updated_at = ? WHERE merchant_id = ? AND id = ? RETURNING *`,
+    ).get(change.state, change.note, change.updatedAt, merchantId, id) as ExceptionRow | undefined;
+    return row ? toException(row) : null;
+  }
+
+  async ordersInFlight(limit: number): Promise<{ merchantId: string; order: Order }[]> {
+    const rows = this.#sql(
+      `SELECT merchant_id, document FROM orders WHERE status IN ('accepted', 'in_preparation', 'partially_shipped', 'shipped') LIMIT ?`,
+    ).all(limit) as { merchant_id: string; document: string }[];
+    return rows.map((row) => ({ merchantId: row.merchant_id, order: JSON.parse(row.document) as Order }));
   }
 
   async serviceSecret(name: string): Promise<string> {
