@@ -6,9 +6,11 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { SandboxCarrier } from '../pipeline/carriers/sandbox.ts';
+import type { JourneySettings } from '../pipeline/carriers/sandbox-journey.ts';
 import { scanForExceptions } from '../pipeline/exceptions.ts';
 import { inTurn, type JobHandler, OutboxRelay } from '../pipeline/outbox-relay.ts';
 import { shipmentJobs } from '../pipeline/shipment-jobs.ts';
+import { TrackingPoller } from '../pipeline/tracking/poller.ts';
 import { httpSender, type Sender } from '../pipeline/webhooks/send.ts';
 import { type Resolver, systemResolver } from '../pipeline/webhooks/ssrf-guard.ts';
 import { webhookJobs } from '../pipeline/webhooks/webhook-jobs.ts';
@@ -16,6 +18,7 @@ import { webhookJobs } from '../pipeline/webhooks/webhook-jobs.ts';
 declare module 'fastify' {
   interface FastifyInstance {
     relay: OutboxRelay;
+    trackingPoller: TrackingPoller;
     /** how webhook URLs are resolved and checked (injected in tests) */
     webhookTargets: { resolve: Resolver; allowPrivate: boolean };
   }
@@ -30,6 +33,8 @@ export interface PipelineOptions {
   resolve?: Resolver;
   send?: Sender;
   allowPrivateWebhooks?: boolean;
+  /** the sandbox carrier's simulated journeys (speed and rates); default from PROMESSE_SANDBOX_* */
+  sandbox?: JourneySettings;
 }
 
 /** Every handler of every job family; a type several handle runs them in turn. */
@@ -45,6 +50,19 @@ export const pipelinePlugin = fp(
       allowPrivate: options.allowPrivateWebhooks ?? process.env.PROMESSE_ALLOW_PRIVATE_WEBHOOKS === 'true',
     };
     app.decorate('webhookTargets', webhookTargets);
+    const adapters = { sandbox: new SandboxCarrier(options.sandbox) };
+    const poller = new TrackingPoller({
+      store: app.store,
+      merchants: app.merchants,
+      adapters,
+      clock: app.clock,
+      pollAfterMs: Number(process.env.PROMESSE_TRACKING_POLL_AFTER_MS ?? 10_000),
+      perCarrier: Number(process.env.PROMESSE_TRACKING_POLLS_PER_CARRIER ?? 50),
+      onStockChange: (merchantId, skus) => {
+        for (const sku of skus) app.stock.invalidate(merchantId, sku);
+      },
+    });
+    app.decorate('trackingPoller', poller);
     const relay = new OutboxRelay({
       store: app.store,
       clock: app.clock,
@@ -52,7 +70,7 @@ export const pipelinePlugin = fp(
         shipmentJobs({
           store: app.store,
           merchants: app.merchants,
-          adapters: { sandbox: new SandboxCarrier() },
+          adapters,
           clock: app.clock,
         }),
         webhookJobs({ store: app.store, clock: app.clock, ...webhookTargets, send: options.send ?? httpSender() }),
@@ -61,6 +79,7 @@ export const pipelinePlugin = fp(
     });
     app.decorate('relay', relay);
     let scan: ReturnType<typeof setInterval> | undefined;
+    let polling: ReturnType<typeof setInterval> | undefined;
     if (options.startRelay) {
       app.addHook('onReady', async () => {
         relay.start();
@@ -72,9 +91,27 @@ export const pipelinePlugin = fp(
           );
         }, every);
         scan.unref();
+        let busy = false;
+        polling = setInterval(
+          () => {
+            if (busy) return;
+            busy = true;
+            poller
+              .runOnce()
+              .catch((error: unknown) => app.log.warn({ err: error }, 'tracking poll failed'))
+              .finally(() => {
+                busy = false;
+              });
+          },
+          Number(process.env.PROMESSE_TRACKING_POLL_MS ?? 5000),
+        );
+        polling.unref();
       });
     }
-    app.addHook('onClose', async () => clearInterval(scan));
+    app.addHook('onClose', async () => {
+      clearInterval(scan);
+      clearInterval(polling);
+    });
     // Registered after the store's own onClose hook, so it runs first: jobs are given back before the store closes.
     app.addHook('onClose', async () => relay.stop());
   },

@@ -19,8 +19,27 @@ export interface CreatedLabel {
   pdf: Uint8Array;
 }
 
+/** A carrier's own tracking event, before mapping to a normalized status. */
+export interface CarrierEvent {
+  eventId: string;
+  code: string;
+  occurredAt: string;
+  location?: string;
+  description?: string;
+}
+
+export interface TrackRequest {
+  trackingNumber: string;
+  shipment: Shipment;
+  /** when the label was created */
+  labelledAt: string;
+  now: number;
+}
+
 export interface CarrierAdapter {
   readonly name: string;
   createLabel(request: LabelRequest): Promise<CreatedLabel>;
   cancelLabel(trackingNumber: string): Promise<void>;
+  /** Every event the carrier has for a parcel so far (polling). */
+  track(request: TrackRequest): Promise<CarrierEvent[]>;
 }

@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import bwipjs from 'bwip-js';
 import { PDFDocument, rgb, StandardFonts } from 'pdf-lib';
-import type { CarrierAdapter, CreatedLabel, LabelRequest } from './carrier-adapter.ts';
+import type { CarrierAdapter, CarrierEvent, CreatedLabel, LabelRequest, TrackRequest } from './carrier-adapter.ts';
+import { type JourneySettings, journeySettingsFromEnv, journeySoFar } from './sandbox-journey.ts';
 import { s10TrackingNumber } from './tracking-number.ts';
 
 const INCH = 72;
@@ -21,6 +22,15 @@ function printable(text: string): string {
 
 export class SandboxCarrier implements CarrierAdapter {
   readonly name = 'sandbox';
+  readonly #journeys: JourneySettings;
+
+  constructor(journeys: JourneySettings = journeySettingsFromEnv()) {
+    this.#journeys = journeys;
+  }
+
+  async track({ trackingNumber, shipment, labelledAt, now }: TrackRequest): Promise<CarrierEvent[]> {
+    return journeySoFar(trackingNumber, shipment, labelledAt, now, this.#journeys);
+  }
 
   async createLabel({ idempotencyKey, merchant, order, shipment }: LabelRequest): Promise<CreatedLabel> {
     // Derived from the idempotency key: a retried request gets the same number. C is the S10 prefix of parcels;
