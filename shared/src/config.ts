@@ -92,6 +92,13 @@ export const CarrierConfig = Type.Object(
     id: Id,
     name: Type.String({ minLength: 1, maxLength: 200 }),
     adapter: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    trackingSecret: Type.Optional(
+      Type.String({
+        minLength: 16,
+        maxLength: 200,
+        description: 'signs the carrier pushes of tracking events (HMAC-SHA256)',
+      }),
+    ),
     pickupDays: Weekdays,
     deliveryDays: Weekdays,
     services: Type.Array(ServiceConfig, { minItems: 1 }),

@@ -233,3 +233,56 @@ describe.each(stores)('tracking on %s', (_name, makeStore) => {
     expect((await order(booked.id)).status).toBe('delivered');
   });
 });
+
+describe('signed carrier pushes', () => {
+  it('accepts events signed with the carrier secret and refuses anything else', async () => {
+    const { createHmac } = await import('node:crypto');
+    const config = baseConfig();
+    config.carriers[0]!.trackingSecret = 'carrier-shared-secret-0123456789';
+    const app = await testApp({ merchants: [config] });
+    try {
+      const url = '/v1/tracking/carriers/test/colissimo/events';
+      const body = JSON.stringify({
+        events: [
+          { trackingNumber: 'CA000000005FR', carrier: 'ignored', code: 'PCK', occurredAt: '2026-11-23T16:00:00Z' },
+        ],
+      });
+      const signature = `sha256=${createHmac('sha256', 'carrier-shared-secret-0123456789').update(body).digest('hex')}`;
+      const ok = await app.inject({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/json', 'x-promesse-signature': signature },
+        payload: body,
+      });
+      expect(ok.statusCode).toBe(200);
+      expect(ok.json()).toEqual({
+        applied: 0,
+        duplicates: 0,
+        rejected: [{ index: 0, code: 'unknown_tracking_number' }],
+      });
+      const tampered = await app.inject({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/json', 'x-promesse-signature': signature },
+        payload: body.replace('PCK', 'DLV'),
+      });
+      expect(tampered.statusCode).toBe(401);
+      const unsigned = await app.inject({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/json' },
+        payload: body,
+      });
+      expect(unsigned.statusCode).toBe(401);
+      const noSecret = await app.inject({
+        method: 'POST',
+        url: '/v1/tracking/carriers/test/nope/events',
+        headers: { 'content-type': 'application/json', 'x-promesse-signature': signature },
+        payload: body,
+      });
+      expect(noSecret.statusCode).toBe(401);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -60,6 +60,8 @@ export interface Carrier {
   id: string;
   name: string;
   adapter: string;
+  /** the shared secret of the carrier's signed tracking pushes, if it pushes */
+  trackingSecret: string | null;
   pickupDays: readonly boolean[];
   deliveryDays: readonly boolean[];
   services: Service[];
@@ -127,6 +129,7 @@ export function compileMerchant(config: MerchantConfig): Merchant {
       id: c.id,
       name: c.name,
       adapter: c.adapter ?? 'sandbox',
+      trackingSecret: c.trackingSecret ?? null,
       pickupDays: weekdayMask(c.pickupDays),
       deliveryDays: weekdayMask(c.deliveryDays),
       services: [],

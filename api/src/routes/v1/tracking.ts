@@ -3,12 +3,16 @@
  * mapped to a normalized status (by its carrier adapter's code table, or given normalized), kept once, and
  * applied; the answer says what became of every event.
  */
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
+import { Value } from 'typebox/value';
 import { ApiError } from '../../../../shared/src/errors.ts';
+import { HttpError } from '../../http-error.ts';
 import { applyTrackingEvent } from '../../pipeline/tracking/apply-event.ts';
 import { CARRIER_CODES, TRACKING_STATUSES, type TrackingStatus } from '../../pipeline/tracking/statuses.ts';
 import { callerOf } from '../../plugins/auth.ts';
+import type { MerchantRuntime } from '../../plugins/merchants.ts';
 import { parseInstant } from './promise-query.ts';
 
 const EventInput = Type.Object(
@@ -25,8 +29,56 @@ const EventInput = Type.Object(
   { additionalProperties: false },
 );
 
+type EventInputs = Static<typeof EventInput>[];
+const EventBatch = Type.Object(
+  { events: Type.Array(EventInput, { minItems: 1, maxItems: 1000 }) },
+  { additionalProperties: false },
+);
+const IngestResult = Type.Object({
+  applied: Type.Integer(),
+  duplicates: Type.Integer(),
+  rejected: Type.Array(Type.Object({ index: Type.Integer(), code: Type.String() })),
+});
+
+async function ingest(app: FastifyInstance, runtime: MerchantRuntime, events: EventInputs) {
+  const now = app.clock();
+  const result = { applied: 0, duplicates: 0, rejected: [] as { index: number; code: string }[] };
+  for (const [index, input] of events.entries()) {
+    const carrier = runtime.merchant.carriers.find((c) => c.id === input.carrier);
+    if (!carrier) {
+      result.rejected.push({ index, code: 'unknown_carrier' });
+      continue;
+    }
+    const status = (input.code !== undefined ? CARRIER_CODES[carrier.adapter]?.[input.code] : input.status) as
+      | TrackingStatus
+      | undefined;
+    if (!status || !(TRACKING_STATUSES as readonly string[]).includes(status)) {
+      result.rejected.push({ index, code: input.code !== undefined ? 'unknown_code' : 'unknown_status' });
+      continue;
+    }
+    const occurred = parseInstant(input.occurredAt);
+    if (occurred === null) {
+      result.rejected.push({ index, code: 'invalid_instant' });
+      continue;
+    }
+    const outcome = await applyTrackingEvent(
+      app.store,
+      runtime.merchant.id,
+      { ...input, status, code: input.code ?? status, occurredAt: new Date(occurred).toISOString() },
+      now,
+      (skus) => {
+        for (const sku of skus) app.stock.invalidate(runtime.merchant.id, sku);
+      },
+    );
+    if (outcome === 'applied') result.applied++;
+    else if (outcome === 'duplicate') result.duplicates++;
+    else result.rejected.push({ index, code: outcome });
+  }
+  return result;
+}
+
 export async function trackingRoutes(app: FastifyInstance): Promise<void> {
-  app.post<{ Body: { events: Static<typeof EventInput>[] } }>(
+  app.post<{ Body: { events: EventInputs } }>(
     '/v1/tracking/events',
     {
       onRequest: app.requireSecretKey,
@@ -50,42 +102,51 @@ export async function trackingRoutes(app: FastifyInstance): Promise<void> {
         },
       },
     },
-    async (request) => {
-      const runtime = callerOf(request).merchant;
-      const now = app.clock();
-      const result = { applied: 0, duplicates: 0, rejected: [] as { index: number; code: string }[] };
-      for (const [index, input] of request.body.events.entries()) {
-        const carrier = runtime.merchant.carriers.find((c) => c.id === input.carrier);
-        if (!carrier) {
-          result.rejected.push({ index, code: 'unknown_carrier' });
-          continue;
-        }
-        const status = (input.code !== undefined ? CARRIER_CODES[carrier.adapter]?.[input.code] : input.status) as
-          | TrackingStatus
-          | undefined;
-        if (!status || !(TRACKING_STATUSES as readonly string[]).includes(status)) {
-          result.rejected.push({ index, code: input.code !== undefined ? 'unknown_code' : 'unknown_status' });
-          continue;
-        }
-        const occurred = parseInstant(input.occurredAt);
-        if (occurred === null) {
-          result.rejected.push({ index, code: 'invalid_instant' });
-          continue;
-        }
-        const outcome = await applyTrackingEvent(
-          app.store,
-          runtime.merchant.id,
-          { ...input, status, code: input.code ?? status, occurredAt: new Date(occurred).toISOString() },
-          now,
-          (skus) => {
-            for (const sku of skus) app.stock.invalidate(runtime.merchant.id, sku);
-          },
-        );
-        if (outcome === 'applied') result.applied++;
-        else if (outcome === 'duplicate') result.duplicates++;
-        else result.rejected.push({ index, code: outcome });
-      }
-      return result;
-    },
+    async (request) => ingest(app, callerOf(request).merchant, request.body.events),
   );
+
+  // Carrier pushes: no API key, but an HMAC of the exact bytes with the carrier's trackingSecret.
+  await app.register(async (scope) => {
+    scope.addContentTypeParser(
+      'application/json',
+      { parseAs: 'string', bodyLimit: 4 * 1_048_576 },
+      (_request, body, done) => done(null, body),
+    );
+    scope.post<{ Params: { merchant: string; carrier: string }; Body: string }>(
+      '/v1/tracking/carriers/:merchant/:carrier/events',
+      {
+        schema: {
+          summary: 'A carrier pushes tracking events, signed with X-Promesse-Signature: sha256=<hex HMAC of the body>',
+          tags: ['tracking'],
+          params: Type.Object({ merchant: Type.String({ maxLength: 64 }), carrier: Type.String({ maxLength: 64 }) }),
+          response: { 200: IngestResult, '4xx': ApiError },
+        },
+      },
+      async (request) => {
+        const runtime = app.merchants.byId(request.params.merchant);
+        const carrier = runtime?.merchant.carriers.find((c) => c.id === request.params.carrier);
+        const given = String(request.headers['x-promesse-signature'] ?? '');
+        if (!runtime || !carrier?.trackingSecret || !validSignature(carrier.trackingSecret, request.body, given)) {
+          throw new HttpError(401, 'unauthorized', 'Missing or wrong X-Promesse-Signature.');
+        }
+        let batch: unknown;
+        try {
+          batch = JSON.parse(request.body);
+        } catch {
+          throw new HttpError(400, 'invalid_request', 'The body is not JSON.');
+        }
+        if (!Value.Check(EventBatch, batch)) {
+          throw new HttpError(400, 'invalid_request', 'Expected {events: [...]} of at most 1,000 events.');
+        }
+        const events = batch.events.map((event) => ({ ...event, carrier: carrier.id }));
+        return ingest(app, runtime, events);
+      },
+    );
+  });
+}
+
+function validSignature(secret: string, body: string, header: string): boolean {
+  const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(body).digest('hex')}`);
+  const given = Buffer.from(header);
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
