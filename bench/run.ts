@@ -11,6 +11,7 @@ import { seedLevels, stockViewOf } from '../api/src/promise/availability.ts';
 import { computePromise, merchantCaches, type PromiseRequest } from '../api/src/promise/compute-promise.ts';
 import { compileMerchant } from '../api/src/promise/merchant.ts';
 import { benchMerchant, CART_SKUS, HOT_SKU, HOT_STOCK } from './bench-merchant.ts';
+import { trackingIngestion, webhookLatency } from './pipeline.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -153,3 +154,13 @@ console.log(
 );
 await bookingLoad('sqlite');
 if (process.env.BENCH_POSTGRES !== 'false') await bookingLoad('postgres');
+
+console.log('\n# Pipeline (in process, SQLite)');
+const latency = await webhookLatency();
+console.log(
+  `booking commit → first webhook attempt: p50 ${fmt(latency.p50, 0)} ms, p95 ${fmt(latency.p95, 0)} ms over ${latency.delivered} bookings (goal p95 ≤ 1,000 ms)`,
+);
+const ingestion = await trackingIngestion();
+console.log(
+  `tracking events ingested: ${fmt(ingestion.perSecond, 0)} events/s in batches of 1,000 (${ingestion.applied} applied; goal ≥ 5,000/s)`,
+);
