@@ -102,6 +102,50 @@ export const CATALOGUE = [
 
 export const bySku = (sku) => CATALOGUE.find((p) => p.sku === sku);
 
+// The demo merchant's test secret key, known to everyone who reads the README. A real shop never puts a secret
+// key in a page: its back end books orders and reads them.
+export const DEMO_SECRET_KEY = 'sk_test_demo';
+
+/** Books the cart as a shop's back end would (a simulated checkout), and returns the order. */
+export async function checkout(lines, optionId, promise, shippingTotal, destination) {
+  const items = lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitPrice: bySku(l.sku).price }));
+  const itemsTotal = items.reduce((sum, i) => sum + i.unitPrice * i.quantity, 0);
+  const at = simulatedInstant();
+  const response = await fetch('/v1/orders', {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${DEMO_SECRET_KEY}`,
+      'content-type': 'application/json',
+      'idempotency-key': crypto.randomUUID(),
+    },
+    body: JSON.stringify({
+      reference: `MD-${Date.now().toString(36).toUpperCase()}`,
+      channel: 'demo',
+      promiseId: promise?.promiseId,
+      optionId,
+      items,
+      shippingAddress: {
+        name: 'Client Démo',
+        line1: '10 rue de la Roquette',
+        postalCode: destination.postalCode,
+        city: 'Paris',
+        country: destination.country,
+      },
+      totals: {
+        items: itemsTotal,
+        shipping: shippingTotal,
+        tax: 0,
+        total: itemsTotal + shippingTotal,
+        currency: 'EUR',
+      },
+      ...(at ? { at } : {}),
+    }),
+  });
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.message ?? 'La commande a échoué.');
+  return body;
+}
+
 const money = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' });
 export const price = (cents) => money.format(cents / 100);
 
