@@ -200,12 +200,12 @@ export interface Store {
     merchantId: string,
     trackingNumber: string,
   ): Promise<{ orderId: string; shipmentId: string } | null>;
-  /** Keeps a tracking event once: false when the same event (shipment and key) was seen before. */
-  recordTrackingEvent(
+  /** Keeps tracking events once, in one transaction: per event, false when it (shipment and key) was seen before. */
+  recordTrackingEvents(
     merchantId: string,
-    event: { shipmentId: string; key: string; status: string; code: string; occurredAt: string },
+    events: readonly { shipmentId: string; key: string; status: string; code: string; occurredAt: string }[],
     now: number,
-  ): Promise<boolean>;
+  ): Promise<boolean[]>;
 
   /** Adds outbox messages outside any order change (fan-out of events to webhook endpoints). */
   enqueueOutbox(merchantId: string, messages: readonly OutboxMessage[], now: number): Promise<void>;

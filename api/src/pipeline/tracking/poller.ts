@@ -7,7 +7,7 @@
 import type { MerchantRegistry } from '../../plugins/merchants.ts';
 import type { Store } from '../../store/store.ts';
 import type { CarrierAdapter } from '../carriers/carrier-adapter.ts';
-import { applyTrackingEvent } from './apply-event.ts';
+import { applyTrackingEvents } from './apply-event.ts';
 import { CARRIER_CODES } from './statuses.ts';
 
 const SETTLED = new Set(['delivered', 'cancelled', 'returned_to_sender', 'pending']);
@@ -58,18 +58,17 @@ export class TrackingPoller {
           order.timeline.find((t) => t.type === 'shipment.label_created' && t.shipmentId === shipment.id)?.at ??
           order.createdAt;
         const events = await adapter.track({ trackingNumber: shipment.trackingNumber, shipment, labelledAt, now });
-        for (const event of events) {
+        const known = events.flatMap((event) => {
           const status = CARRIER_CODES[adapterName]?.[event.code];
-          if (!status) continue;
-          const outcome = await applyTrackingEvent(
-            store,
-            merchantId,
-            { ...event, trackingNumber: shipment.trackingNumber, carrier: shipment.carrier, status },
-            now,
-            (skus) => this.#options.onStockChange?.(merchantId, skus),
-          );
-          if (outcome === 'applied') applied++;
-        }
+          return status
+            ? [{ ...event, trackingNumber: shipment.trackingNumber as string, carrier: shipment.carrier, status }]
+            : [];
+        });
+        if (known.length === 0) continue;
+        const outcomes = await applyTrackingEvents(store, merchantId, shipment.trackingNumber, known, now, (skus) =>
+          this.#options.onStockChange?.(merchantId, skus),
+        );
+        applied += outcomes.filter((o) => o === 'applied').length;
       }
     }
     return { polled, applied };

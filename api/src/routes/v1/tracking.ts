@@ -9,7 +9,7 @@ import { type Static, Type } from 'typebox';
 import { Value } from 'typebox/value';
 import { ApiError } from '../../../../shared/src/errors.ts';
 import { HttpError } from '../../http-error.ts';
-import { applyTrackingEvent } from '../../pipeline/tracking/apply-event.ts';
+import { applyTrackingEvents, type TrackingEvent } from '../../pipeline/tracking/apply-event.ts';
 import { CARRIER_CODES, TRACKING_STATUSES, type TrackingStatus } from '../../pipeline/tracking/statuses.ts';
 import { callerOf } from '../../plugins/auth.ts';
 import type { MerchantRuntime } from '../../plugins/merchants.ts';
@@ -43,6 +43,8 @@ const IngestResult = Type.Object({
 async function ingest(app: FastifyInstance, runtime: MerchantRuntime, events: EventInputs) {
   const now = app.clock();
   const result = { applied: 0, duplicates: 0, rejected: [] as { index: number; code: string }[] };
+  // Valid events grouped by parcel, so that each parcel's order changes once per batch.
+  const parcels = new Map<string, { index: number; event: TrackingEvent }[]>();
   for (const [index, input] of events.entries()) {
     const carrier = runtime.merchant.carriers.find((c) => c.id === input.carrier);
     if (!carrier) {
@@ -61,19 +63,29 @@ async function ingest(app: FastifyInstance, runtime: MerchantRuntime, events: Ev
       result.rejected.push({ index, code: 'invalid_instant' });
       continue;
     }
-    const outcome = await applyTrackingEvent(
+    const event = { ...input, status, code: input.code ?? status, occurredAt: new Date(occurred).toISOString() };
+    const parcel = parcels.get(input.trackingNumber) ?? [];
+    parcel.push({ index, event });
+    parcels.set(input.trackingNumber, parcel);
+  }
+  for (const [trackingNumber, parcel] of parcels) {
+    const outcomes = await applyTrackingEvents(
       app.store,
       runtime.merchant.id,
-      { ...input, status, code: input.code ?? status, occurredAt: new Date(occurred).toISOString() },
+      trackingNumber,
+      parcel.map((p) => p.event),
       now,
       (skus) => {
         for (const sku of skus) app.stock.invalidate(runtime.merchant.id, sku);
       },
     );
-    if (outcome === 'applied') result.applied++;
-    else if (outcome === 'duplicate') result.duplicates++;
-    else result.rejected.push({ index, code: outcome });
+    outcomes.forEach((outcome, i) => {
+      if (outcome === 'applied') result.applied++;
+      else if (outcome === 'duplicate') result.duplicates++;
+      else result.rejected.push({ index: parcel[i]?.index ?? -1, code: outcome });
+    });
   }
+  result.rejected.sort((a, b) => a.index - b.index);
   return result;
 }
 

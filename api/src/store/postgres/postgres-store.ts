@@ -577,17 +577,25 @@ export class PostgresStore implements Store {
     return row?.order_id ? { orderId: row.order_id, shipmentId: row.shipment_id } : null;
   }
 
-  async recordTrackingEvent(
+  async recordTrackingEvents(
     merchantId: string,
-    e: { shipmentId: string; key: string; status: string; code: string; occurredAt: string },
+    events: readonly { shipmentId: string; key: string; status: string; code: string; occurredAt: string }[],
     now: number,
-  ): Promise<boolean> {
-    const { rowCount } = await this.#pool.query(
+  ): Promise<boolean[]> {
+    // One statement: the rows it inserted come back; the others were seen before.
+    const { rows } = await this.#pool.query<{ event_key: string }>(
       `INSERT INTO tracking_events (merchant_id, shipment_id, event_key, status, code, occurred_at, received_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-      [merchantId, e.shipmentId, e.key, e.status, e.code, e.occurredAt, new Date(now).toISOString()],
+       SELECT $1, e->>'shipmentId', e->>'key', e->>'status', e->>'code', e->>'occurredAt', $2 FROM jsonb_array_elements($3::jsonb) AS e
+       ON CONFLICT DO NOTHING RETURNING event_key`,
+      [merchantId, new Date(now).toISOString(), JSON.stringify(events)],
     );
-    return rowCount === 1;
+    const inserted = new Set(rows.map((r) => r.event_key));
+    const seen = new Set<string>();
+    return events.map((e) => {
+      const fresh = inserted.has(e.key) && !seen.has(e.key);
+      seen.add(e.key);
+      return fresh;
+    });
   }
 
   async getLabel(merchantId: string, shipmentId: string): Promise<StoredLabel | null> {

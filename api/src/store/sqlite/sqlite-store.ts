@@ -507,16 +507,19 @@ export class SqliteStore implements Store {
     return row?.order_id ? { orderId: row.order_id, shipmentId: row.shipment_id } : null;
   }
 
-  async recordTrackingEvent(
+  async recordTrackingEvents(
     merchantId: string,
-    e: { shipmentId: string; key: string; status: string; code: string; occurredAt: string },
+    events: readonly { shipmentId: string; key: string; status: string; code: string; occurredAt: string }[],
     now: number,
-  ): Promise<boolean> {
-    const { changes } = this.#sql(
+  ): Promise<boolean[]> {
+    const insert = this.#sql(
       `INSERT INTO tracking_events (merchant_id, shipment_id, event_key, status, code, occurred_at, received_at)
        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-    ).run(merchantId, e.shipmentId, e.key, e.status, e.code, e.occurredAt, new Date(now).toISOString());
-    return changes === 1;
+    );
+    const at = new Date(now).toISOString();
+    return this.#db.transaction(() =>
+      events.map((e) => insert.run(merchantId, e.shipmentId, e.key, e.status, e.code, e.occurredAt, at).changes === 1),
+    )();
   }
 
   async getLabel(merchantId: string, shipmentId: string): Promise<StoredLabel | null> {
