@@ -177,3 +177,47 @@ describe.each(stores)('a worker that dies holding jobs, on %s', (_name, makeStor
     }
   });
 });
+
+describe.each(stores)('two relays on one store, on %s', (_name, makeStore) => {
+  it('never run the same job twice', async () => {
+    const { OutboxRelay } = await import('../../api/src/pipeline/outbox-relay.ts');
+    const store = await makeStore();
+    const config = baseConfig();
+    config.limits = { writesPerMinutePerKey: 100_000 };
+    const app = await testApp({ store, merchants: [config] });
+    try {
+      for (let i = 0; i < 20; i++) {
+        await app.inject({
+          method: 'POST',
+          url: '/v1/orders',
+          headers: { ...SECRET, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+          payload: {
+            reference: randomUUID(),
+            optionId: 'colissimo-home',
+            items: [{ sku: 'MUG-01', quantity: 1, unitPrice: 100 }],
+            shippingAddress: { name: 'A', line1: '1 rue', postalCode: '75011', city: 'Paris', country: 'FR' },
+            totals: { items: 100, shipping: 0, tax: 0, total: 100, currency: 'EUR' },
+          },
+        });
+      }
+      const runs: string[] = [];
+      const counting = (name: string) =>
+        new OutboxRelay({
+          store,
+          clock: () => MONDAY_MORNING,
+          batchSize: 3,
+          handlers: { 'shipment.requested': async (job) => void runs.push(`${name}:${job.id}`) },
+        });
+      const [a, b] = [counting('a'), counting('b')];
+      for (;;) {
+        const [x, y] = await Promise.all([a.runOnce(), b.runOnce()]);
+        if (x + y === 0) break;
+      }
+      const jobs = runs.map((r) => r.split(':')[1]);
+      expect(jobs).toHaveLength(20);
+      expect(new Set(jobs).size).toBe(20);
+    } finally {
+      await app.close();
+    }
+  });
+});
