@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SECRET, storeFactories, testApp } from '../fixtures/app.ts';
+import { bookOne, SECRET, storeFactories, testApp } from '../fixtures/app.ts';
 import { baseConfig } from '../fixtures/merchant.ts';
 
 const stores = await storeFactories();
@@ -95,19 +94,7 @@ describe.each(stores)('bulk import and ledger on %s', (_name, makeStore) => {
     const config = baseConfig();
     config.limits = { writesPerMinutePerKey: 100_000 };
     app = await testApp({ store: await makeStore(), merchants: [config] });
-    const book = () =>
-      app.inject({
-        method: 'POST',
-        url: '/v1/orders',
-        headers: { ...SECRET, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-        payload: {
-          reference: randomUUID(),
-          optionId: 'colissimo-home',
-          items: [{ sku: 'MUG-01', quantity: 1, unitPrice: 100 }],
-          shippingAddress: { name: 'A', line1: '1 rue', postalCode: '75011', city: 'Paris', country: 'FR' },
-          totals: { items: 100, shipping: 0, tax: 0, total: 100, currency: 'EUR' },
-        },
-      });
+    const book = () => bookOne(app);
     const importBody = Array.from({ length: 300 }, () =>
       JSON.stringify({ warehouse: 'paris', sku: 'MUG-01', onHand: 40 }),
     ).join('\n');

@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scanForExceptions } from '../../api/src/pipeline/exceptions.ts';
 import type { Sender } from '../../api/src/pipeline/webhooks/send.ts';
-import { MONDAY_MORNING, SECRET, storeFactories, testApp } from '../fixtures/app.ts';
+import { bookOne, drainOutbox, MONDAY_MORNING, SECRET, storeFactories, testApp } from '../fixtures/app.ts';
 import { baseConfig } from '../fixtures/merchant.ts';
 
 const stores = await storeFactories();
@@ -41,23 +40,10 @@ describe.each(stores)('the exception queue on %s', (_name, makeStore) => {
     });
   };
   const drain = async () => {
-    for (let handled = await app.relay.runOnce(); handled > 0; handled = await app.relay.runOnce()) {
-      // until nothing is due
-    }
+    await drainOutbox(app);
   };
   const bookAndLabel = async () => {
-    const response = await app.inject({
-      method: 'POST',
-      url: '/v1/orders',
-      headers: { ...json, 'idempotency-key': randomUUID() },
-      payload: {
-        reference: randomUUID(),
-        optionId: 'colissimo-home',
-        items: [{ sku: 'MUG-01', quantity: 1, unitPrice: 100 }],
-        shippingAddress: { name: 'A', line1: '1 rue', postalCode: '75011', city: 'Paris', country: 'FR' },
-        totals: { items: 100, shipping: 0, tax: 0, total: 100, currency: 'EUR' },
-      },
-    });
+    const response = await bookOne(app);
     await drain();
     return (await app.inject({ url: `/v1/orders/${response.json().id}`, headers: SECRET })).json();
   };

@@ -4,7 +4,7 @@ import { PDFDocument } from 'pdf-lib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isValidS10 } from '../../api/src/pipeline/carriers/tracking-number.ts';
 import type { Store } from '../../api/src/store/store.ts';
-import { MONDAY_MORNING, SECRET, storeFactories, testApp } from '../fixtures/app.ts';
+import { bookOne, drainOutbox, MONDAY_MORNING, SECRET, storeFactories, testApp } from '../fixtures/app.ts';
 import { baseConfig } from '../fixtures/merchant.ts';
 
 const stores = await storeFactories();
@@ -148,27 +148,14 @@ describe.each(stores)('a worker that dies holding jobs, on %s', (_name, makeStor
     const store = await makeStore();
     const app = await testApp({ store, now: () => now });
     try {
-      const response = await app.inject({
-        method: 'POST',
-        url: '/v1/orders',
-        headers: { ...SECRET, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-        payload: {
-          reference: randomUUID(),
-          optionId: 'colissimo-home',
-          items: [{ sku: 'MUG-01', quantity: 1, unitPrice: 100 }],
-          shippingAddress: { name: 'A', line1: '1 rue', postalCode: '75011', city: 'Paris', country: 'FR' },
-          totals: { items: 100, shipping: 0, tax: 0, total: 100, currency: 'EUR' },
-        },
-      });
+      const response = await bookOne(app);
       const orderId = response.json().id;
       // A worker leases everything due, then dies without finishing (no complete, no release).
       const leased = await store.claimOutboxJobs('worker_that_died', 10, now, 30_000);
       expect(leased).toHaveLength(1);
       expect(await app.relay.runOnce()).toBe(0); // still leased
       now += 31_000;
-      for (let handled = await app.relay.runOnce(); handled > 0; handled = await app.relay.runOnce()) {
-        // the live relay takes the job over, then the ones after it
-      }
+      await drainOutbox(app);
       expect((await app.inject({ url: `/v1/orders/${orderId}`, headers: SECRET })).json().shipments[0].status).toBe(
         'label_created',
       );
@@ -187,18 +174,7 @@ describe.each(stores)('two relays on one store, on %s', (_name, makeStore) => {
     const app = await testApp({ store, merchants: [config] });
     try {
       for (let i = 0; i < 20; i++) {
-        await app.inject({
-          method: 'POST',
-          url: '/v1/orders',
-          headers: { ...SECRET, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-          payload: {
-            reference: randomUUID(),
-            optionId: 'colissimo-home',
-            items: [{ sku: 'MUG-01', quantity: 1, unitPrice: 100 }],
-            shippingAddress: { name: 'A', line1: '1 rue', postalCode: '75011', city: 'Paris', country: 'FR' },
-            totals: { items: 100, shipping: 0, tax: 0, total: 100, currency: 'EUR' },
-          },
-        });
+        await bookOne(app);
       }
       const runs: string[] = [];
       const counting = (name: string) =>

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { plannedJourney } from '../../api/src/pipeline/carriers/sandbox-journey.ts';
-import { MONDAY_MORNING, SECRET, storeFactories, testApp } from '../fixtures/app.ts';
+import { bookOne, drainOutbox, MONDAY_MORNING, SECRET, storeFactories, testApp } from '../fixtures/app.ts';
 
 const stores = await storeFactories();
 const shipment = {
@@ -56,22 +55,9 @@ describe.each(stores)('the sandbox carrier over time, on %s', (_name, makeStore)
       now: () => now,
       webhooks: { sandbox: { speed: 3600, delayRate: 0, failedAttemptRate: 1, lossRate: 0 } },
     });
-    const booked = await app.inject({
-      method: 'POST',
-      url: '/v1/orders',
-      headers: { ...SECRET, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-      payload: {
-        reference: randomUUID(),
-        optionId: 'colissimo-home',
-        items: [{ sku: 'MUG-01', quantity: 1, unitPrice: 100 }],
-        shippingAddress: { name: 'A', line1: '1 rue', postalCode: '75011', city: 'Paris', country: 'FR' },
-        totals: { items: 100, shipping: 0, tax: 0, total: 100, currency: 'EUR' },
-      },
-    });
+    const booked = await bookOne(app);
     const id = booked.json().id;
-    for (let handled = await app.relay.runOnce(); handled > 0; handled = await app.relay.runOnce()) {
-      // label
-    }
+    await drainOutbox(app);
     const statuses: string[] = [];
     for (let step = 0; step < 30; step++) {
       now += 10_000; // 10 s real = 10 h simulated
