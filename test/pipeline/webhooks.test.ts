@@ -188,6 +188,24 @@ describe.each(stores)('webhooks on %s', (_name, makeStore) => {
     expect((await app.inject({ url: '/v1/outbox', headers: SECRET })).json().data).toEqual([]); // nothing dead
   });
 
+  it('redelivers after the lease when the worker delivering died', async () => {
+    const { url, received, server: s } = await receiver([]);
+    server = s;
+    await start({ allowPrivateWebhooks: true });
+    await register(url, ['order.accepted']);
+    await book();
+    await app.relay.runOnce(); // order.accepted fans out: one delivery job is now due
+    const leased = await app.store.claimOutboxJobs('worker_killed_mid_delivery', 10, now, 30_000);
+    const job = leased.find((j) => j.type === 'webhook.deliver');
+    expect(job).toBeDefined();
+    await drain();
+    expect(received).toHaveLength(0); // still leased by the dead worker
+    now += 31_000;
+    await drain();
+    expect(received.map((r) => JSON.parse(r.body).type)).toEqual(['order.accepted']);
+    expect(received[0]?.headers['webhook-id']).toBe(job?.payload.messageId);
+  });
+
   it('disables an endpoint that answers 410 Gone', async () => {
     const { url, received, server: s } = await receiver(['410']);
     server = s;
