@@ -204,6 +204,23 @@ describe.each(stores)('webhooks on %s', (_name, makeStore) => {
     await drain();
     expect(received.map((r) => JSON.parse(r.body).type)).toEqual(['order.accepted']);
     expect(received[0]?.headers['webhook-id']).toBe(job?.payload.messageId);
+
+    // Replayed from the endpoint's log: delivered again with the same webhook-id.
+    const endpoint = (await app.inject({ url: '/v1/webhook-endpoints', headers: SECRET })).json().data[0];
+    const replay = await app.inject({
+      method: 'POST',
+      url: `/v1/webhook-endpoints/${endpoint.id}/messages/${String(job?.payload.messageId)}/replay`,
+      headers: SECRET,
+    });
+    expect(replay.statusCode).toBe(202);
+    await drain();
+    expect(received.map((r) => r.headers['webhook-id'])).toEqual([job?.payload.messageId, job?.payload.messageId]);
+    const missing = await app.inject({
+      method: 'POST',
+      url: `/v1/webhook-endpoints/${endpoint.id}/messages/msg_nope/replay`,
+      headers: SECRET,
+    });
+    expect(missing.statusCode).toBe(404);
   });
 
   it('disables an endpoint that answers 410 Gone', async () => {

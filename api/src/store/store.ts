@@ -207,6 +207,8 @@ export interface Store {
     now: number,
   ): Promise<boolean[]>;
 
+  /** The webhook delivery job of a message id (its newest), for replaying it from the endpoint's log. */
+  findDeliveryJob(merchantId: string, messageId: string): Promise<OutboxJob | null>;
   /** Adds outbox messages outside any order change (fan-out of events to webhook endpoints). */
   enqueueOutbox(merchantId: string, messages: readonly OutboxMessage[], now: number): Promise<void>;
   saveWebhookEndpoint(merchantId: string, endpoint: WebhookEndpoint): Promise<void>;

@@ -215,4 +215,32 @@ export async function webhookEndpointRoutes(app: FastifyInstance): Promise<void>
       return { data: await app.store.webhookAttempts(merchantId, request.params.id, request.query.limit ?? 100) };
     },
   );
+
+  app.post<{ Params: { id: string; messageId: string } }>(
+    '/v1/webhook-endpoints/:id/messages/:messageId/replay',
+    {
+      onRequest: app.requireSecretKey,
+      schema: {
+        summary: 'Deliver a message again (same webhook-id, signed afresh), whatever became of it before',
+        tags,
+        security,
+        params: Type.Object({ id: Type.String({ maxLength: 64 }), messageId: Type.String({ maxLength: 128 }) }),
+        response: { 202: Type.Object({ replayed: Type.Boolean() }), '4xx': ApiError },
+      },
+    },
+    async (request, reply) => {
+      const merchantId = callerOf(request).merchant.merchant.id;
+      await find(merchantId, request.params.id);
+      const job = await app.store.findDeliveryJob(merchantId, request.params.messageId);
+      if (!job || job.payload.endpointId !== request.params.id) {
+        throw new HttpError(404, 'not_found', `No message ${request.params.messageId} for this endpoint.`);
+      }
+      await app.store.enqueueOutbox(
+        merchantId,
+        [{ type: job.type, orderId: `${job.orderId}:replay`, payload: job.payload }],
+        app.clock(),
+      );
+      return reply.status(202).send({ replayed: true });
+    },
+  );
 }

@@ -619,6 +619,14 @@ export class PostgresStore implements Store {
       : null;
   }
 
+  async findDeliveryJob(merchantId: string, messageId: string): Promise<OutboxJob | null> {
+    const { rows } = await this.#pool.query<OutboxRow>(
+      `SELECT * FROM outbox WHERE merchant_id = $1 AND type = 'webhook.deliver' AND payload->>'messageId' = $2 ORDER BY id DESC LIMIT 1`,
+      [merchantId, messageId],
+    );
+    return rows[0] ? toJob(rows[0]) : null;
+  }
+
   async enqueueOutbox(merchantId: string, messages: readonly OutboxMessage[], now: number): Promise<void> {
     await this.#tx((client) => this.#outbox(client, merchantId, messages, new Date(now)));
   }

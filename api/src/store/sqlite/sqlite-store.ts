@@ -538,6 +538,14 @@ export class SqliteStore implements Store {
       : null;
   }
 
+  async findDeliveryJob(merchantId: string, messageId: string): Promise<OutboxJob | null> {
+    const row = this.#sql(
+      `SELECT * FROM outbox WHERE merchant_id = ? AND type = 'webhook.deliver' AND json_extract(payload, '$.messageId') = ?
+       ORDER BY id DESC LIMIT 1`,
+    ).get(merchantId, messageId) as OutboxRow | undefined;
+    return row ? toJob(row) : null;
+  }
+
   async enqueueOutbox(merchantId: string, messages: readonly OutboxMessage[], now: number): Promise<void> {
     this.#db.transaction(() => this.#outbox(merchantId, messages, new Date(now).toISOString()))();
   }
