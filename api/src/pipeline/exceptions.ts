@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { OutboxMessage, ShipmentException, Store } from '../store/store.ts';
+import { labelledAt } from './shipment-jobs.ts';
 
 export const NEXT_ACTIONS: Readonly<Record<ShipmentException['reason'], string>> = {
   failed_attempt: 'Contact the customer to arrange a new delivery or a pickup.',
@@ -63,10 +64,7 @@ export async function scanForExceptions({ store, clock, noScanMs }: ScanOptions)
     for (const shipment of order.shipments) {
       if (!shipment.trackingNumber || ['delivered', 'cancelled', 'returned_to_sender'].includes(shipment.status))
         continue;
-      const labelled = order.timeline.find(
-        (t) => t.type === 'shipment.label_created' && t.shipmentId === shipment.id,
-      )?.at;
-      const lastNews = shipment.lastEventAt ?? labelled ?? order.createdAt;
+      const lastNews = shipment.lastEventAt ?? labelledAt(order, shipment.id);
       const found: { reason: ShipmentException['reason']; occasion: string; detail: string }[] = [];
       if (now - Date.parse(lastNews) >= noScanMs)
         found.push({ reason: 'no_scan', occasion: lastNews, detail: `No scan since ${lastNews}.` });

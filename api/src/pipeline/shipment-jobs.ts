@@ -9,6 +9,14 @@ import type { OutboxJob, Store } from '../store/store.ts';
 import type { CarrierAdapter } from './carriers/carrier-adapter.ts';
 import type { JobHandler } from './outbox-relay.ts';
 
+/** When a shipment's label was created (its timeline entry), else when the order was: when tracking can begin. */
+export function labelledAt(order: Order, shipmentId: string): string {
+  return (
+    order.timeline.find((t) => t.type === 'shipment.label_created' && t.shipmentId === shipmentId)?.at ??
+    order.createdAt
+  );
+}
+
 export interface ShipmentJobDependencies {
   store: Store;
   merchants: MerchantRegistry;

@@ -7,6 +7,7 @@
 import type { MerchantRegistry } from '../../plugins/merchants.ts';
 import type { Store } from '../../store/store.ts';
 import type { CarrierAdapter } from '../carriers/carrier-adapter.ts';
+import { labelledAt } from '../shipment-jobs.ts';
 import { applyTrackingEvents } from './apply-event.ts';
 import { CARRIER_CODES } from './statuses.ts';
 
@@ -54,10 +55,12 @@ export class TrackingPoller {
         if (!adapter) continue;
         this.#lastPolled.set(shipment.id, now);
         polled++;
-        const labelledAt =
-          order.timeline.find((t) => t.type === 'shipment.label_created' && t.shipmentId === shipment.id)?.at ??
-          order.createdAt;
-        const events = await adapter.track({ trackingNumber: shipment.trackingNumber, shipment, labelledAt, now });
+        const events = await adapter.track({
+          trackingNumber: shipment.trackingNumber,
+          shipment,
+          labelledAt: labelledAt(order, shipment.id),
+          now,
+        });
         const known = events.flatMap((event) => {
           const status = CARRIER_CODES[adapterName]?.[event.code];
           return status
