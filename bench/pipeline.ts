@@ -90,9 +90,7 @@ export async function trackingIngestion(
       payload: bookingBody(),
     });
   }
-  for (let handled = await app.relay.runOnce(); handled > 0; handled = await app.relay.runOnce()) {
-    // labels
-  }
+  await app.relay.drain();
   const tracking: string[] = [];
   for (const job of await app.store.ordersInFlight(100_000))
     for (const s of job.order.shipments) if (s.trackingNumber) tracking.push(s.trackingNumber);

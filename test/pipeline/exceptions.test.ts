@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scanForExceptions } from '../../api/src/pipeline/exceptions.ts';
 import type { Sender } from '../../api/src/pipeline/webhooks/send.ts';
-import { bookOne, drainOutbox, MONDAY_MORNING, SECRET, storeFactories, testApp } from '../fixtures/app.ts';
+import { bookOne, MONDAY_MORNING, SECRET, storeFactories, testApp } from '../fixtures/app.ts';
 import { baseConfig } from '../fixtures/merchant.ts';
 
 const stores = await storeFactories();
@@ -39,12 +39,9 @@ describe.each(stores)('the exception queue on %s', (_name, makeStore) => {
       payload: { url: 'https://hooks.example.com/x', events: ['shipment.exception'] },
     });
   };
-  const drain = async () => {
-    await drainOutbox(app);
-  };
   const bookAndLabel = async () => {
     const response = await bookOne(app);
-    await drain();
+    await app.relay.drain();
     return (await app.inject({ url: `/v1/orders/${response.json().id}`, headers: SECRET })).json();
   };
   const open = async (key = SECRET) => (await app.inject({ url: '/v1/exceptions', headers: key })).json().data;
@@ -66,7 +63,7 @@ describe.each(stores)('the exception queue on %s', (_name, makeStore) => {
       headers: json,
       payload: { events: [event, event] },
     });
-    await drain();
+    await app.relay.drain();
     const [exception] = await open();
     expect(await open()).toHaveLength(1);
     expect(exception).toMatchObject({
@@ -111,7 +108,7 @@ describe.each(stores)('the exception queue on %s', (_name, makeStore) => {
     expect(await scan()).toBe(0);
     now = Date.parse('2026-11-26T09:00:00Z');
     expect(await scan()).toBe(1);
-    await drain();
+    await app.relay.drain();
     expect((await open()).map((e: { reason: string }) => e.reason).sort()).toEqual(['late', 'no_scan']);
     expect(sent.map((e) => e.data.reason).sort()).toEqual(['late', 'no_scan']);
     expect(order.shipments[0].promisedDelivery.latest).toBe('2026-11-25');

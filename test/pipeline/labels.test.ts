@@ -4,16 +4,10 @@ import { PDFDocument } from 'pdf-lib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isValidS10 } from '../../api/src/pipeline/carriers/tracking-number.ts';
 import type { Store } from '../../api/src/store/store.ts';
-import { bookOne, drainOutbox, MONDAY_MORNING, SECRET, storeFactories, testApp } from '../fixtures/app.ts';
+import { bookOne, MONDAY_MORNING, SECRET, storeFactories, testApp } from '../fixtures/app.ts';
 import { baseConfig } from '../fixtures/merchant.ts';
 
 const stores = await storeFactories();
-
-async function drain(app: FastifyInstance): Promise<number> {
-  let total = 0;
-  for (let handled = await app.relay.runOnce(); handled > 0; handled = await app.relay.runOnce()) total += handled;
-  return total;
-}
 
 describe.each(stores)('labels through the outbox on %s', (_name, makeStore) => {
   let app: FastifyInstance;
@@ -31,30 +25,23 @@ describe.each(stores)('labels through the outbox on %s', (_name, makeStore) => {
 
   const book = async () =>
     (
-      await app.inject({
-        method: 'POST',
-        url: '/v1/orders',
-        headers: { ...SECRET, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-        payload: {
-          reference: randomUUID(),
-          optionId: 'colissimo-home',
-          items: [{ sku: 'MUG-01', quantity: 2, unitPrice: 1290 }],
-          shippingAddress: {
-            name: 'Ada Lovelace',
-            line1: '10 rue de la Roquette',
-            postalCode: '75011',
-            city: 'Paris',
-            country: 'FR',
-          },
-          totals: { items: 2580, shipping: 1639, tax: 0, total: 4219, currency: 'EUR' },
+      await bookOne(app, {
+        items: [{ sku: 'MUG-01', quantity: 2, unitPrice: 1290 }],
+        shippingAddress: {
+          name: 'Ada Lovelace',
+          line1: '10 rue de la Roquette',
+          postalCode: '75011',
+          city: 'Paris',
+          country: 'FR',
         },
+        totals: { items: 2580, shipping: 1639, tax: 0, total: 4219, currency: 'EUR' },
       })
     ).json();
 
   it('creates a label for every shipment: S10 tracking number, 4×6 PDF, order in preparation', async () => {
     await start();
     const order = await book();
-    expect(await drain(app)).toBe(3); // order.accepted, shipment.requested, shipment.label_created
+    expect(await app.relay.drain()).toBe(3); // order.accepted, shipment.requested, shipment.label_created
     const stored = (await app.inject({ url: `/v1/orders/${order.id}`, headers: SECRET })).json();
     expect(stored.status).toBe('in_preparation');
     const [shipment] = stored.shipments;
@@ -81,7 +68,7 @@ describe.each(stores)('labels through the outbox on %s', (_name, makeStore) => {
   it('never creates a second label when the job runs again', async () => {
     await start();
     const order = await book();
-    await drain(app);
+    await app.relay.drain();
     const first = (await app.inject({ url: `/v1/orders/${order.id}`, headers: SECRET })).json().shipments[0];
     // The same message delivered again (at least once): nothing changes.
     await store.placeOrder(
@@ -90,7 +77,7 @@ describe.each(stores)('labels through the outbox on %s', (_name, makeStore) => {
       [],
       [{ type: 'shipment.requested', orderId: order.id, payload: { orderId: order.id, shipmentId: first.id } }],
     );
-    await drain(app);
+    await app.relay.drain();
     const after = (await app.inject({ url: `/v1/orders/${order.id}`, headers: SECRET })).json();
     expect(after.shipments[0].trackingNumber).toBe(first.trackingNumber);
     expect(after.timeline.filter((t: { type: string }) => t.type === 'shipment.label_created')).toHaveLength(1);
@@ -101,7 +88,7 @@ describe.each(stores)('labels through the outbox on %s', (_name, makeStore) => {
     const config = app.merchants.byId('test')?.merchant.carriers[0] as { adapter: string };
     config.adapter = 'missing-adapter';
     const order = await book();
-    await drain(app);
+    await app.relay.drain();
     let job = (await app.inject({ url: '/v1/outbox?state=pending', headers: SECRET })).json().data[0];
     expect(job).toMatchObject({
       type: 'shipment.requested',
@@ -111,7 +98,7 @@ describe.each(stores)('labels through the outbox on %s', (_name, makeStore) => {
     expect(Date.parse(job.availableAt) - now).toBeGreaterThanOrEqual(800);
     for (let attempt = 2; attempt <= 10; attempt++) {
       now += 3_600_000 * 1.3;
-      await drain(app);
+      await app.relay.drain();
     }
     const dead = (await app.inject({ url: '/v1/outbox', headers: SECRET })).json().data;
     expect(dead.map((j: { type: string; attempts: number }) => [j.type, j.attempts])).toEqual([
@@ -124,7 +111,7 @@ describe.each(stores)('labels through the outbox on %s', (_name, makeStore) => {
     config.adapter = 'sandbox';
     const replay = await app.inject({ method: 'POST', url: `/v1/outbox/${dead[0].id}/replay`, headers: SECRET });
     expect(replay.json()).toEqual({ replayed: true });
-    await drain(app);
+    await app.relay.drain();
     expect((await app.inject({ url: `/v1/orders/${order.id}`, headers: SECRET })).json().shipments[0].status).toBe(
       'label_created',
     );
@@ -155,7 +142,7 @@ describe.each(stores)('a worker that dies holding jobs, on %s', (_name, makeStor
       expect(leased).toHaveLength(1);
       expect(await app.relay.runOnce()).toBe(0); // still leased
       now += 31_000;
-      await drainOutbox(app);
+      await app.relay.drain();
       expect((await app.inject({ url: `/v1/orders/${orderId}`, headers: SECRET })).json().shipments[0].status).toBe(
         'label_created',
       );

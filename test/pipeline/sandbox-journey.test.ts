@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { plannedJourney } from '../../api/src/pipeline/carriers/sandbox-journey.ts';
-import { bookOne, drainOutbox, MONDAY_MORNING, SECRET, storeFactories, testApp } from '../fixtures/app.ts';
+import { bookOne, MONDAY_MORNING, SECRET, storeFactories, testApp } from '../fixtures/app.ts';
 
 const stores = await storeFactories();
 const shipment = {
@@ -57,7 +57,7 @@ describe.each(stores)('the sandbox carrier over time, on %s', (_name, makeStore)
     });
     const booked = await bookOne(app);
     const id = booked.json().id;
-    await drainOutbox(app);
+    await app.relay.drain();
     const statuses: string[] = [];
     for (let step = 0; step < 30; step++) {
       now += 10_000; // 10 s real = 10 h simulated

@@ -57,11 +57,6 @@ describe.each(stores)('tracking on %s', (_name, makeStore) => {
       webhooks: { allowPrivateWebhooks: false, resolve: async () => ['93.184.216.34'], send },
     });
   };
-  const drain = async () => {
-    for (let handled = await app.relay.runOnce(); handled > 0; handled = await app.relay.runOnce()) {
-      // until nothing is due
-    }
-  };
   const book = async (
     lines = [{ sku: 'MUG-01', quantity: 1, unitPrice: 1290 }],
     extra: Record<string, unknown> = {},
@@ -81,7 +76,7 @@ describe.each(stores)('tracking on %s', (_name, makeStore) => {
       },
     });
     expect(response.statusCode).toBe(201);
-    await drain();
+    await app.relay.drain();
     return (await app.inject({ url: `/v1/orders/${response.json().id}`, headers: SECRET })).json();
   };
   const track = (events: Record<string, unknown>[]) =>
@@ -207,7 +202,7 @@ describe.each(stores)('tracking on %s', (_name, makeStore) => {
     await track([{ trackingNumber: tn, code: 'FAT', occurredAt: '2026-11-24T08:00:00Z', description: 'Absent' }]);
     now = Date.parse('2026-11-25T11:00:00Z');
     await track([{ trackingNumber: tn, code: 'DLV', occurredAt: '2026-11-25T11:00:00Z' }]);
-    await drain();
+    await app.relay.drain();
 
     const verifier = new Webhook(endpoint.secret);
     vi.useFakeTimers({ toFake: ['Date'] });

@@ -54,11 +54,6 @@ describe.each(stores)('webhooks on %s', (_name, makeStore) => {
     now = MONDAY_MORNING;
     app = await testApp({ store: await makeStore(), now: () => now, webhooks });
   };
-  const drain = async () => {
-    for (let handled = await app.relay.runOnce(); handled > 0; handled = await app.relay.runOnce()) {
-      // keep going until nothing is due
-    }
-  };
   const register = async (url: string, events = ['*']) =>
     app.inject({ method: 'POST', url: '/v1/webhook-endpoints', headers: json, payload: { url, events } });
   const book = () =>
@@ -130,7 +125,7 @@ describe.each(stores)('webhooks on %s', (_name, makeStore) => {
     expect((await register('https://hooks.example.com/promesse')).statusCode).toBe(201);
     answer = ['169.254.169.254']; // DNS rebinding after registration
     await book();
-    await drain();
+    await app.relay.drain();
     expect(sent).toEqual([]);
     const endpoint = (await app.inject({ url: '/v1/webhook-endpoints', headers: SECRET })).json().data[0];
     const attempts = (
@@ -146,11 +141,11 @@ describe.each(stores)('webhooks on %s', (_name, makeStore) => {
     await start({ allowPrivateWebhooks: true, send: httpSender({ connectTimeoutMs: 300, responseTimeoutMs: 300 }) });
     const endpoint = (await register(url)).json();
     const order = (await book()).json();
-    await drain();
+    await app.relay.drain();
     // Retries follow the schedule: advance the clock past each delay and run the relay again.
     for (const delay of RETRY_SCHEDULE_MS.slice(0, 4)) {
       now += delay * 1.2;
-      await drain();
+      await app.relay.drain();
     }
     const verifier = new Webhook(endpoint.secret);
     const delivered = new Map<string, { type: string; data: Record<string, unknown> }>();
@@ -198,10 +193,10 @@ describe.each(stores)('webhooks on %s', (_name, makeStore) => {
     const leased = await app.store.claimOutboxJobs('worker_killed_mid_delivery', 10, now, 30_000);
     const job = leased.find((j) => j.type === 'webhook.deliver');
     expect(job).toBeDefined();
-    await drain();
+    await app.relay.drain();
     expect(received).toHaveLength(0); // still leased by the dead worker
     now += 31_000;
-    await drain();
+    await app.relay.drain();
     expect(received.map((r) => JSON.parse(r.body).type)).toEqual(['order.accepted']);
     expect(received[0]?.headers['webhook-id']).toBe(job?.payload.messageId);
 
@@ -213,7 +208,7 @@ describe.each(stores)('webhooks on %s', (_name, makeStore) => {
       headers: SECRET,
     });
     expect(replay.statusCode).toBe(202);
-    await drain();
+    await app.relay.drain();
     expect(received.map((r) => r.headers['webhook-id'])).toEqual([job?.payload.messageId, job?.payload.messageId]);
     const missing = await app.inject({
       method: 'POST',
@@ -229,14 +224,14 @@ describe.each(stores)('webhooks on %s', (_name, makeStore) => {
     await start({ allowPrivateWebhooks: true });
     const endpoint = (await register(url, ['order.accepted'])).json();
     await book();
-    await drain();
+    await app.relay.drain();
     expect(received).toHaveLength(1);
     expect((await app.inject({ url: `/v1/webhook-endpoints/${endpoint.id}`, headers: SECRET })).json()).toMatchObject({
       state: 'disabled',
       disabledReason: expect.stringContaining('410'),
     });
     await book();
-    await drain();
+    await app.relay.drain();
     expect(received).toHaveLength(1);
   });
 
@@ -249,10 +244,10 @@ describe.each(stores)('webhooks on %s', (_name, makeStore) => {
     await start({ allowPrivateWebhooks: true, send });
     const endpoint = (await register('http://127.0.0.1:9/hooks', ['order.accepted'])).json();
     await book();
-    await drain();
+    await app.relay.drain();
     for (let i = 0; i < 10; i++) {
       now += 11 * 3_600_000;
-      await drain();
+      await app.relay.drain();
     }
     expect(calls.length).toBeLessThanOrEqual(8);
     const after = (await app.inject({ url: `/v1/webhook-endpoints/${endpoint.id}`, headers: SECRET })).json();

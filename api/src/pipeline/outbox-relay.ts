@@ -85,6 +85,13 @@ export class OutboxRelay {
     return jobs.length;
   }
 
+  /** Runs rounds until nothing is due (tests, benchmarks, and a worker catching up); returns the jobs handled. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (let handled = await this.runOnce(); handled > 0; handled = await this.runOnce()) total += handled;
+    return total;
+  }
+
   start(): void {
     if (this.#running) return;
     this.#running = true;
