@@ -18,7 +18,7 @@ const Amount = Type.Integer({ minimum: 0, maximum: 100_000_000, description: 'mi
 export const KeyConfig = Type.Object(
   {
     key: Type.Optional(Type.String({ pattern: '^(pk|sk)_(test|live)_[A-Za-z0-9_]{4,128}$' })),
-    keyHash: Type.Optional(Type.String({ pattern: '^sha256:[0-9a-f]{64}$' })),
+    keyHash: Type.Optional(Type.String({ pattern: '^sha256:[0-9a-fA-F]{64}$', description: 'hex in either case' })),
     type: Type.Union([Type.Literal('publishable'), Type.Literal('secret')]),
     allowedOrigins: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { maxItems: 100 })),
   },

@@ -7,6 +7,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { MerchantConfig } from '../../../shared/src/config.ts';
+import { configuredKeyHash } from './key-hash.ts';
 import { validateMerchantConfig } from './validate-config.ts';
 
 /** The bundled demo merchant, used when `PROMESSE_CONFIG` is not set. */
@@ -65,18 +66,19 @@ export function loadMerchantConfigs(path: string = DEMO_CONFIG_PATH): LoadedMerc
     if (fileProblems.length === 0) loaded.push({ file, config: value as MerchantConfig });
   }
   const merchantIds = new Map<string, string>();
-  const keys = new Map<string, string>();
+  // Keys compare by hash, so that a key given plain in one file and as its keyHash in another is one key.
+  const keyPlaces = new Map<string, string>();
   for (const { file, config } of loaded) {
     const other = merchantIds.get(config.merchant.id);
     if (other)
       problems.push(`${basename(file)}: merchant.id: "${config.merchant.id}" is also used by ${basename(other)}`);
     merchantIds.set(config.merchant.id, file);
-    for (const key of config.keys) {
-      const secret = key.key ?? key.keyHash ?? '';
-      const owner = keys.get(secret);
-      if (owner) problems.push(`${basename(file)}: keys: a key is also used by ${basename(owner)}`);
-      keys.set(secret, file);
-    }
+    config.keys.forEach((key, i) => {
+      const hash = configuredKeyHash(key);
+      const first = keyPlaces.get(hash);
+      if (first === undefined) keyPlaces.set(hash, `${basename(file)} keys[${i}]`);
+      else problems.push(`${basename(file)}: keys[${i}]: the same key as ${first}`);
+    });
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return loaded;

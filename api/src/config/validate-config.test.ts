@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { baseConfig } from '../../../test/fixtures/merchant.ts';
+import { hashKey } from './key-hash.ts';
 import { ConfigError, DEMO_CONFIG_PATH, loadMerchantConfigs } from './load-config.ts';
 import { pathFromPointer, validateMerchantConfig } from './validate-config.ts';
 
@@ -84,6 +85,67 @@ describe('validateMerchantConfig', () => {
     );
   });
 
+  it.each(['constructor', 'toString', 'hasOwnProperty'])('refuses a holiday region named %s', (region) => {
+    const config = baseConfig();
+    config.warehouses[0]!.holidays = { country: 'FR', region };
+    expect(validateMerchantConfig(config)).toEqual([
+      `warehouses[0].holidays: unknown holiday region "${region}" for FR`,
+    ]);
+  });
+
+  it('refuses __proto__ as a carrier, warehouse, service or sku id, each with its path', () => {
+    const config = baseConfig();
+    config.carriers[0]!.id = '__proto__';
+    config.carriers[0]!.services[0]!.id = '__proto__';
+    config.warehouses[0]!.id = '__proto__';
+    config.products[0]!.sku = '__proto__';
+    const mustMatch = 'must match pattern "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"';
+    expect(validateMerchantConfig(config)).toEqual(
+      expect.arrayContaining([
+        `carriers[0].id: ${mustMatch}`,
+        `carriers[0].services[0].id: ${mustMatch}`,
+        `warehouses[0].id: ${mustMatch}`,
+        `products[0].sku: ${mustMatch}`,
+      ]),
+    );
+  });
+
+  it('refuses __proto__ as a cut-off, component or inventory reference, each with its path', () => {
+    const config = baseConfig();
+    // JSON.parse, like the loader's JSON and YAML parsers, makes __proto__ an own key rather than the prototype.
+    config.warehouses[0]!.cutoffs = JSON.parse('{"default": "14:00", "__proto__": "10:00"}');
+    config.products[2]!.components![0]!.sku = '__proto__';
+    config.inventory![0]!.sku = '__proto__';
+    config.inventory![1]!.warehouse = '__proto__';
+    expect(validateMerchantConfig(config)).toEqual([
+      'warehouses[0].cutoffs.__proto__: unknown carrier "__proto__"',
+      'products[2].components[0].sku: unknown sku "__proto__"',
+      'inventory[0].sku: unknown sku "__proto__"',
+      'inventory[1].warehouse: unknown warehouse "__proto__"',
+    ]);
+  });
+
+  it('refuses a cut-off for a carrier named after an Object.prototype member that the config does not have', () => {
+    const config = baseConfig();
+    config.warehouses[0]!.cutoffs = { default: '14:00', constructor: '10:00' };
+    expect(validateMerchantConfig(config)).toEqual([
+      'warehouses[0].cutoffs.constructor: unknown carrier "constructor"',
+    ]);
+  });
+
+  it('refuses a key given twice in one file, once plain and once as its hash, naming both places', () => {
+    const config = baseConfig();
+    config.keys.push({ keyHash: hashKey('sk_test_fixture'), type: 'secret' });
+    config.keys.push({
+      keyHash: hashKey('pk_test_fixture').toUpperCase().replace('SHA256:', 'sha256:'),
+      type: 'publishable',
+    });
+    expect(validateMerchantConfig(config)).toEqual([
+      'keys[2]: the same key as keys[1]',
+      'keys[3]: the same key as keys[0]',
+    ]);
+  });
+
   it('converts JSON pointers to config paths', () => {
     expect(pathFromPointer('/warehouses/0/timeZone')).toBe('warehouses[0].timeZone');
     expect(pathFromPointer('')).toBe('');
@@ -117,6 +179,29 @@ describe('loadMerchantConfigs', () => {
         'a.json: warehouses[0].timeZone: unknown time zone "Mars/Olympus"',
         expect.stringMatching(/^b\.json: \(file\): cannot parse/),
       ]);
+    }
+  });
+
+  it.each([
+    ['lower', (hash: string) => hash],
+    ['upper', (hash: string) => `sha256:${hash.slice(7).toUpperCase()}`],
+  ])('refuses a key in one file whose %s-case sha256 keyHash is in another, naming both places', (_case, spell) => {
+    const dir = mkdtempSync(join(tmpdir(), 'promesse-config-'));
+    const a = baseConfig();
+    a.keys.push({ key: 'sk_test_shared', type: 'secret' });
+    const b = baseConfig();
+    b.merchant.id = 'other';
+    b.keys = [
+      { key: 'pk_test_other', type: 'publishable' },
+      { keyHash: spell(hashKey('sk_test_shared')), type: 'secret' },
+    ];
+    writeFileSync(join(dir, 'a.json'), JSON.stringify(a));
+    writeFileSync(join(dir, 'b.yaml'), JSON.stringify(b));
+    expect(() => loadMerchantConfigs(dir)).toThrow(ConfigError);
+    try {
+      loadMerchantConfigs(dir);
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual(['b.yaml: keys[1]: the same key as a.json keys[2]']);
     }
   });
 

@@ -9,6 +9,7 @@ import { MerchantConfig } from '../../../shared/src/config.ts';
 import { holidayCodeProblem } from '../promise/holidays.ts';
 import { dayFromIso } from '../promise/local-date.ts';
 import { isKnownTimeZone } from '../promise/zone.ts';
+import { configuredKeyHash } from './key-hash.ts';
 
 /** `/warehouses/0/timeZone` → `warehouses[0].timeZone` */
 export function pathFromPointer(pointer: string): string {
@@ -66,16 +67,22 @@ function semanticProblems(config: MerchantConfig, problems: string[]): void {
   if (!currencies.has(config.merchant.currency))
     add('merchant.currency', `unknown currency "${config.merchant.currency}"`);
 
+  // Keys compare by hash, so that a key given plain and again as its keyHash is one key.
+  const keyPlaces = new Map<string, number>();
   config.keys.forEach((key, i) => {
     const path = `keys[${i}]`;
     if ((key.key === undefined) === (key.keyHash === undefined)) add(path, 'give exactly one of "key" or "keyHash"');
+    else {
+      const hash = configuredKeyHash(key);
+      const first = keyPlaces.get(hash);
+      if (first === undefined) keyPlaces.set(hash, i);
+      else add(path, `the same key as keys[${first}]`);
+    }
     const prefix = key.type === 'publishable' ? 'pk_' : 'sk_';
     if (key.key && !key.key.startsWith(prefix)) add(`${path}.key`, `a ${key.type} key starts with "${prefix}"`);
     if (key.type === 'secret' && key.allowedOrigins)
       add(`${path}.allowedOrigins`, 'secret keys are never used from browsers');
   });
-  for (const [key, i] of duplicates(config.keys.flatMap((k) => (k.key ? [k.key] : []))))
-    add(`keys[${i}].key`, `duplicate key "${key}"`);
 
   const carrierIds = new Set(config.carriers.map((c) => c.id));
   config.warehouses.forEach((w, i) => {
@@ -87,7 +94,7 @@ function semanticProblems(config: MerchantConfig, problems: string[]): void {
     (w.closedDates ?? []).forEach((date, j) => {
       if (dayFromIso(date) === null) add(`${path}.closedDates[${j}]`, `not a calendar date "${date}"`);
     });
-    if (!('default' in w.cutoffs)) add(`${path}.cutoffs`, 'missing the "default" cut-off');
+    if (!Object.hasOwn(w.cutoffs, 'default')) add(`${path}.cutoffs`, 'missing the "default" cut-off');
     for (const [carrier, time] of Object.entries(w.cutoffs)) {
       if (carrier !== 'default' && !carrierIds.has(carrier))
         add(`${path}.cutoffs.${carrier}`, `unknown carrier "${carrier}"`);

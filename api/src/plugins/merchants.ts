@@ -2,10 +2,10 @@
  * The merchants this process serves, compiled for the core, and their API keys. Keys are kept only as SHA-256
  * hashes; a presented key is hashed and looked up, so no plain key stays in memory or reaches a log.
  */
-import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { MerchantConfig } from '../../../shared/src/config.ts';
+import { configuredKeyHash, hashKey } from '../config/key-hash.ts';
 import { type StockLevel, seedLevels } from '../promise/availability.ts';
 import { type MerchantCaches, merchantCaches } from '../promise/compute-promise.ts';
 import { compileMerchant, type Merchant } from '../promise/merchant.ts';
@@ -29,9 +29,7 @@ export interface ApiKey {
   id: string;
 }
 
-export function hashKey(key: string): string {
-  return `sha256:${createHash('sha256').update(key).digest('hex')}`;
-}
+export { hashKey };
 
 /** Test keys (pk_test_…, sk_test_…) may fix the clock with `at`. */
 export function isTestKey(key: string): boolean {
@@ -53,7 +51,7 @@ export class MerchantRegistry {
       };
       this.#byId.set(merchant.id, runtime);
       for (const key of config.keys) {
-        const hash = key.keyHash ?? hashKey(key.key ?? '');
+        const hash = configuredKeyHash(key);
         this.#keys.set(hash, {
           merchant: runtime,
           type: key.type,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DeliveryOption } from '../../../shared/src/promise.ts';
 import { baseConfig, promiseAt } from '../../../test/fixtures/merchant.ts';
+import { validateMerchantConfig } from '../config/validate-config.ts';
 import { mergeLines, sortAndTag } from './compute-promise.ts';
 
 function option(id: string, earliest: string, latest: string, amount: number): DeliveryOption {
@@ -75,6 +76,37 @@ describe('computePromise', () => {
     });
     config.carriers[0]!.services[1]!.lanes[0]!.to = ['BE'];
     expect(promiseAt(config, { at: '2026-11-23T09:00:00Z' }).options.map((o) => o.id)).toEqual(['colissimo-home']);
+  });
+
+  it('computes promises when carriers, services, warehouses and skus are named after Object.prototype members', () => {
+    const config = baseConfig();
+    const warehouse = config.warehouses[0]!;
+    warehouse.id = 'hasOwnProperty';
+    // `constructor` has no cut-off of its own, so it takes the default; `toString` has one.
+    warehouse.cutoffs = { default: '14:00', toString: '16:00' };
+    const carrier = config.carriers[0]!;
+    carrier.id = 'constructor';
+    carrier.services[0]!.id = 'valueOf';
+    config.carriers.push({
+      ...structuredClone(carrier),
+      id: 'toString',
+      name: 'Late pickup',
+      services: [{ ...structuredClone(carrier.services[0]!), id: 'isPrototypeOf', name: 'Late' }],
+    });
+    config.products = [{ sku: 'constructor', name: 'Mug', weightGrams: 450, dimensionsCm: [12, 10, 10] }];
+    config.inventory = [{ warehouse: 'hasOwnProperty', sku: 'constructor', onHand: 3 }];
+    expect(validateMerchantConfig(config)).toEqual([]);
+
+    const result = promiseAt(config, { at: '2026-11-23T09:00:00Z', lines: [{ sku: 'constructor', quantity: 1 }] });
+    expect(result.status).toBe('available');
+    expect(result.options.map((o) => [o.carrier, o.service, o.cutoffAt, o.shipments.map((s) => s.warehouse)])).toEqual([
+      ['toString', 'isPrototypeOf', '2026-11-23T15:00:00.000Z', ['hasOwnProperty']],
+      ['constructor', 'valueOf', '2026-11-23T13:00:00.000Z', ['hasOwnProperty']],
+    ]);
+    expect(promiseAt(config, { at: '2026-11-23T09:00:00Z', lines: [{ sku: 'toString', quantity: 1 }] })).toMatchObject({
+      status: 'unavailable',
+      reason: 'unknown_sku',
+    });
   });
 });
 

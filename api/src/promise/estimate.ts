@@ -27,7 +27,7 @@ export interface ScheduleInput {
 
 /** The cut-off that applies to a warehouse and carrier: the carrier's own, else the warehouse default. */
 export function cutoffTime(warehouse: Warehouse, carrier: Carrier): string {
-  return warehouse.cutoffs[carrier.id] ?? warehouse.defaultCutoff;
+  return warehouse.cutoffs.get(carrier.id) ?? warehouse.defaultCutoff;
 }
 
 /** Where an order placed at `now` stands against today's cut-off at a warehouse for a carrier (step 1). */

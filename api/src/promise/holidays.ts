@@ -39,11 +39,12 @@ export function publicHolidays(country: string, region: string | null, year: num
 
 /** Whether date-holidays knows the country, and the region within it when one is given. */
 export function holidayCodeProblem(country: string, region: string | null | undefined): string | null {
+  // Own keys only: a region called `constructor` or `toString` is not a region.
   const countries = new Holidays().getCountries('en');
-  if (!countries[country]) return `unknown holiday country "${country}"`;
+  if (!Object.hasOwn(countries, country)) return `unknown holiday country "${country}"`;
   if (region) {
     const regions = new Holidays().getStates(country, 'en') ?? {};
-    if (!regions[region]) return `unknown holiday region "${region}" for ${country}`;
+    if (!Object.hasOwn(regions, region)) return `unknown holiday region "${region}" for ${country}`;
   }
   return null;
 }

@@ -17,7 +17,8 @@ export interface Warehouse {
   workingDays: readonly boolean[];
   handlingDays: number;
   defaultCutoff: string;
-  cutoffs: Readonly<Record<string, string>>;
+  /** HH:mm by carrier id; a Map, since a carrier may be called `constructor` or `toString` */
+  cutoffs: ReadonlyMap<string, string>;
   priority: number;
   order: number;
 }
@@ -105,7 +106,9 @@ function weekdayMask(days: readonly number[]): boolean[] {
 /** Compiles a validated config. Assumes `validateMerchantConfig` found no problem. */
 export function compileMerchant(config: MerchantConfig): Merchant {
   const warehouses: Warehouse[] = config.warehouses.map((w, order) => {
-    const { default: defaultCutoff = '23:59', ...cutoffs } = w.cutoffs;
+    const cutoffs = new Map(Object.entries(w.cutoffs));
+    const defaultCutoff = cutoffs.get('default') ?? '23:59';
+    cutoffs.delete('default');
     return {
       id: w.id,
       name: w.name,

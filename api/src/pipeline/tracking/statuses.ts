@@ -19,8 +19,13 @@ export const TRACKING_STATUSES = [
 
 export type TrackingStatus = (typeof TRACKING_STATUSES)[number];
 
+/** A look-up table without a prototype, so that a code or adapter named `constructor` or `toString` finds nothing. */
+function table<T>(entries: Record<string, T>): Readonly<Record<string, T>> {
+  return Object.assign(Object.create(null) as Record<string, T>, entries);
+}
+
 /** The sandbox carrier's event codes (modelled on postal carriers' scan codes). */
-export const SANDBOX_CODES: Readonly<Record<string, TrackingStatus>> = {
+export const SANDBOX_CODES: Readonly<Record<string, TrackingStatus>> = table({
   LBL: 'label_created',
   PCK: 'picked_up',
   ACC: 'in_transit', // accepted at a sorting centre
@@ -33,12 +38,12 @@ export const SANDBOX_CODES: Readonly<Record<string, TrackingStatus>> = {
   EXC: 'exception',
   RTS: 'returned_to_sender',
   CAN: 'cancelled',
-};
+});
 
 /** Code tables by adapter name. */
-export const CARRIER_CODES: Readonly<Record<string, Readonly<Record<string, TrackingStatus>>>> = {
+export const CARRIER_CODES: Readonly<Record<string, Readonly<Record<string, TrackingStatus>>>> = table({
   sandbox: SANDBOX_CODES,
-};
+});
 
 /** Statuses that need someone to look at the shipment. */
 export const EXCEPTIONAL: ReadonlySet<TrackingStatus> = new Set(['failed_attempt', 'exception', 'returned_to_sender']);
