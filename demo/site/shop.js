@@ -146,6 +146,19 @@ export async function checkout(lines, optionId, promise, shippingTotal, destinat
   return body;
 }
 
+/**
+ * Builds an element: `h('li', { class: 'line' }, 'text', child)`. Strings become text nodes, never markup, so data
+ * from the API (references, names, tracking descriptions, cancel reasons) cannot inject HTML into a page.
+ */
+export function h(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value !== null && value !== undefined && value !== false) element.setAttribute(name, String(value));
+  }
+  element.append(...children.flat().filter((child) => child !== null && child !== undefined && child !== false));
+  return element;
+}
+
 const money = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' });
 export const price = (cents) => money.format(cents / 100);
 

@@ -1,5 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assetsPlugin } from '../../api/src/plugins/assets.ts';
 import { testApp } from '../fixtures/app.ts';
 
 describe('static assets', () => {
@@ -24,11 +25,10 @@ describe('static assets', () => {
     expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable');
   });
 
-  it('serves the demo storefront and sends / there', async () => {
-    expect((await app.inject('/demo/')).headers['content-type']).toMatch(/text\/html/);
-    const root = await app.inject('/');
-    expect(root.statusCode).toBe(302);
-    expect(root.headers.location).toBe('/demo/');
+  it('does not serve the demo storefront from an app built without `demo`', async () => {
+    expect((await app.inject('/demo/')).statusCode).toBe(404);
+    expect((await app.inject('/demo/order.html')).statusCode).toBe(404);
+    expect((await app.inject('/')).statusCode).toBe(404);
   });
 
   it('lets any page read promise errors (no merchant data in them)', async () => {
@@ -39,4 +39,42 @@ describe('static assets', () => {
     expect(response.statusCode).toBe(401);
     expect(response.headers['access-control-allow-origin']).toBe('*');
   });
+});
+
+describe('the demo storefront', () => {
+  async function withAssets(options: { demo?: boolean }): Promise<FastifyInstance> {
+    const app = Fastify();
+    await app.register(assetsPlugin, options);
+    await app.ready();
+    return app;
+  }
+
+  it('is served at /demo/, and / sends there, when demo is on', async () => {
+    const app = await withAssets({ demo: true });
+    try {
+      const page = await app.inject('/demo/');
+      expect(page.statusCode).toBe(200);
+      expect(page.headers['content-type']).toMatch(/text\/html/);
+      expect((await app.inject('/demo/order.html')).statusCode).toBe(200);
+      const root = await app.inject('/');
+      expect(root.statusCode).toBe(302);
+      expect(root.headers.location).toBe('/demo/');
+    } finally {
+      await app.close();
+    }
+  });
+
+  for (const options of [{ demo: false }, {}]) {
+    it(`is 404, and so is /, when demo is ${options.demo ?? 'not set'}`, async () => {
+      const app = await withAssets(options);
+      try {
+        expect((await app.inject('/demo/')).statusCode).toBe(404);
+        expect((await app.inject('/demo/order.html')).statusCode).toBe(404);
+        expect((await app.inject('/demo/shop.js')).statusCode).toBe(404);
+        expect((await app.inject('/')).statusCode).toBe(404);
+      } finally {
+        await app.close();
+      }
+    });
+  }
 });

@@ -1,7 +1,8 @@
 /**
  * Static assets on the API's port: the element's bundle under /widget/ (any origin may load it: module scripts
- * are fetched with CORS) and the demo storefront under /demo/. Content-hashed files are immutable; the stable
- * name `delivery-promise.js` is cached briefly so a new release reaches shops within minutes.
+ * are fetched with CORS) and, with `demo: true`, the demo storefront under /demo/ (and `/` sends there).
+ * Content-hashed files are immutable; the stable name `delivery-promise.js` is cached briefly so a new release
+ * reaches shops within minutes.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -15,8 +16,16 @@ export const DEMO_SITE = fileURLToPath(new URL('../../../demo/site/', import.met
 /** Vite's chunk names (`fr-DoHzFli3.js`) and the alias (`delivery-promise.45049a6764.js`) carry a content hash. */
 const HASHED = /[.-][A-Za-z0-9_-]{8,10}\.js$/;
 
+export interface AssetsOptions {
+  /**
+   * Serve the demo storefront at /demo/ and send `/` there. The storefront books and reads orders with the demo
+   * merchant's test secret key, so a deployment with real merchants leaves it off. Default false.
+   */
+  demo?: boolean;
+}
+
 export const assetsPlugin = fp(
-  async (app: FastifyInstance) => {
+  async (app: FastifyInstance, options: AssetsOptions) => {
     if (existsSync(WIDGET_DIST)) {
       await app.register(fastifyStatic, {
         root: WIDGET_DIST,
@@ -33,6 +42,7 @@ export const assetsPlugin = fp(
     } else {
       app.log.warn({ path: WIDGET_DIST }, 'widget bundle not built: run `npm run build` (npm start does)');
     }
+    if (!options.demo) return;
     await app.register(fastifyStatic, {
       root: DEMO_SITE,
       prefix: '/demo/',

@@ -114,6 +114,8 @@ export class DeliveryPromiseElement extends LitElement {
     onSettled: () => this.#announce(),
   });
   #tick: ReturnType<typeof setTimeout> | undefined;
+  /** The server's clock minus the device's (ms), from the last answer's `generatedAt`. */
+  #serverOffset = 0;
   #stopListening: (() => void) | undefined;
   #reportedRenderError = false;
 
@@ -164,7 +166,7 @@ export class DeliveryPromiseElement extends LitElement {
     clearTimeout(this.#tick);
     const cutoff = this.#cutoffAt();
     if (cutoff === null || this.at) return;
-    const left = cutoff - Date.now();
+    const left = cutoff - this.#clock();
     if (left <= 0) {
       this.#promise.request(this.#url(), { force: true }); // the cut-off passed: the dates have moved
       return;
@@ -172,7 +174,7 @@ export class DeliveryPromiseElement extends LitElement {
     // Next minute boundary of the countdown, or the cut-off itself if sooner.
     this.#tick = setTimeout(
       () => {
-        this._now = Date.now();
+        this._now = this.#clock();
       },
       Math.min(left, (left % 60_000) + 1),
     );
@@ -180,7 +182,7 @@ export class DeliveryPromiseElement extends LitElement {
 
   #clock(): number {
     const fixed = this.at ? Date.parse(this.at) : Number.NaN;
-    return Number.isFinite(fixed) ? fixed : Date.now();
+    return Number.isFinite(fixed) ? fixed : Date.now() + this.#serverOffset;
   }
 
   #destination(): Destination | null {
@@ -226,6 +228,9 @@ export class DeliveryPromiseElement extends LitElement {
   #announce(): void {
     const { value, failure } = this.#promise;
     if (value) {
+      // Cut-offs are on the server's clock: a device clock ahead of it would see each one as passed and refetch.
+      // The answer's age on arrival (latency, HTTP cache) only delays the refetch; it can never make it early.
+      if (!this.at) this.#serverOffset = Date.parse(value.generatedAt) - Date.now() || 0;
       if (this._selected && !value.options.some((o) => o.id === this._selected)) this._selected = null;
       this.dispatchEvent(new DpPromiseEvent(value));
     } else if (failure) {

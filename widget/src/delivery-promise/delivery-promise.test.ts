@@ -87,11 +87,35 @@ const settled = (element: DeliveryPromiseElement) =>
     'element did not settle',
   );
 
+/**
+ * Sets the device clock (`Date.now`) this far ahead of the server's (negative: behind); `server()` reads the
+ * server's, and `advance` moves both, as time passing would.
+ */
+function skewDeviceClock(aheadMs: number) {
+  const real = Date.now;
+  let elapsed = 0;
+  Date.now = () => real() + elapsed + aheadMs;
+  return {
+    server: () => real() + elapsed,
+    advance: (ms: number) => {
+      elapsed += ms;
+    },
+    restore: () => {
+      Date.now = real;
+    },
+  };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
 let stub: ReturnType<typeof stubFetch> | null = null;
+let clocks: ReturnType<typeof skewDeviceClock> | null = null;
 beforeEach(() => forgetDestination());
 afterEach(() => {
   stub?.restore();
   stub = null;
+  clocks?.restore();
+  clocks = null;
 });
 
 describe('<delivery-promise> in product mode', () => {
@@ -145,7 +169,14 @@ describe('<delivery-promise> in product mode', () => {
 
   it('counts down to the cut-off in hours and minutes', async () => {
     const cutoffAt = new Date(Date.now() + (2 * 60 + 13) * 60_000 - 30_000).toISOString();
-    stub = stubFetch(() => json(promise({ options: [option('a', '2026-11-26', '2026-11-26', 759, { cutoffAt })] })));
+    stub = stubFetch(() =>
+      json(
+        promise({
+          generatedAt: iso(Date.now()),
+          options: [option('a', '2026-11-26', '2026-11-26', 759, { cutoffAt })],
+        }),
+      ),
+    );
     const element = await fixture<DeliveryPromiseElement>(html`<delivery-promise api=${API} key="k" sku="A" country="FR"
       locale="fr-FR"></delivery-promise>`);
     await settled(element);
@@ -159,7 +190,7 @@ describe('<delivery-promise> in product mode', () => {
       answers++;
       const cutoffAt = answers === 1 ? new Date(Date.now() + 1200).toISOString() : null;
       const day = answers === 1 ? '2026-11-24' : '2026-11-25';
-      return json(promise({ options: [option('a', day, day, 759, { cutoffAt })] }));
+      return json(promise({ generatedAt: iso(Date.now()), options: [option('a', day, day, 759, { cutoffAt })] }));
     });
     const element = await fixture<DeliveryPromiseElement>(html`<delivery-promise api=${API} key="k" sku="A" country="FR"
       locale="en"></delivery-promise>`);
@@ -174,6 +205,53 @@ describe('<delivery-promise> in product mode', () => {
     );
     expect(stub.calls.length).to.equal(2);
     expect(text(part(element, 'countdown'))).to.equal('');
+  });
+
+  it('counts down on the server clock and does not refetch when the device clock is 10 min ahead', async () => {
+    const device = skewDeviceClock(10 * 60_000);
+    clocks = device;
+    stub = stubFetch(() => {
+      const now = device.server();
+      const cutoffAt = iso(now + 5 * 60_000);
+      return json(
+        promise({ generatedAt: iso(now), options: [option('a', '2026-11-24', '2026-11-24', 759, { cutoffAt })] }),
+      );
+    });
+    const element = await fixture<DeliveryPromiseElement>(html`<delivery-promise api=${API} key="k" sku="A" country="FR"
+      locale="en"></delivery-promise>`);
+    await waitUntil(() => part(element, 'headline').dataset.earliest === '2026-11-24');
+    await aTimeout(100);
+    expect(stub.calls.length).to.equal(1);
+    expect(text(part(element, 'countdown'))).to.equal('Order within 5 min');
+    for (const minutesLeft of [4, 3]) {
+      device.advance(60_000);
+      element.requestUpdate(); // what the countdown's minute tick does
+      await element.updateComplete;
+      await aTimeout(100);
+      expect(text(part(element, 'countdown'))).to.equal(`Order within ${minutesLeft} min`);
+    }
+    expect(stub.calls.length).to.equal(1);
+  });
+
+  it('fetches again when the cut-off passes on the server clock, with the device clock 10 min behind', async () => {
+    const device = skewDeviceClock(-10 * 60_000);
+    clocks = device;
+    let answers = 0;
+    stub = stubFetch(() => {
+      answers++;
+      const now = device.server();
+      const cutoffAt = answers === 1 ? iso(now + 1200) : null;
+      const day = answers === 1 ? '2026-11-24' : '2026-11-25';
+      return json(promise({ generatedAt: iso(now), options: [option('a', day, day, 759, { cutoffAt })] }));
+    });
+    const element = await fixture<DeliveryPromiseElement>(html`<delivery-promise api=${API} key="k" sku="A" country="FR"
+      locale="en"></delivery-promise>`);
+    await waitUntil(() => part(element, 'headline').dataset.earliest === '2026-11-24');
+    expect(text(part(element, 'countdown'))).to.equal('Order within 1 min');
+    await waitUntil(() => part(element, 'headline').dataset.earliest === '2026-11-25', 'no refetch at the cut-off', {
+      timeout: 4000,
+    });
+    expect(stub.calls.length).to.equal(2);
   });
 
   it('shows a plain sentence when the product is out of stock or not deliverable', async () => {
