@@ -1,6 +1,15 @@
+import { Readable } from 'node:stream';
+import { setImmediate as tick } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bookOne, SECRET, storeFactories, testApp } from '../fixtures/app.ts';
+import { buildApp } from '../../api/src/app.ts';
+import {
+  IMPORT_LIMITS,
+  type InventoryImportOptions,
+  inventoryImportRoutes,
+} from '../../api/src/routes/v1/inventory-import.ts';
+import { SqliteStore } from '../../api/src/store/sqlite/sqlite-store.ts';
+import { bookOne, MONDAY_MORNING, SECRET, storeFactories, testApp } from '../fixtures/app.ts';
 import { baseConfig } from '../fixtures/merchant.ts';
 
 const stores = await storeFactories();
@@ -118,5 +127,111 @@ describe.each(stores)('bulk import and ledger on %s', (_name, makeStore) => {
     expect(sum('onHandDelta')).toBe(40);
     expect(sum('reservedDelta')).toBe(30);
     expect(ledger.filter((m: { reason: string }) => m.reason === 'reserve')).toHaveLength(30);
+  });
+});
+
+/** The test app, with a second import route under /small that has the given limits. */
+async function appWithLimits(limits: InventoryImportOptions): Promise<FastifyInstance> {
+  const app = await buildApp({
+    merchants: [baseConfig()],
+    store: new SqliteStore({ dataDir: ':memory:' }),
+    clock: () => MONDAY_MORNING,
+    secret: 'test-secret',
+  });
+  await app.register(inventoryImportRoutes, { prefix: '/small', ...limits });
+  await app.ready();
+  return app;
+}
+
+/** A body sent in chunks of `size` bytes, one per turn of the event loop, with no Content-Length. */
+function chunked(text: string, size: number): Readable {
+  const bytes = Buffer.from(text);
+  return Readable.from(
+    (async function* () {
+      for (let at = 0; at < bytes.length; at += size) {
+        yield bytes.subarray(at, at + size);
+        await tick();
+      }
+    })(),
+  );
+}
+
+const ndjson = (rows: object[]) => rows.map((row) => `${JSON.stringify(row)}\n`).join('');
+
+describe('import limits', () => {
+  let app: FastifyInstance;
+  afterEach(async () => app?.close());
+  const level = async (sku: string) =>
+    (await app.inject({ url: `/v1/inventory/${sku}`, headers: SECRET })).json().warehouses[0];
+  const post = (url: string, type: string, payload: string | Readable, headers: Record<string, string> = {}) =>
+    app.inject({ method: 'POST', url, headers: { ...SECRET, 'content-type': type, ...headers }, payload });
+
+  it('limits an import to 50 MiB and a line to 10,000 bytes by default', () => {
+    expect(IMPORT_LIMITS).toEqual({ maxBodyBytes: 50 * 1024 * 1024, maxLineBytes: 10_000 });
+  });
+
+  it('reports an over-long line as line_too_long as it streams, and imports the lines around it', async () => {
+    app = await appWithLimits({ maxLineBytes: 64 });
+    const long = JSON.stringify({ warehouse: 'paris', sku: 'TEE-02', onHand: 1, pad: 'z'.repeat(5000) });
+    const body = `${ndjson([{ warehouse: 'paris', sku: 'MUG-01', onHand: 11 }])}${long}\n${ndjson([
+      { warehouse: 'paris', sku: 'TEE-02', onHand: 22 },
+    ])}`;
+    const response = await post('/small/v1/inventory/import', 'application/x-ndjson', chunked(body, 16));
+    expect(lines(response.body)).toEqual([
+      { type: 'error', line: 2, code: 'line_too_long', message: 'at most 64 bytes per line' },
+      { type: 'summary', processed: 3, applied: 2, failed: 1 },
+    ]);
+    expect((await level('MUG-01')).onHand).toBe(11);
+    expect((await level('TEE-02')).onHand).toBe(22);
+  });
+
+  it('answers 413 payload_too_large, importing nothing, when Content-Length announces more than the limit', async () => {
+    app = await testApp();
+    const response = await post('/v1/inventory/import', 'text/csv', 'warehouse,sku,onHand\nparis,MUG-01,5\n', {
+      'content-length': String(IMPORT_LIMITS.maxBodyBytes + 1),
+    });
+    expect(response.statusCode).toBe(413);
+    expect(response.json()).toMatchObject({ code: 'payload_too_large' });
+    expect(response.headers.connection).toBe('close');
+    expect((await level('MUG-01')).onHand).toBe(40);
+  });
+
+  it('stops reading a streamed body at the limit: lines before it applied, then payload_too_large', async () => {
+    app = await appWithLimits({ maxBodyBytes: 1000 });
+    // 50 bytes a line: the first 20 lines fill the limit exactly, the other 80 are never read.
+    const row = (i: number) => JSON.stringify({ warehouse: 'paris', sku: 'MUG-01', onHand: 100 + i });
+    const body = Array.from({ length: 100 }, (_, i) => `${row(i)}\n`).join('');
+    expect(Buffer.byteLength(body)).toBe(5000);
+    const response = await post('/small/v1/inventory/import', 'application/x-ndjson', chunked(body, 64));
+    expect(response.statusCode).toBe(200);
+    expect(lines(response.body)).toEqual([
+      { type: 'error', code: 'payload_too_large', message: expect.stringContaining('1000 bytes') },
+      { type: 'summary', processed: 20, applied: 20, failed: 0, aborted: true, message: expect.any(String) },
+    ]);
+    expect((await level('MUG-01')).onHand).toBe(119);
+    // The app is unharmed: the next import is read whole.
+    const next = await post('/small/v1/inventory/import', 'application/x-ndjson', chunked(row(7), 8));
+    expect(lines(next.body)).toEqual([{ type: 'summary', processed: 1, applied: 1, failed: 0 }]);
+  });
+
+  it('decodes multi-byte skus cut across chunks, in CSV and JSON lines', async () => {
+    app = await testApp();
+    const csv = 'warehouse,sku,onHand\nparis,MUG-01,3\nparis,CAFÉ-☕-𝄞,4\nparis,TEE-02,5\n';
+    const fromCsv = await post('/v1/inventory/import', 'text/csv', chunked(csv, 1));
+    expect(lines(fromCsv.body)).toEqual([
+      { type: 'error', line: 3, code: 'unknown_sku', message: 'no product "CAFÉ-☕-𝄞"' },
+      { type: 'summary', processed: 3, applied: 2, failed: 1 },
+    ]);
+    const json = ndjson([
+      { warehouse: 'paris', sku: 'ÉTÉ-€', onHand: 1 },
+      { warehouse: 'paris', sku: 'MUG-01', onHand: 6 },
+    ]);
+    const fromJson = await post('/v1/inventory/import', 'application/x-ndjson', chunked(json, 3));
+    expect(lines(fromJson.body)).toEqual([
+      { type: 'error', line: 1, code: 'unknown_sku', message: 'no product "ÉTÉ-€"' },
+      { type: 'summary', processed: 2, applied: 1, failed: 1 },
+    ]);
+    expect((await level('MUG-01')).onHand).toBe(6);
+    expect((await level('TEE-02')).onHand).toBe(5);
   });
 });

@@ -4,10 +4,13 @@
  * incoming?}`). The body is read as a stream, line by line; the answer is JSON lines too: progress every 1,000
  * lines, one line per rejected input line, and a summary. Each line replaces the given fields of one level,
  * never `reserved`, so concurrent bookings are never lost.
+ *
+ * Memory stays bounded whatever the body: at most `maxLineBytes` of a line are kept (the rest of an over-long line
+ * is skipped as it arrives), and the body stops being read after `maxBodyBytes`.
  */
 
-import { createInterface } from 'node:readline';
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { Value } from 'typebox/value';
 import { InventoryUpdate } from '../../../../shared/src/inventory.ts';
@@ -15,9 +18,99 @@ import { HttpError } from '../../http-error.ts';
 import { callerOf } from '../../plugins/auth.ts';
 import { dayFromIso } from '../../promise/local-date.ts';
 
+export interface InventoryImportOptions {
+  /** the most bytes an import body may have; 50 MiB by default */
+  maxBodyBytes?: number;
+  /** the most bytes a line may have, line break excluded; 10,000 by default */
+  maxLineBytes?: number;
+}
+
+export const IMPORT_LIMITS = { maxBodyBytes: 50 * 1024 * 1024, maxLineBytes: 10_000 } as const;
+
 const MAX_LINES = 1_000_000;
-const MAX_LINE_LENGTH = 10_000;
 const PROGRESS_EVERY = 1000;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** A line of the body: its text, or only the fact that it passed the limit (its bytes were never kept). */
+export type BodyLine = { tooLong: false; text: string } | { tooLong: true };
+
+/**
+ * Splits a byte stream into lines at `\n`, `\r\n` or a lone `\r` (as readline did), keeping at most
+ * `maxLineBytes` of the current line: an over-long line's bytes are dropped as they arrive, up to its line break,
+ * and it comes out as `tooLong`. A line is decoded only once whole, so a UTF-8 character split across chunks
+ * decodes as one (line breaks are ASCII bytes, never inside a multi-byte character).
+ * @example const lines = new LineSplitter(10_000); lines.push(Buffer.from('a\nb')); // [{ text: 'a' }], then end()
+ */
+export class LineSplitter {
+  readonly #maxLineBytes: number;
+  #parts: Buffer[] = [];
+  #pending = 0;
+  #tooLong = false;
+  /** the last chunk ended with `\r`: a `\n` starting the next one belongs to that break */
+  #afterCr = false;
+
+  constructor(maxLineBytes: number) {
+    this.#maxLineBytes = maxLineBytes;
+  }
+
+  /** The bytes kept of the unfinished line: never more than `maxLineBytes`. */
+  get pendingBytes(): number {
+    return this.#pending;
+  }
+
+  /** The lines that `chunk` completes. */
+  push(chunk: Buffer): BodyLine[] {
+    const lines: BodyLine[] = [];
+    let start = this.#afterCr && chunk[0] === LF ? 1 : 0;
+    this.#afterCr = false;
+    // Each break byte is searched for once per chunk, not once per line.
+    let lf = chunk.indexOf(LF, start);
+    let cr = chunk.indexOf(CR, start);
+    while (lf !== -1 || cr !== -1) {
+      const end = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
+      this.#keep(chunk.subarray(start, end));
+      lines.push(this.#take());
+      start = end + 1;
+      if (end === cr) {
+        if (start === chunk.length) this.#afterCr = true;
+        else if (chunk[start] === LF) start++;
+      }
+      if (lf !== -1 && lf < start) lf = chunk.indexOf(LF, start);
+      if (cr !== -1 && cr < start) cr = chunk.indexOf(CR, start);
+    }
+    // The unfinished line is copied: a view would keep the whole chunk alive.
+    if (start < chunk.length) this.#keep(Buffer.from(chunk.subarray(start)));
+    return lines;
+  }
+
+  /** The last line, when the body does not end with a line break. */
+  end(): BodyLine[] {
+    return this.#pending > 0 || this.#tooLong ? [this.#take()] : [];
+  }
+
+  #keep(bytes: Buffer): void {
+    if (this.#tooLong || bytes.length === 0) return;
+    if (this.#pending + bytes.length > this.#maxLineBytes) {
+      this.#tooLong = true;
+      this.#parts = [];
+      this.#pending = 0;
+      return;
+    }
+    this.#parts.push(bytes);
+    this.#pending += bytes.length;
+  }
+
+  #take(): BodyLine {
+    const line: BodyLine = this.#tooLong
+      ? { tooLong: true }
+      : { tooLong: false, text: Buffer.concat(this.#parts, this.#pending).toString('utf8') };
+    this.#parts = [];
+    this.#pending = 0;
+    this.#tooLong = false;
+    return line;
+  }
+}
 
 interface ImportLine {
   warehouse: string;
@@ -75,9 +168,17 @@ function parseLine(text: string, format: 'csv' | 'ndjson', header: string[] | nu
   return { ok: true, line: { warehouse, sku, update } };
 }
 
-export async function inventoryImportRoutes(app: FastifyInstance): Promise<void> {
-  // Encapsulated: only this route reads CSV and JSON lines, as a stream.
-  app.addContentTypeParser(['text/csv', 'application/x-ndjson'], (_request, payload, done) => done(null, payload));
+export async function inventoryImportRoutes(app: FastifyInstance, options: InventoryImportOptions = {}): Promise<void> {
+  const maxBodyBytes = options.maxBodyBytes ?? IMPORT_LIMITS.maxBodyBytes;
+  const maxLineBytes = options.maxLineBytes ?? IMPORT_LIMITS.maxLineBytes;
+
+  // Encapsulated: only this route reads CSV and JSON lines, as a stream. A body announced as too large is refused
+  // before a byte of it is read (Fastify then closes the connection rather than read the rest).
+  app.addContentTypeParser(['text/csv', 'application/x-ndjson'], (request, payload, done) => {
+    if (Number(request.headers['content-length']) > maxBodyBytes) {
+      done(new HttpError(413, 'payload_too_large', `An import is at most ${maxBodyBytes} bytes; split it.`));
+    } else done(null, payload);
+  });
 
   app.post(
     '/v1/inventory/import',
@@ -105,57 +206,99 @@ export async function inventoryImportRoutes(app: FastifyInstance): Promise<void>
       const counts = { processed: 0, applied: 0, failed: 0 };
       let header: string[] | null = null;
       let lineNumber = 0;
-      const lines = createInterface({ input: request.body as Readable, crlfDelay: Number.POSITIVE_INFINITY });
-      try {
-        for await (const text of lines) {
-          lineNumber++;
-          if (text.trim() === '') continue;
-          if (format === 'csv' && header === null) {
-            header = text.split(',').map((name) => name.trim());
-            continue;
-          }
-          counts.processed++;
-          const fail = (code: string, message: string) => {
-            counts.failed++;
-            write({ type: 'error', line: lineNumber, code, message });
-          };
-          if (counts.processed > MAX_LINES) {
-            fail('too_many_lines', `at most ${MAX_LINES} lines per import`);
-            break;
-          }
-          if (text.length > MAX_LINE_LENGTH) fail('line_too_long', `at most ${MAX_LINE_LENGTH} characters`);
-          else {
-            const parsed = parseLine(text, format, header);
-            if (!parsed.ok) fail(parsed.code, parsed.message);
-            else if (!merchant.warehouseById.has(parsed.line.warehouse))
-              fail('unknown_warehouse', `no warehouse "${parsed.line.warehouse}"`);
-            else if (!merchant.products.has(parsed.line.sku)) fail('unknown_sku', `no product "${parsed.line.sku}"`);
-            else if (merchant.products.get(parsed.line.sku)?.isBundle)
-              fail('bundle_has_no_stock', 'bundles are stocked through their components');
-            else {
-              await app.store.updateInventory(
-                merchant.id,
-                parsed.line.warehouse,
-                parsed.line.sku,
-                parsed.line.update,
-                'import',
-              );
-              app.stock.invalidate(merchant.id, parsed.line.sku);
-              counts.applied++;
-            }
-          }
-          if (counts.processed % PROGRESS_EVERY === 0) write({ type: 'progress', ...counts });
+
+      /** Imports one line; false when the import must stop there. */
+      const importLine = async (line: BodyLine): Promise<boolean> => {
+        lineNumber++;
+        if (!line.tooLong && line.text.trim() === '') return true;
+        if (format === 'csv' && header === null && !line.tooLong) {
+          header = line.text.split(',').map((name) => name.trim());
+          return true;
         }
-        write({ type: 'summary', ...counts });
-      } catch (error) {
-        request.log.error({ err: error }, 'inventory import failed');
+        counts.processed++;
+        const fail = (code: string, message: string) => {
+          counts.failed++;
+          write({ type: 'error', line: lineNumber, code, message });
+        };
+        if (counts.processed > MAX_LINES) {
+          fail('too_many_lines', `at most ${MAX_LINES} lines per import`);
+          return false;
+        }
+        if (line.tooLong) {
+          fail('line_too_long', `at most ${maxLineBytes} bytes per line`);
+          // Without its header no CSV line can be read.
+          if (format === 'csv' && header === null) return false;
+        } else {
+          const parsed = parseLine(line.text, format, header);
+          if (!parsed.ok) fail(parsed.code, parsed.message);
+          else if (!merchant.warehouseById.has(parsed.line.warehouse))
+            fail('unknown_warehouse', `no warehouse "${parsed.line.warehouse}"`);
+          else if (!merchant.products.has(parsed.line.sku)) fail('unknown_sku', `no product "${parsed.line.sku}"`);
+          else if (merchant.products.get(parsed.line.sku)?.isBundle)
+            fail('bundle_has_no_stock', 'bundles are stocked through their components');
+          else {
+            await app.store.updateInventory(
+              merchant.id,
+              parsed.line.warehouse,
+              parsed.line.sku,
+              parsed.line.update,
+              'import',
+            );
+            app.stock.invalidate(merchant.id, parsed.line.sku);
+            counts.applied++;
+          }
+        }
+        if (counts.processed % PROGRESS_EVERY === 0) write({ type: 'progress', ...counts });
+        return true;
+      };
+
+      const body = request.body as Readable;
+      const lines = new LineSplitter(maxLineBytes);
+      const stopped = () =>
         write({
           type: 'summary',
           ...counts,
           aborted: true,
           message: 'The import stopped; lines before this point were applied.',
         });
+      let received = 0;
+      let going = true;
+      let tooLarge = false;
+      try {
+        // Not destroyed on an early stop: destroying the request would close the socket before the answer is sent.
+        reading: for await (const chunk of body.iterator({ destroyOnReturn: false })) {
+          const bytes: Buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+          received += bytes.length;
+          const over = received - maxBodyBytes;
+          for (const line of lines.push(over > 0 ? bytes.subarray(0, bytes.length - over) : bytes)) {
+            going = await importLine(line);
+            if (!going) break reading;
+          }
+          if (over > 0) {
+            tooLarge = true;
+            break;
+          }
+        }
+        if (tooLarge) {
+          // Lines before the limit may be applied by now, so a 413 would hide them: the answer stays this stream
+          // and says where the import stopped. (A Content-Length above the limit got a 413 before any line.)
+          write({
+            type: 'error',
+            code: 'payload_too_large',
+            message: `at most ${maxBodyBytes} bytes per import; the lines after that were not read`,
+          });
+          stopped();
+        } else {
+          if (going) for (const line of lines.end()) await importLine(line);
+          write({ type: 'summary', ...counts });
+        }
+      } catch (error) {
+        request.log.error({ err: error }, 'inventory import failed');
+        stopped();
       }
+      // Whatever was not read is discarded as it arrives (as Fastify does past its own body limit), so that the
+      // client, still sending, reads the whole answer; the server's request timeout bounds a body that never ends.
+      if (!body.readableEnded) body.resume();
       output.end();
       return reply;
     },
