@@ -43,10 +43,10 @@ export async function webhookLatency(bookings = 100): Promise<{ p50: number; p95
   const app = await buildApp({
     merchants: [benchMerchant()],
     store: new SqliteStore({ dataDir: mkdtempSync(join(tmpdir(), 'promesse-bench-')) }),
-    startRelay: true,
     webhooks: { allowPrivateWebhooks: true },
   });
   await app.ready();
+  app.startPipeline();
   const { port } = receiver.address() as { port: number };
   await app.inject({
     method: 'POST',
@@ -92,7 +92,7 @@ export async function trackingIngestion(
   }
   await app.relay.drain();
   const tracking: string[] = [];
-  for (const job of await app.store.ordersInFlight(100_000))
+  for (const job of await app.store.ordersInFlight({ after: null, limit: 100_000 }))
     for (const s of job.order.shipments) if (s.trackingNumber) tracking.push(s.trackingNumber);
   const codes = ['PCK', 'ACC', 'TRN', 'TRN', 'TRN', 'ARR', 'OFD', 'FAT', 'OFD', 'DLV'];
   const events = tracking.flatMap((trackingNumber) =>

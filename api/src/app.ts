@@ -2,6 +2,7 @@
  * The Promesse application: plugins first (config, store, auth, errors, metrics, docs), then routes. Built
  * without listening, so tests drive it with `inject`.
  */
+import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { MerchantConfig } from '../../shared/src/config.ts';
@@ -38,17 +39,31 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** request bodies above this size get 413 (bytes) */
   bodyLimit?: number;
-  /** run the outbox relay (labels, webhooks …) in this process; tests drive `app.relay.runOnce()` instead */
-  startRelay?: boolean;
   /** webhook delivery seams for tests: resolver, sender, private addresses allowed */
-  webhooks?: Omit<PipelineOptions, 'startRelay'>;
+  webhooks?: PipelineOptions;
+  /**
+   * Which proxies to believe about the client's address (X-Forwarded-For): false (none, the default), true
+   * (any), a hop count, or addresses and CIDR ranges. Per-IP rate limits count the address it yields.
+   */
+  trustProxy?: boolean | number | string | string[];
+  /** GET /metrics takes `Authorization: Bearer <token>`; without one it answers only unproxied loopback clients */
+  metricsToken?: string | undefined;
+  /** serve the demo storefront at /demo/ */
+  demo?: boolean;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 1_048_576,
-    trustProxy: false,
+    // A hop count trusts that many proxies in front (proxy-addr's rule, which Fastify types only as a function).
+    trustProxy:
+      typeof options.trustProxy === 'number'
+        ? (
+            (hops: number) => (_address: string, hop: number) =>
+              hop < hops
+          )(options.trustProxy)
+        : (options.trustProxy ?? false),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: true } },
     routerOptions: { maxParamLength: 200 },
   });
@@ -58,6 +73,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (request.url.length > 8192) throw new HttpError(414, 'invalid_request', 'The URL is too long.');
   });
   await app.register(errorsPlugin);
+  // Security headers on every answer. No CSP here yet: the demo pages run inline module scripts. CORP is left to
+  // the routes: the element's bundle and promises are loaded from shops' origins.
+  await app.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: false });
   await app.register(merchantsPlugin, { configs: options.merchants });
   await app.register(stockPlugin, { store: options.store });
   await app.register(clockPlugin, {
@@ -65,9 +83,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     secret: options.secret ?? process.env.PROMESSE_SECRET,
   });
   await app.register(promiseAnswersPlugin);
-  await app.register(metricsPlugin);
+  await app.register(metricsPlugin, { token: options.metricsToken });
   await app.register(bookingsPlugin);
-  await app.register(pipelinePlugin, { startRelay: options.startRelay ?? false, ...options.webhooks });
+  await app.register(pipelinePlugin, options.webhooks ?? {});
   await app.register(authPlugin);
   await app.register(rateLimit, {
     global: false,
@@ -78,7 +96,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       }),
   });
   await app.register(openapiPlugin);
-  await app.register(assetsPlugin);
+  await app.register(assetsPlugin, { demo: options.demo ?? false });
   await app.register(healthRoutes);
   await app.register(promiseRoutes);
   await app.register(inventoryRoutes);

@@ -95,6 +95,7 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     if (error instanceof ConfigError) console.error(error.message);
     else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-    process.exitCode = 1;
+    // Exit now: a half-started server (its port taken) must not linger with timers or connections open.
+    process.exit(1);
   },
 );

@@ -17,6 +17,35 @@ export interface ServerSettings {
   dataDir: string;
   /** PostgreSQL instead of SQLite when set */
   databaseUrl: string | undefined;
+  /** PROMESSE_TRUST_PROXY: which proxies' X-Forwarded-For to believe (see `parseTrustProxy`) */
+  trustProxy: boolean | number | string[];
+  /** PROMESSE_METRICS_TOKEN: the bearer token GET /metrics takes */
+  metricsToken: string | undefined;
+  /** PROMESSE_DEMO: serve the demo storefront; by default only with the bundled demo merchant */
+  demo: boolean;
+}
+
+/** A true/false variable; unset takes the default. */
+function parseFlag(name: string, text: string | undefined, fallback: boolean): boolean {
+  if (text === undefined || text === '') return fallback;
+  if (text !== 'true' && text !== 'false') throw new Error(`${name} must be true or false, got "${text}"`);
+  return text === 'true';
+}
+
+/**
+ * PROMESSE_TRUST_PROXY: unset or `false` trusts no proxy; `true` any; a number the count of proxy hops in front
+ * of the API; else a comma-separated list of addresses and CIDR ranges (`10.0.0.0/8,192.168.1.4`).
+ */
+export function parseTrustProxy(text: string | undefined): boolean | number | string[] {
+  const value = (text ?? '').trim();
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  const entries = value.split(',').map((entry) => entry.trim());
+  const bad = entries.find((entry) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(entry));
+  if (bad !== undefined)
+    throw new Error(`PROMESSE_TRUST_PROXY must be true, false, a hop count or addresses/CIDRs, got "${bad}"`);
+  return entries;
 }
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerSettings {
@@ -29,6 +58,9 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerSet
     configPath: env.PROMESSE_CONFIG ?? DEMO_CONFIG_PATH,
     dataDir: resolve(env.PROMESSE_DATA_DIR ?? './data'),
     databaseUrl: env.DATABASE_URL || undefined,
+    trustProxy: parseTrustProxy(env.PROMESSE_TRUST_PROXY),
+    metricsToken: env.PROMESSE_METRICS_TOKEN || undefined,
+    demo: parseFlag('PROMESSE_DEMO', env.PROMESSE_DEMO, env.PROMESSE_CONFIG === undefined),
   };
 }
 
@@ -70,10 +102,10 @@ export async function startWorker(settings: ServerSettings): Promise<FastifyInst
   const app = await buildApp({
     merchants,
     store: openStore(settings),
-    startRelay: true,
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
   });
   await app.ready();
+  app.startPipeline();
   app.log.info({ worker: app.relay.workerId }, 'outbox worker started');
   closeOnSignals(app);
   return app;
@@ -85,7 +117,9 @@ export async function startServer(settings: ServerSettings): Promise<FastifyInst
   const app = await buildApp({
     merchants,
     store,
-    startRelay: true,
+    trustProxy: settings.trustProxy,
+    metricsToken: settings.metricsToken,
+    demo: settings.demo,
     logger: {
       level: process.env.LOG_LEVEL ?? 'info',
       serializers: {
@@ -97,7 +131,14 @@ export async function startServer(settings: ServerSettings): Promise<FastifyInst
       },
     },
   });
-  await app.listen({ port: settings.port, host: settings.host });
+  try {
+    await app.listen({ port: settings.port, host: settings.host });
+  } catch (error) {
+    // Port taken, or no such address: stop here, before any background work touches the store.
+    await app.close().catch(() => {});
+    throw error;
+  }
+  app.startPipeline();
   closeOnSignals(app);
   return app;
 }

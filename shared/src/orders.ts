@@ -92,6 +92,11 @@ export const Shipment = Type.Object({
   lastEventAt: Type.Optional(
     Type.Union([Type.String(), Type.Null()], { description: 'when the latest tracking event happened' }),
   ),
+  leftAt: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], {
+      description: 'when the parcel left the warehouse (its first departure scan): its stock left on hand then',
+    }),
+  ),
 });
 
 export const Order = Type.Object(

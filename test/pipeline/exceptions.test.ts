@@ -101,7 +101,8 @@ describe.each(stores)('the exception queue on %s', (_name, makeStore) => {
   it('opens no_scan after a silence and late after the promised date, once each', async () => {
     await start();
     const order = await bookAndLabel();
-    const scan = () => scanForExceptions({ store: app.store, clock: () => now, noScanMs: 48 * 3_600_000 });
+    const scan = () =>
+      scanForExceptions({ store: app.store, clock: () => now, noScanMs: 48 * 3_600_000, giveUpMs: 30 * 86_400_000 });
     expect(await scan()).toBe(0);
     now += 49 * 3_600_000; // Wednesday 10:00, still within the promise (latest 25 November)
     expect(await scan()).toBe(1);

@@ -168,7 +168,7 @@ describe.each(stores)('two relays on one store, on %s', (_name, makeStore) => {
         new OutboxRelay({
           store,
           clock: () => MONDAY_MORNING,
-          batchSize: 3,
+          lanes: [{ name: 'main', concurrency: 3, perMerchant: 3, perLaneKey: 3 }],
           handlers: { 'shipment.requested': async (job) => void runs.push(`${name}:${job.id}`) },
         });
       const [a, b] = [counting('a'), counting('b')];

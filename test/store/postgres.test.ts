@@ -1,5 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { postgresAvailable, postgresStore } from '../fixtures/postgres.ts';
+import { LISTENER_NAME } from '../../api/src/store/postgres/postgres-store.ts';
+import { MONDAY_MORNING, testApp } from '../fixtures/app.ts';
+import { postgresAvailable, postgresStore, TEST_DATABASE_URL, TestPostgresStore } from '../fixtures/postgres.ts';
 import { describeStoreContract } from './store-contract.ts';
 
 const available = await postgresAvailable();
@@ -22,4 +26,48 @@ describe.runIf(available)('PostgreSQL', () => {
     await writer.dropSchema();
     await writer.close();
   });
+
+  it('keeps stock fresh when the listening connection dies: caches expire within a second, and it reconnects after failed tries', async () => {
+    const application = `${LISTENER_NAME}-${randomBytes(4).toString('hex')}`;
+    let attempts = 0;
+    // The listening connections: the 2nd and 3rd go to a port nobody listens on, so the first reconnects fail.
+    const listenerClient = () => {
+      attempts++;
+      const url = attempts === 2 || attempts === 3 ? TEST_DATABASE_URL.replace(/:\d+\//, ':1/') : TEST_DATABASE_URL;
+      return new pg.Client({ connectionString: url, application_name: application });
+    };
+    const store = new TestPostgresStore(`promesse_test_${randomBytes(6).toString('hex')}`, listenerClient);
+    const app = await testApp({ store, now: MONDAY_MORNING });
+    const other = await postgresStore(store.schemaName);
+    const onHand = async () => (await app.stock.levels('test', ['MUG-01']))[0]?.onHand;
+    try {
+      expect(await onHand()).toBe(40);
+      const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await admin.connect();
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [
+        application,
+      ]);
+      await admin.end();
+      await eventually('the cache to learn it is deaf', async () => !app.stock.live);
+      expect(await onHand()).toBe(40); // cached again, and deaf to other processes for now
+      await other.updateInventory('test', 'paris', 'MUG-01', { onHand: 7 });
+      await eventually('the change seen within the staleness bound', async () => (await onHand()) === 7);
+      await eventually('the listener back after two failed tries', async () => app.stock.live);
+      expect(attempts).toBe(4);
+      expect(await onHand()).toBe(7);
+      await other.updateInventory('test', 'paris', 'MUG-01', { onHand: 9 });
+      await eventually('the notification heard again', async () => (await onHand()) === 9);
+    } finally {
+      await app.close();
+      await other.close();
+    }
+  });
 });
+
+/** Polls until `check` holds; fails naming `what` after 10 s (a bound on waiting, not a speed goal). */
+async function eventually(what: string, check: () => Promise<boolean>): Promise<void> {
+  for (const until = Date.now() + 10_000; !(await check()); ) {
+    if (Date.now() > until) throw new Error(`still waiting for: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -266,6 +266,131 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect((await store.claimOutboxJobs('w', 10, now + 6000, 30_000)).map((j) => j.attempts)).toEqual([0]);
     });
 
+    it("lets merchants take turns: one merchant's backlog does not crowd another out of a claim", async () => {
+      await open();
+      for (let i = 0; i < 5; i++) await placeWithOutbox(`a${i}`, ['order.accepted']);
+      await store.placeOrder(
+        'n',
+        { ...order('b0', 'b0'), createdAt: new Date(now).toISOString() },
+        [],
+        [{ type: 'order.accepted', orderId: 'b0', payload: {} }],
+      );
+      const claimed = await store.claimOutboxJobs('w', 2, now, 30_000);
+      expect(claimed.map((j) => j.merchantId).sort()).toEqual(['m', 'n']);
+      const capped = await store.claimOutboxJobs('w', 10, now, 30_000, { perMerchant: 2, busyMerchants: ['n'] });
+      expect(capped.map((j) => j.orderId)).toEqual(['a1', 'a2']);
+      expect(await store.claimOutboxJobs('w', 10, now, 30_000, { busyMerchants: ['m'] })).toEqual([]);
+    });
+
+    it('claims by type and lane key, and gives back only the jobs named', async () => {
+      await open();
+      await store.enqueueOutbox(
+        'm',
+        [
+          { type: 'webhook.deliver', orderId: 'wh:e1:o1', payload: {}, laneKey: 'e1' },
+          { type: 'webhook.deliver', orderId: 'wh:e1:o2', payload: {}, laneKey: 'e1' },
+          { type: 'webhook.deliver', orderId: 'wh:e2:o1', payload: {}, laneKey: 'e2' },
+          { type: 'shipment.requested', orderId: 'o3', payload: {} },
+        ],
+        now,
+      );
+      const hooks = await store.claimOutboxJobs('w', 10, now, 30_000, { types: ['webhook.deliver'], perLaneKey: 1 });
+      expect(hooks.map((j) => [j.orderId, j.laneKey])).toEqual([
+        ['wh:e1:o1', 'e1'],
+        ['wh:e2:o1', 'e2'],
+      ]);
+      await store.releaseOutboxJobs('w', [hooks[1]!.id]);
+      const rest = await store.claimOutboxJobs('w', 10, now, 30_000, {
+        exceptTypes: ['webhook.deliver'],
+      });
+      expect(rest.map((j) => j.type)).toEqual(['shipment.requested']);
+      const again = await store.claimOutboxJobs('w', 10, now, 30_000, { busyLaneKeys: ['e1'] });
+      expect(again.map((j) => j.orderId)).toEqual(['wh:e2:o1']);
+      expect(await store.outboxStats()).toMatchObject({ pending: 1, running: 3, dead: 0 });
+    });
+
+    it('lets the jobs after a dead one run; a pending or running one still holds them', async () => {
+      await open();
+      await placeWithOutbox('o1', ['order.accepted', 'shipment.requested']);
+      const [first] = await store.claimOutboxJobs('w', 10, now, 30_000);
+      await store.failOutboxJob(first!.id, 'w', 'try later', now + 1000);
+      expect(await store.claimOutboxJobs('w', 10, now, 30_000)).toEqual([]);
+      const [retried] = await store.claimOutboxJobs('w', 10, now + 1000, 30_000);
+      await store.failOutboxJob(retried!.id, 'w', 'gave up', null);
+      const next = await store.claimOutboxJobs('w', 10, now + 1000, 30_000);
+      expect(next.map((j) => j.type)).toEqual(['shipment.requested']);
+      expect(await store.outboxStats()).toMatchObject({ dead: 1, running: 1, pending: 0 });
+    });
+
+    it('watches a labelled shipment for tracking, longest waiting first, until told to stop', async () => {
+      await open();
+      for (const [shipmentId, at] of [
+        ['s1', now + 20],
+        ['s2', now],
+        ['s3', now + 10],
+      ] as const)
+        await store.saveLabel(
+          'm',
+          {
+            shipmentId,
+            orderId: `o-${shipmentId}`,
+            carrier: 'c',
+            trackingNumber: `T${shipmentId}`,
+            pdf: new Uint8Array(),
+          },
+          at,
+        );
+      expect((await store.dueForTracking(now + 20, 2)).map((w) => w.shipmentId)).toEqual(['s2', 's3']);
+      await store.rescheduleTracking('m', 's2', now + 100);
+      await store.rescheduleTracking('m', 's3', null);
+      expect(await store.dueForTracking(now + 50, 10)).toEqual([
+        { merchantId: 'm', orderId: 'o-s1', shipmentId: 's1' },
+      ]);
+      expect(await store.findByTrackingNumber('m', 'Ts1')).toEqual({ orderId: 'o-s1', shipmentId: 's1', carrier: 'c' });
+    });
+
+    it('adjusts a level by a delta with its note, never below zero', async () => {
+      await open();
+      await store.seedInventory('m', [level('A', 5)]);
+      const adjusted = await store.adjustInventory(
+        'm',
+        'paris',
+        'A',
+        { onHandDelta: -2, reservedDelta: 0, note: 'stocktake', orderId: null },
+        now,
+      );
+      expect(adjusted).toMatchObject({ ok: true, level: { onHand: 3, reserved: 0 } });
+      expect(
+        await store.adjustInventory(
+          'm',
+          'paris',
+          'A',
+          { onHandDelta: 0, reservedDelta: -1, note: 'x', orderId: null },
+          now,
+        ),
+      ).toEqual({ ok: false, reason: 'below_zero' });
+      expect(
+        await store.adjustInventory(
+          'm',
+          'lyon',
+          'A',
+          { onHandDelta: 1, reservedDelta: 0, note: 'x', orderId: null },
+          now,
+        ),
+      ).toEqual({ ok: false, reason: 'not_found' });
+      const [latest] = await store.stockMovements('m', 'A', 1);
+      expect(latest).toMatchObject({ reason: 'adjust', onHandDelta: -2, note: 'stocktake' });
+    });
+
+    it('pages through orders in flight by id', async () => {
+      await open();
+      for (const id of ['o3', 'o1', 'o2']) await store.placeOrder('m', order(id, id), [], []);
+      const first = await store.ordersInFlight({ after: null, limit: 2 });
+      expect(first.map((o) => o.order.id)).toEqual(['o1', 'o2']);
+      const second = await store.ordersInFlight({ after: 'o2', limit: 2 });
+      expect(second.map((o) => o.order.id)).toEqual(['o3']);
+    });
+
     it('keeps the first label of a shipment', async () => {
       await open();
       const first = await store.saveLabel(

@@ -42,6 +42,8 @@ export function statusFromShipments(statuses: readonly ShipmentStatus[]): OrderS
   const live = statuses.filter((s) => s !== 'cancelled');
   if (live.length === 0) return 'cancelled';
   if (live.every((s) => s === 'delivered')) return 'delivered';
+  // Every parcel has settled and some came back to the sender: nothing more will happen to this order.
+  if (live.every((s) => s === 'delivered' || s === 'returned_to_sender')) return 'closed';
   const left = live.filter(hasLeft).length;
   if (left === live.length) return 'shipped';
   if (left > 0) return 'partially_shipped';

@@ -1,10 +1,12 @@
 /**
- * Shipment exceptions: the queue the merchant's team works through (acknowledge, resolve). They open when a
- * carrier reports a failed attempt, an exception or a return to sender, and when the scan finds a shipment with
- * no scan for too long or past its promised `latest` date. Each opens once and is announced as
- * `shipment.exception` with its reason and the next action.
+ * Exceptions: the queue the merchant's team works through (acknowledge, resolve). Shipment exceptions open when
+ * a carrier reports a failed attempt, an exception, a return to sender or a voided label, and when the scan
+ * finds a shipment with no scan for too long or past its promised `latest` date; each opens once and is
+ * announced as `shipment.exception` with its reason and the next action. Outbox exceptions open when a job
+ * gives up (a webhook delivery, a label purchase), so that nothing fails silently.
  */
 import { createHash } from 'node:crypto';
+import type { Order } from '../../../shared/src/orders.ts';
 import type { OutboxMessage, ShipmentException, Store } from '../store/store.ts';
 import { labelledAt } from './shipment-jobs.ts';
 
@@ -14,7 +16,14 @@ export const NEXT_ACTIONS: Readonly<Record<ShipmentException['reason'], string>>
   returned_to_sender: 'Refund or reship the order once the parcel is back.',
   no_scan: 'Ask the carrier to trace the parcel; it may be lost.',
   late: 'Tell the customer the new date; consider a goodwill gesture.',
+  label_voided:
+    'The carrier voided this label. Ask the carrier why, or cancel the order to release its stock; the order was not cancelled.',
+  delivery_failed: 'Fix the endpoint (see its attempts), then replay the message from the outbox.',
+  job_failed: 'Read the error, fix its cause (carrier account, address), then replay the job from the outbox.',
 };
+
+/** Shipments that will never move again: the poller and the scan leave them alone. */
+export const SETTLED: ReadonlySet<string> = new Set(['delivered', 'cancelled', 'returned_to_sender']);
 
 /** One id per shipment, reason and occasion, so the same occasion never opens twice. */
 export function exceptionId(shipmentId: string, reason: string, occasion: string): string {
@@ -25,8 +34,9 @@ export async function openException(
   store: Store,
   merchantId: string,
   input: {
+    kind?: ShipmentException['kind'];
     orderId: string;
-    shipmentId: string;
+    shipmentId: string | null;
     reason: ShipmentException['reason'];
     occasion: string;
     detail: string | null;
@@ -35,7 +45,8 @@ export async function openException(
 ): Promise<boolean> {
   const at = new Date(input.now).toISOString();
   return store.openException(merchantId, {
-    id: exceptionId(input.shipmentId, input.reason, input.occasion),
+    id: exceptionId(input.shipmentId ?? input.orderId, input.reason, input.occasion),
+    kind: input.kind ?? 'shipment',
     orderId: input.orderId,
     shipmentId: input.shipmentId,
     reason: input.reason,
@@ -53,45 +64,110 @@ export interface ScanOptions {
   clock: () => number;
   /** a labelled shipment with no scan for this long is an exception */
   noScanMs: number;
+  /** an order whose moving shipments have had no news for this long is closed: the parcels are lost */
+  giveUpMs: number;
+  /** orders read per page */
+  pageSize?: number;
 }
 
-/** Looks at every shipment still on its way; opens (and announces) what is new. Returns how many opened. */
-export async function scanForExceptions({ store, clock, noScanMs }: ScanOptions): Promise<number> {
+/** The last news of a labelled shipment: its newest event, else its label. */
+const lastNewsOf = (order: Order, shipment: Order['shipments'][number]) =>
+  shipment.lastEventAt ?? labelledAt(order, shipment.id);
+
+/**
+ * Closes an order whose every unsettled shipment has been silent past `giveUpMs`: the parcels are lost, their
+ * `no_scan` exceptions stay with the team, and the order stops being scanned and polled.
+ */
+async function closeIfLost(store: Store, merchantId: string, order: Order, now: number, giveUpMs: number) {
+  const lost = (o: Order) => {
+    const moving = o.shipments.filter((s) => !SETTLED.has(s.status));
+    return (
+      moving.length > 0 &&
+      moving.every((s) => s.trackingNumber !== null && now - Date.parse(lastNewsOf(o, s)) >= giveUpMs)
+    );
+  };
+  if (!lost(order)) return;
+  const at = new Date(now).toISOString();
+  const days = Math.round(giveUpMs / 86_400_000);
+  await store.changeOrder<'unchanged'>(merchantId, order.id, (current) => {
+    if (current.status === 'closed' || current.status === 'cancelled' || !lost(current))
+      return { ok: false, error: 'unchanged' };
+    return {
+      ok: true,
+      order: {
+        ...current,
+        status: 'closed',
+        updatedAt: at,
+        timeline: [
+          ...current.timeline,
+          { at, type: 'order.closed', actor: 'system', message: `Closed: no carrier news for ${days} days.` },
+        ],
+      },
+    };
+  });
+}
+
+/**
+ * Looks at every shipment still on its way, a page of orders at a time; opens (and announces) what is new and
+ * closes orders whose parcels are lost. Returns how many exceptions opened.
+ */
+export async function scanForExceptions({
+  store,
+  clock,
+  noScanMs,
+  giveUpMs,
+  pageSize = 500,
+}: ScanOptions): Promise<number> {
   const now = clock();
   const today = new Date(now).toISOString().slice(0, 10);
   let opened = 0;
-  for (const { merchantId, order } of await store.ordersInFlight(10_000)) {
-    for (const shipment of order.shipments) {
-      if (!shipment.trackingNumber || ['delivered', 'cancelled', 'returned_to_sender'].includes(shipment.status))
+  for (let after: string | null = null; ; ) {
+    const page = await store.ordersInFlight({ after, limit: pageSize });
+    for (const { merchantId, order } of page) opened += await scanOrder(store, merchantId, order, now, today, noScanMs);
+    for (const { merchantId, order } of page) await closeIfLost(store, merchantId, order, now, giveUpMs);
+    if (page.length < pageSize) return opened;
+    after = page.at(-1)?.order.id ?? null;
+  }
+}
+
+async function scanOrder(
+  store: Store,
+  merchantId: string,
+  order: Order,
+  now: number,
+  today: string,
+  noScanMs: number,
+): Promise<number> {
+  let opened = 0;
+  for (const shipment of order.shipments) {
+    if (!shipment.trackingNumber || SETTLED.has(shipment.status)) continue;
+    const lastNews = lastNewsOf(order, shipment);
+    const found: { reason: ShipmentException['reason']; occasion: string; detail: string }[] = [];
+    if (now - Date.parse(lastNews) >= noScanMs)
+      found.push({ reason: 'no_scan', occasion: lastNews, detail: `No scan since ${lastNews}.` });
+    if (today > shipment.promisedDelivery.latest) {
+      found.push({
+        reason: 'late',
+        occasion: shipment.promisedDelivery.latest,
+        detail: `Promised by ${shipment.promisedDelivery.latest}.`,
+      });
+    }
+    for (const f of found) {
+      if (!(await openException(store, merchantId, { orderId: order.id, shipmentId: shipment.id, ...f, now })))
         continue;
-      const lastNews = shipment.lastEventAt ?? labelledAt(order, shipment.id);
-      const found: { reason: ShipmentException['reason']; occasion: string; detail: string }[] = [];
-      if (now - Date.parse(lastNews) >= noScanMs)
-        found.push({ reason: 'no_scan', occasion: lastNews, detail: `No scan since ${lastNews}.` });
-      if (today > shipment.promisedDelivery.latest) {
-        found.push({
-          reason: 'late',
-          occasion: shipment.promisedDelivery.latest,
-          detail: `Promised by ${shipment.promisedDelivery.latest}.`,
-        });
-      }
-      for (const f of found) {
-        if (!(await openException(store, merchantId, { orderId: order.id, shipmentId: shipment.id, ...f, now })))
-          continue;
-        opened++;
-        const message: OutboxMessage = {
-          type: 'shipment.exception',
+      opened++;
+      const message: OutboxMessage = {
+        type: 'shipment.exception',
+        orderId: order.id,
+        payload: {
           orderId: order.id,
-          payload: {
-            orderId: order.id,
-            shipmentId: shipment.id,
-            reason: f.reason,
-            nextAction: NEXT_ACTIONS[f.reason],
-            detail: f.detail,
-          },
-        };
-        await store.enqueueOutbox(merchantId, [message], now);
-      }
+          shipmentId: shipment.id,
+          reason: f.reason,
+          nextAction: NEXT_ACTIONS[f.reason],
+          detail: f.detail,
+        },
+      };
+      await store.enqueueOutbox(merchantId, [message], now);
     }
   }
   return opened;

@@ -1,11 +1,16 @@
 /**
  * The outbox relay: turns outbox rows, written in the same transactions as the changes they announce, into work
- * done at least once. It leases a batch, runs each job's handler in order, and on failure retries with
- * exponential backoff and jitter until the last attempt, after which the job is dead (listed and replayable).
+ * done at least once. Jobs run in lanes, each a pool of its own, so that labels never wait behind webhooks: a
+ * lane leases due jobs up to its free slots, merchants taking turns, and runs them concurrently with at most
+ * `perMerchant` jobs of one merchant and `perLaneKey` of one lane key (a webhook endpoint) at a time, so a slow
+ * receiver costs its own merchant its own slots and nobody else anything. On failure a job is retried with
+ * exponential backoff and jitter until the last attempt, after which it is dead: listed, replayable, and
+ * reported through `onDead`. Jobs of one order run in order while they are retried; a dead job no longer holds
+ * the later ones back (each of today's job kinds stands on its own once its predecessor has given up).
  * On SQLite one relay runs inside the API process; on PostgreSQL any number of `promesse worker` processes may.
  */
 import { randomUUID } from 'node:crypto';
-import type { OutboxJob, Store } from '../store/store.ts';
+import type { OutboxClaimFilter, OutboxJob, Store } from '../store/store.ts';
 
 export type JobHandler = (job: OutboxJob) => Promise<void>;
 
@@ -27,19 +32,39 @@ export function inTurn(...handlers: (JobHandler | undefined)[]): JobHandler {
   };
 }
 
+/** A pool of the relay's: which job types it runs and how many at once. */
+export interface Lane {
+  name: string;
+  /** the job types this lane runs; absent: every type no other lane names */
+  types?: readonly string[];
+  /** jobs running at once in this lane, in this process */
+  concurrency: number;
+  /** of which at most this many of one merchant */
+  perMerchant: number;
+  /** and of one lane key (a webhook endpoint) */
+  perLaneKey: number;
+}
+
+/** Webhook deliveries, which may wait on slow receivers, apart from everything else (labels, fan-outs). */
+export const DEFAULT_LANES: readonly Lane[] = [
+  { name: 'webhooks', types: ['webhook.deliver'], concurrency: 16, perMerchant: 4, perLaneKey: 2 },
+  { name: 'main', concurrency: 8, perMerchant: 4, perLaneKey: 4 },
+];
+
 export interface RelayOptions {
   store: Store;
   handlers: Readonly<Record<string, JobHandler>>;
   clock?: () => number;
-  /** jobs leased per round */
-  batchSize?: number;
+  lanes?: readonly Lane[];
   /** how long a lease lasts before another worker may take the job over */
   leaseMs?: number;
   /** attempts before a job is dead */
   maxAttempts?: number;
-  /** pause between rounds when there was nothing to do */
+  /** pause before looking again when there was nothing to do */
   idleMs?: number;
-  onError?: (error: unknown, job: OutboxJob) => void;
+  onError?: (error: unknown, job: OutboxJob | undefined) => void;
+  /** a job gave up after its last attempt (or its handler said so) */
+  onDead?: (job: OutboxJob, error: string) => Promise<void> | void;
 }
 
 /** Backoff before attempt `attempt + 1`: 1 s doubling to at most an hour, ±20 % jitter so retries spread out. */
@@ -48,41 +73,89 @@ export function retryDelayMs(attempt: number, random: () => number = Math.random
   return Math.round(base * (0.8 + 0.4 * random()));
 }
 
-export class OutboxRelay {
-  readonly workerId = `worker_${randomUUID()}`;
-  readonly #options: Required<Omit<RelayOptions, 'onError'>> & Pick<RelayOptions, 'onError'>;
-  #running = false;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #round: Promise<number> = Promise.resolve(0);
+/** What one lane is running in this process. */
+class LaneState {
+  readonly lane: Lane;
+  readonly filter: OutboxClaimFilter;
+  readonly running = new Set<Promise<void>>();
+  readonly byMerchant = new Map<string, number>();
+  readonly byKey = new Map<string, number>();
+  claiming = false;
+  timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(options: RelayOptions) {
-    this.#options = { clock: Date.now, batchSize: 20, leaseMs: 30_000, maxAttempts: 10, idleMs: 200, ...options };
+  constructor(lane: Lane, others: readonly Lane[]) {
+    this.lane = lane;
+    const named = others.flatMap((other) => other.types ?? []);
+    this.filter = lane.types ? { types: lane.types } : named.length > 0 ? { exceptTypes: named } : {};
   }
 
-  /** Leases one batch and runs it; returns how many jobs it handled. */
+  get free(): number {
+    return this.lane.concurrency - this.running.size;
+  }
+
+  /** The claim filter now: merchants and keys already at their limit are left alone. */
+  claimFilter(): OutboxClaimFilter {
+    const full = (counts: Map<string, number>, limit: number) =>
+      [...counts].filter(([, n]) => n >= limit).map(([key]) => key);
+    return {
+      ...this.filter,
+      perMerchant: this.lane.perMerchant,
+      perLaneKey: this.lane.perLaneKey,
+      busyMerchants: full(this.byMerchant, this.lane.perMerchant),
+      busyLaneKeys: full(this.byKey, this.lane.perLaneKey),
+    };
+  }
+
+  /** Whether the job fits under its merchant's and key's limits; counts it in when it does. */
+  admit(job: OutboxJob): boolean {
+    const merchant = this.byMerchant.get(job.merchantId) ?? 0;
+    const key = job.laneKey === null ? 0 : (this.byKey.get(job.laneKey) ?? 0);
+    if (merchant >= this.lane.perMerchant || key >= this.lane.perLaneKey) return false;
+    this.byMerchant.set(job.merchantId, merchant + 1);
+    if (job.laneKey !== null) this.byKey.set(job.laneKey, key + 1);
+    return true;
+  }
+
+  release(job: OutboxJob): void {
+    const down = (counts: Map<string, number>, key: string) => {
+      const n = (counts.get(key) ?? 1) - 1;
+      if (n <= 0) counts.delete(key);
+      else counts.set(key, n);
+    };
+    down(this.byMerchant, job.merchantId);
+    if (job.laneKey !== null) down(this.byKey, job.laneKey);
+  }
+}
+
+export class OutboxRelay {
+  readonly workerId = `worker_${randomUUID()}`;
+  readonly #options: Required<Omit<RelayOptions, 'onError' | 'onDead'>> & Pick<RelayOptions, 'onError' | 'onDead'>;
+  readonly #lanes: LaneState[];
+  #running = false;
+
+  constructor(options: RelayOptions) {
+    this.#options = {
+      clock: Date.now,
+      lanes: DEFAULT_LANES,
+      leaseMs: 30_000,
+      maxAttempts: 10,
+      idleMs: 200,
+      ...options,
+    };
+    const lanes = this.#options.lanes;
+    this.#lanes = lanes.map((lane) => new LaneState(lane, lanes));
+  }
+
+  /** Leases what each lane has room for and runs it; returns how many jobs it handled. */
   async runOnce(): Promise<number> {
-    const { store, handlers, clock, batchSize, leaseMs, maxAttempts } = this.#options;
-    const jobs = await store.claimOutboxJobs(this.workerId, batchSize, clock(), leaseMs);
-    for (const job of jobs) {
-      const handler = handlers[job.type];
-      try {
-        // A type nobody handles (yet) is an announcement without subscribers: done.
-        if (handler) await handler(job);
-        await store.completeOutboxJob(job.id, this.workerId);
-      } catch (error) {
-        this.#options.onError?.(error, job);
-        const attempt = job.attempts + 1;
-        const retryAt =
-          error instanceof RetryAt ? error.at : attempt >= maxAttempts ? null : clock() + retryDelayMs(attempt - 1);
-        await store.failOutboxJob(
-          job.id,
-          this.workerId,
-          error instanceof Error ? error.message : String(error),
-          retryAt,
-        );
-      }
-    }
-    return jobs.length;
+    const counts = await Promise.all(
+      this.#lanes.map(async (state) => {
+        const jobs = await this.#claim(state);
+        await Promise.all(jobs.map((job) => this.#start(state, job)));
+        return jobs.length;
+      }),
+    );
+    return counts.reduce((sum, n) => sum + n, 0);
   }
 
   /** Runs rounds until nothing is due (tests, benchmarks, and a worker catching up); returns the jobs handled. */
@@ -92,27 +165,83 @@ export class OutboxRelay {
     return total;
   }
 
+  /** Keeps every lane's pool busy until `stop`. */
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    const loop = () => {
-      this.#round = this.runOnce().catch((error: unknown) => {
-        this.#options.onError?.(error, undefined as unknown as OutboxJob);
-        return 0;
-      });
-      this.#round.then((handled) => {
-        if (this.#running) this.#timer = setTimeout(loop, handled > 0 ? 0 : this.#options.idleMs);
-      });
-    };
-    loop();
+    for (const state of this.#lanes) this.#pump(state);
   }
 
-  /** Stops taking work, lets the current round finish, and gives back anything still leased. */
+  /** Stops taking work, lets running jobs finish, and gives back anything still leased. */
   async stop(): Promise<void> {
     this.#running = false;
-    clearTimeout(this.#timer);
-    await this.#round;
+    for (const state of this.#lanes) clearTimeout(state.timer);
+    await Promise.all(this.#lanes.flatMap((state) => [...state.running]));
     // Best effort: if the store is already gone, the leases simply expire and another worker takes the jobs.
     await this.#options.store.releaseOutboxJobs(this.workerId).catch(() => {});
+  }
+
+  /** Claims for a lane as long as it has free slots and finds work; waits `idleMs` when it finds none. */
+  #pump(state: LaneState): void {
+    if (!this.#running || state.claiming || state.free <= 0) return;
+    state.claiming = true;
+    clearTimeout(state.timer);
+    this.#claim(state)
+      .catch((error: unknown) => {
+        this.#options.onError?.(error, undefined);
+        return [] as OutboxJob[];
+      })
+      .then((jobs) => {
+        state.claiming = false;
+        for (const job of jobs) this.#start(state, job).then(() => this.#pump(state));
+        if (!this.#running) return;
+        if (jobs.length > 0) this.#pump(state);
+        else state.timer = setTimeout(() => this.#pump(state), this.#options.idleMs);
+      });
+  }
+
+  /** Leases due jobs for a lane; any over a merchant's or key's limit is given back at once. */
+  async #claim(state: LaneState): Promise<OutboxJob[]> {
+    const { store, clock, leaseMs } = this.#options;
+    if (state.free <= 0) return [];
+    const claimed = await store.claimOutboxJobs(this.workerId, state.free, clock(), leaseMs, state.claimFilter());
+    const admitted = claimed.filter((job) => state.admit(job));
+    const extra = claimed.filter((job) => !admitted.includes(job));
+    if (extra.length > 0)
+      await store.releaseOutboxJobs(
+        this.workerId,
+        extra.map((job) => job.id),
+      );
+    return admitted;
+  }
+
+  /** Runs one admitted job in its lane's pool; the promise settles when the job is done or recorded as failed. */
+  #start(state: LaneState, job: OutboxJob): Promise<void> {
+    const run = this.#run(job)
+      .catch((error: unknown) => this.#options.onError?.(error, job))
+      .finally(() => {
+        state.running.delete(run);
+        state.release(job);
+      });
+    state.running.add(run);
+    return run;
+  }
+
+  async #run(job: OutboxJob): Promise<void> {
+    const { store, handlers, clock, maxAttempts } = this.#options;
+    const handler = handlers[job.type];
+    try {
+      // A type nobody handles (yet) is an announcement without subscribers: done.
+      if (handler) await handler(job);
+      await store.completeOutboxJob(job.id, this.workerId);
+    } catch (error) {
+      this.#options.onError?.(error, job);
+      const attempt = job.attempts + 1;
+      const retryAt =
+        error instanceof RetryAt ? error.at : attempt >= maxAttempts ? null : clock() + retryDelayMs(attempt - 1);
+      const message = error instanceof Error ? error.message : String(error);
+      await store.failOutboxJob(job.id, this.workerId, message, retryAt);
+      if (retryAt === null) await this.#options.onDead?.({ ...job, attempts: attempt }, message);
+    }
   }
 }

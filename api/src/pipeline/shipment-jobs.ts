@@ -26,7 +26,9 @@ export interface ShipmentJobDependencies {
 
 function adapterFor(deps: ShipmentJobDependencies, merchantId: string, carrierId: string): CarrierAdapter {
   const carrier = deps.merchants.byId(merchantId)?.merchant.carriers.find((c) => c.id === carrierId);
-  const adapter = deps.adapters[carrier?.adapter ?? 'sandbox'];
+  const name = carrier?.adapter ?? 'sandbox';
+  // Config names are never looked up on a plain object's prototype (an adapter called `constructor`).
+  const adapter = Object.hasOwn(deps.adapters, name) ? deps.adapters[name] : undefined;
   if (!adapter) throw new Error(`no carrier adapter "${carrier?.adapter}" for carrier ${carrierId}`);
   return adapter;
 }

@@ -1,16 +1,33 @@
-/** Prometheus metrics at GET /metrics: request durations by route and status, promises by status, process metrics. */
-import type { FastifyInstance } from 'fastify';
+/**
+ * Prometheus metrics at GET /metrics: request durations by route and status, promises by status, the outbox's
+ * backlog and dead jobs, process metrics. They show every merchant's totals, so the route takes a bearer token
+ * (PROMESSE_METRICS_TOKEN); without one it answers only clients on this machine that no proxy forwarded.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    metrics: { registry: Registry; promises: Counter<'status'>; bookings: Counter };
+    metrics: { registry: Registry; promises: Counter<'status'>; bookings: Counter; deadJobs: Counter<'type'> };
   }
 }
 
+/** Whether a scrape may read the metrics: the right token, or (no token set) a direct loopback client. */
+export function mayScrape(request: FastifyRequest, token: string | undefined): boolean {
+  if (token) {
+    const given = Buffer.from(String(request.headers.authorization ?? ''));
+    const expected = Buffer.from(`Bearer ${token}`);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+  const peer = request.socket.remoteAddress ?? '';
+  const loopback = peer === '::1' || peer.startsWith('127.') || peer.startsWith('::ffff:127.');
+  return loopback && request.headers['x-forwarded-for'] === undefined && request.headers.forwarded === undefined;
+}
+
 export const metricsPlugin = fp(
-  async (app: FastifyInstance) => {
+  async (app: FastifyInstance, { token }: { token?: string | undefined }) => {
     const registry = new Registry();
     collectDefaultMetrics({ register: registry, prefix: 'promesse_' });
     const duration = new Histogram({
@@ -27,16 +44,46 @@ export const metricsPlugin = fp(
       registers: [registry],
     });
     const bookings = new Counter({ name: 'promesse_bookings_total', help: 'Orders booked', registers: [registry] });
-    app.decorate('metrics', { registry, promises, bookings });
+    const deadJobs = new Counter({
+      name: 'promesse_outbox_dead_total',
+      help: 'Outbox jobs that gave up after their last attempt, by type (each also opens an exception)',
+      labelNames: ['type'] as const,
+      registers: [registry],
+    });
+    // Read from the store at scrape time, so every process reports the same backlog, other workers' included.
+    // Registered first: its collect also sets the oldest pending age below.
+    new Gauge({
+      name: 'promesse_outbox_jobs',
+      help: 'Outbox jobs not done, by state (pending, running, dead)',
+      labelNames: ['state'] as const,
+      registers: [registry],
+      async collect() {
+        const stats = await app.store.outboxStats();
+        for (const state of ['pending', 'running', 'dead'] as const) this.set({ state }, stats[state]);
+        oldestPending.set(
+          stats.oldestPendingAt ? Math.max(0, (app.clock() - Date.parse(stats.oldestPendingAt)) / 1000) : 0,
+        );
+      },
+    });
+    const oldestPending = new Gauge({
+      name: 'promesse_outbox_oldest_pending_seconds',
+      help: 'Age of the oldest outbox job still waiting: grows when work is stuck',
+      registers: [registry],
+    });
+    app.decorate('metrics', { registry, promises, bookings, deadJobs });
     app.addHook('onResponse', async (request, reply) => {
       duration.observe(
         { method: request.method, route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) },
         reply.elapsedTime / 1000,
       );
     });
-    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
-      reply.type(registry.contentType).send(await registry.metrics()),
-    );
+    app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+      if (!mayScrape(request, token)) {
+        // Not found rather than forbidden: a stranger learns nothing, not even that metrics exist here.
+        return reply.status(404).send({ code: 'not_found', message: 'Route GET:/metrics not found' });
+      }
+      return reply.type(registry.contentType).send(await registry.metrics());
+    });
   },
   { name: 'metrics' },
 );

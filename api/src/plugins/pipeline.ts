@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { SandboxCarrier } from '../pipeline/carriers/sandbox.ts';
 import type { JourneySettings } from '../pipeline/carriers/sandbox-journey.ts';
-import { scanForExceptions } from '../pipeline/exceptions.ts';
+import { openException, scanForExceptions } from '../pipeline/exceptions.ts';
 import { inTurn, type JobHandler, OutboxRelay } from '../pipeline/outbox-relay.ts';
 import { shipmentJobs } from '../pipeline/shipment-jobs.ts';
 import { TrackingPoller } from '../pipeline/tracking/poller.ts';
@@ -19,6 +19,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     relay: OutboxRelay;
     trackingPoller: TrackingPoller;
+    /** runs the relay, the exception scan and the tracking poller in the background until the app closes */
+    startPipeline: () => void;
     /** how webhook URLs are resolved and checked (injected in tests) */
     webhookTargets: { resolve: Resolver; allowPrivate: boolean };
   }
@@ -26,9 +28,10 @@ declare module 'fastify' {
 
 /** A labelled shipment with no scan for this long opens a `no_scan` exception (PROMESSE_NO_SCAN_HOURS, default 48). */
 const NO_SCAN_MS = Number(process.env.PROMESSE_NO_SCAN_HOURS ?? 48) * 3_600_000;
+/** Parcels silent this long are lost: no longer polled, their order closed (PROMESSE_TRACKING_GIVE_UP_DAYS, 30). */
+const GIVE_UP_MS = Number(process.env.PROMESSE_TRACKING_GIVE_UP_DAYS ?? 30) * 86_400_000;
 
 export interface PipelineOptions {
-  startRelay: boolean;
   /** injected in tests: no real DNS lookup, no real connection */
   resolve?: Resolver;
   send?: Sender;
@@ -58,6 +61,7 @@ export const pipelinePlugin = fp(
       clock: app.clock,
       pollAfterMs: Number(process.env.PROMESSE_TRACKING_POLL_AFTER_MS ?? 10_000),
       perCarrier: Number(process.env.PROMESSE_TRACKING_POLLS_PER_CARRIER ?? 50),
+      giveUpMs: GIVE_UP_MS,
       onStockChange: (merchantId, skus) => {
         for (const sku of skus) app.stock.invalidate(merchantId, sku);
       },
@@ -76,38 +80,57 @@ export const pipelinePlugin = fp(
         webhookJobs({ store: app.store, clock: app.clock, ...webhookTargets, send: options.send ?? httpSender() }),
       ),
       onError: (error, job) => app.log.warn({ err: error, jobId: job?.id, type: job?.type }, 'outbox job failed'),
+      // Nothing gives up silently: a dead job is counted and opens an exception the merchant's team sees.
+      onDead: async (job, error) => {
+        app.metrics.deadJobs.inc({ type: job.type });
+        const delivery = job.type === 'webhook.deliver';
+        await openException(app.store, job.merchantId, {
+          kind: 'outbox',
+          // A delivery's order key is `wh:<endpoint>:<order>`: the exception names the order itself.
+          orderId: delivery ? job.orderId.split(':').slice(2).join(':') : job.orderId,
+          shipmentId: typeof job.payload.shipmentId === 'string' ? job.payload.shipmentId : null,
+          reason: delivery ? 'delivery_failed' : 'job_failed',
+          occasion: `job:${job.id}:${job.attempts}`,
+          detail: `${delivery ? `${String(job.payload.eventType)} to endpoint ${String(job.payload.endpointId)}` : job.type} (outbox job ${job.id}) gave up after ${job.attempts} attempts: ${error}`,
+          now: app.clock(),
+        });
+      },
     });
     app.decorate('relay', relay);
     let scan: ReturnType<typeof setInterval> | undefined;
     let polling: ReturnType<typeof setInterval> | undefined;
-    if (options.startRelay) {
-      app.addHook('onReady', async () => {
-        relay.start();
-        // The silence and lateness scan; event-driven exceptions open as the events arrive.
-        const every = Number(process.env.PROMESSE_EXCEPTION_SCAN_MS ?? 600_000);
-        scan = setInterval(() => {
-          scanForExceptions({ store: app.store, clock: app.clock, noScanMs: NO_SCAN_MS }).catch((error: unknown) =>
-            app.log.warn({ err: error }, 'exception scan failed'),
-          );
-        }, every);
-        scan.unref();
-        let busy = false;
-        polling = setInterval(
-          () => {
-            if (busy) return;
-            busy = true;
-            poller
-              .runOnce()
-              .catch((error: unknown) => app.log.warn({ err: error }, 'tracking poll failed'))
-              .finally(() => {
-                busy = false;
-              });
-          },
-          Number(process.env.PROMESSE_TRACKING_POLL_MS ?? 5000),
-        );
-        polling.unref();
-      });
-    }
+    // Started by the server once it listens (or by a worker once ready): a process that cannot take its port
+    // must not run a second relay on the same store.
+    app.decorate('startPipeline', () => {
+      if (scan) return;
+      relay.start();
+      // The silence and lateness scan; event-driven exceptions open as the events arrive.
+      const every = Number(process.env.PROMESSE_EXCEPTION_SCAN_MS ?? 600_000);
+      scan = setInterval(() => {
+        scanForExceptions({
+          store: app.store,
+          clock: app.clock,
+          noScanMs: NO_SCAN_MS,
+          giveUpMs: GIVE_UP_MS,
+        }).catch((error: unknown) => app.log.warn({ err: error }, 'exception scan failed'));
+      }, every);
+      scan.unref();
+      let busy = false;
+      polling = setInterval(
+        () => {
+          if (busy) return;
+          busy = true;
+          poller
+            .runOnce()
+            .catch((error: unknown) => app.log.warn({ err: error }, 'tracking poll failed'))
+            .finally(() => {
+              busy = false;
+            });
+        },
+        Number(process.env.PROMESSE_TRACKING_POLL_MS ?? 5000),
+      );
+      polling.unref();
+    });
     app.addHook('onClose', async () => {
       clearInterval(scan);
       clearInterval(polling);
@@ -115,5 +138,5 @@ export const pipelinePlugin = fp(
     // Registered after the store's own onClose hook, so it runs first: jobs are given back before the store closes.
     app.addHook('onClose', async () => relay.stop());
   },
-  { name: 'pipeline', dependencies: ['stock', 'merchants', 'clock'] },
+  { name: 'pipeline', dependencies: ['stock', 'merchants', 'clock', 'metrics'] },
 );

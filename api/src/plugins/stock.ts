@@ -1,6 +1,8 @@
 /**
  * Stock as the promise route reads it: levels per merchant and sku from the store, cached in an LRU and
- * invalidated by every change that goes through this process, so the next promise sees it.
+ * invalidated by every change that goes through this process, so the next promise sees it. Changes made by
+ * other processes arrive as notifications from the store; while those cannot be heard (the listening
+ * connection is down and reconnecting), cached levels and the answers built on them last `staleMs` at most.
  */
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -9,16 +11,32 @@ import type { InventoryUpdate } from '../../../shared/src/inventory.ts';
 import { type StockLevel, type StockView, stockViewOf } from '../promise/availability.ts';
 import type { Store } from '../store/store.ts';
 
+/** How stale stock may be while other processes' changes cannot be heard. */
+export const DISCONNECTED_STALE_MS = 1000;
+
 export class StockCache {
   readonly #store: Store;
+  readonly #staleMs: number;
   readonly #levels = new LRUCache<string, readonly StockLevel[]>({ max: 100_000 });
+  /** whether other processes' changes are being heard (always, on a store no other process shares) */
+  #live = true;
   /** bumped on every change of a sku's stock, so that answers computed from older stock are never reused */
   readonly #versions = new Map<string, number>();
   /** bumped when notifications may have been missed: every cached answer is then stale */
   #epoch = 0;
 
-  constructor(store: Store) {
+  constructor(store: Store, staleMs = DISCONNECTED_STALE_MS) {
     this.#store = store;
+    this.#staleMs = staleMs;
+  }
+
+  get live(): boolean {
+    return this.#live;
+  }
+
+  /** Told by the store whether changes are heard; while not, everything cached expires after `staleMs`. */
+  setLive(live: boolean): void {
+    this.#live = live;
   }
 
   /** The levels of the given skus, every warehouse, from the cache where it has them. */
@@ -34,7 +52,7 @@ export class StockCache {
       const loaded = await this.#store.inventoryLevels(merchantId, missing);
       for (const sku of missing) {
         const levels = loaded.filter((level) => level.sku === sku);
-        this.#levels.set(`${merchantId}|${sku}`, levels);
+        this.#levels.set(`${merchantId}|${sku}`, levels, this.#live ? {} : { ttl: this.#staleMs });
         found.push(...levels);
       }
     }
@@ -65,9 +83,13 @@ export class StockCache {
     this.#versions.set(key, (this.#versions.get(key) ?? 0) + 1);
   }
 
-  /** A value that changes whenever the sku's stock changes, here or (through the store) in another process. */
+  /**
+   * A value that changes whenever the sku's stock changes, here or (through the store) in another process; while
+   * changes cannot be heard, also every `staleMs`, so answers built on stock are not reused past that.
+   */
   version(merchantId: string, sku: string): string {
-    return `${this.#epoch}.${this.#versions.get(`${merchantId}|${sku}`) ?? 0}`;
+    const version = `${this.#epoch}.${this.#versions.get(`${merchantId}|${sku}`) ?? 0}`;
+    return this.#live ? version : `${version}~${Math.floor(Date.now() / this.#staleMs)}`;
   }
 }
 
@@ -85,7 +107,15 @@ export const stockPlugin = fp(
     app.decorate('stock', stock);
     await store.migrate();
     // Other processes sharing the store announce their stock changes; a promise is stale for milliseconds only.
-    const stopListening = await store.onStockChange((merchantId, sku) => stock.invalidate(merchantId, sku));
+    const stopListening = await store.onStockChange(
+      (merchantId, sku) => stock.invalidate(merchantId, sku),
+      (live) => {
+        if (live === stock.live) return;
+        stock.setLive(live);
+        if (!live) app.log.warn('stock notifications lost; caches expire within a second until they are back');
+        else app.log.info('stock notifications heard again');
+      },
+    );
     app.addHook('onClose', async () => {
       await stopListening();
       await store.close();

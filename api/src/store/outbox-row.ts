@@ -7,6 +7,7 @@ export interface OutboxRow {
   order_id: string;
   type: string;
   payload: string | Record<string, unknown>;
+  lane_key: string | null;
   state: OutboxJob['state'];
   attempts: number;
   last_error: string | null;
@@ -23,6 +24,7 @@ export function toJob(row: OutboxRow): OutboxJob {
     orderId: row.order_id,
     type: row.type,
     payload: typeof row.payload === 'string' ? (JSON.parse(row.payload) as Record<string, unknown>) : row.payload,
+    laneKey: row.lane_key ?? null,
     state: row.state,
     attempts: row.attempts,
     lastError: row.last_error,

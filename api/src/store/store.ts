@@ -20,6 +20,8 @@ export interface OutboxMessage {
   type: string;
   orderId: string;
   payload: Record<string, unknown>;
+  /** what bounds this job's concurrency besides its merchant (a webhook endpoint's id); none when absent */
+  laneKey?: string;
 }
 
 /** The response of a claimed idempotency key, stored in the same transaction as the order it answers with. */
@@ -55,8 +57,29 @@ export interface StockMovement {
   sku: string;
   onHandDelta: number;
   reservedDelta: number;
-  reason: 'seed' | 'set' | 'import' | 'reserve' | 'release' | 'ship';
+  reason: 'seed' | 'set' | 'import' | 'reserve' | 'release' | 'ship' | 'adjust';
   orderId: string | null;
+  /** why someone adjusted the level by hand (`adjust`); null otherwise */
+  note: string | null;
+}
+
+/** A correction of a level by hand (a count, a reservation left behind): deltas and the reason, for the ledger. */
+export interface StockAdjustment {
+  onHandDelta: number;
+  reservedDelta: number;
+  note: string;
+  orderId: string | null;
+}
+
+/** Why an adjustment was refused: the level does not exist, or it would go below zero. */
+export type AdjustmentResult = { ok: true; level: StockLevel } | { ok: false; reason: 'not_found' | 'below_zero' };
+
+/** Raised inside a store transaction when stock would leave more than a level holds: a bug, never input. */
+export class StockInvariantError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StockInvariantError';
+  }
 }
 
 /** One outbox row as the relay sees it. */
@@ -66,6 +89,7 @@ export interface OutboxJob {
   orderId: string;
   type: string;
   payload: Record<string, unknown>;
+  laneKey: string | null;
   state: 'pending' | 'running' | 'done' | 'dead';
   attempts: number;
   lastError: string | null;
@@ -112,14 +136,60 @@ export interface WebhookAttempt {
   error: string | null;
   /** the first few hundred characters of the answer, never more */
   excerpt: string | null;
+  /**
+   * `answered` (any status), `no_answer` (connected, then silence past the timeout or a cut connection),
+   * `no_connection` (refused, unreachable, or no connection within the timeout), `refused_url` (the SSRF guard)
+   */
+  outcome: 'answered' | 'no_answer' | 'no_connection' | 'refused_url';
 }
 
-/** A shipment that needs someone: the merchant's team works through these. */
-export interface ShipmentException {
-  id: string;
+/** Which jobs a worker's lane takes, and what it must leave alone because it is already busy with it. */
+export interface OutboxClaimFilter {
+  /** only these job types */
+  types?: readonly string[];
+  /** every type but these */
+  exceptTypes?: readonly string[];
+  /** at most this many jobs of one merchant, and of one lane key, in one claim */
+  perMerchant?: number;
+  perLaneKey?: number;
+  /** merchants and lane keys the worker already runs as many jobs of as it may */
+  busyMerchants?: readonly string[];
+  busyLaneKeys?: readonly string[];
+}
+
+/** How the outbox stands, for metrics: jobs by state and the oldest job still waiting. */
+export interface OutboxStats {
+  pending: number;
+  running: number;
+  dead: number;
+  /** when the oldest pending job was written, or null */
+  oldestPendingAt: string | null;
+}
+
+/** A shipment the tracking poller watches, due for a look at `nextCheckAt`. */
+export interface WatchedShipment {
+  merchantId: string;
   orderId: string;
   shipmentId: string;
-  reason: 'failed_attempt' | 'exception' | 'returned_to_sender' | 'no_scan' | 'late';
+}
+
+/** Something that needs someone: the merchant's team works through these. */
+export interface ShipmentException {
+  id: string;
+  /** `shipment`: carrier news or silence about a parcel; `outbox`: a job that gave up (a webhook, a label) */
+  kind: 'shipment' | 'outbox';
+  orderId: string;
+  /** null when the exception is not about one shipment */
+  shipmentId: string | null;
+  reason:
+    | 'failed_attempt'
+    | 'exception'
+    | 'returned_to_sender'
+    | 'no_scan'
+    | 'late'
+    | 'label_voided'
+    | 'delivery_failed'
+    | 'job_failed';
   nextAction: string;
   detail: string | null;
   state: 'open' | 'acknowledged' | 'resolved';
@@ -146,6 +216,17 @@ export interface Store {
     update: InventoryUpdate,
     reason?: 'set' | 'import',
   ): Promise<StockLevel>;
+  /**
+   * Corrects a level by hand with a reason kept in the ledger. Conditional: refused (nothing written) when the
+   * level does not exist or on hand or reserved would go below zero.
+   */
+  adjustInventory(
+    merchantId: string,
+    warehouse: string,
+    sku: string,
+    adjustment: StockAdjustment,
+    now: number,
+  ): Promise<AdjustmentResult>;
   /** The ledger of a sku, newest first. */
   stockMovements(merchantId: string, sku: string, limit: number): Promise<StockMovement[]>;
 
@@ -180,26 +261,43 @@ export interface Store {
   /**
    * Leases up to `limit` due outbox jobs to a worker until `now + leaseMs`: pending ones whose time has come, and
    * running ones whose lease expired (their worker died). Jobs of one order run in order: a job waits while an
-   * earlier job of its order is not done. Concurrent workers never get the same job.
+   * earlier job of its order is pending or running (a dead one no longer holds the others back). Merchants take
+   * turns: a claim takes each merchant's first due job before any merchant's second. Concurrent workers never
+   * get the same job.
    */
-  claimOutboxJobs(workerId: string, limit: number, now: number, leaseMs: number): Promise<OutboxJob[]>;
+  claimOutboxJobs(
+    workerId: string,
+    limit: number,
+    now: number,
+    leaseMs: number,
+    filter?: OutboxClaimFilter,
+  ): Promise<OutboxJob[]>;
   /** Marks a leased job done (a no-op when the lease was lost to another worker). */
   completeOutboxJob(id: number, workerId: string): Promise<void>;
   /** Records a failed attempt: back to pending at `retryAt`, or dead when `retryAt` is null. */
   failOutboxJob(id: number, workerId: string, error: string, retryAt: number | null): Promise<void>;
-  /** Gives back the jobs a worker holds (graceful shutdown). */
-  releaseOutboxJobs(workerId: string): Promise<void>;
+  /** Gives back the jobs a worker holds (graceful shutdown), or only the given ones (over a lane's limits). */
+  releaseOutboxJobs(workerId: string, ids?: readonly number[]): Promise<void>;
   listOutboxJobs(merchantId: string, state: OutboxJob['state'], limit: number): Promise<OutboxJob[]>;
+  /** Jobs by state over every merchant, and the oldest pending one (metrics). */
+  outboxStats(): Promise<OutboxStats>;
   /** Sends a dead job round again from its first attempt; false when there is no such dead job. */
   replayOutboxJob(merchantId: string, id: number, now: number): Promise<boolean>;
-  /** Stores a label unless the shipment has one, and returns the one stored. */
+  /**
+   * Stores a label unless the shipment has one, and returns the one stored. A new label's shipment is watched
+   * by the tracking poller from `now`.
+   */
   saveLabel(merchantId: string, label: StoredLabel, now: number): Promise<StoredLabel>;
   getLabel(merchantId: string, shipmentId: string): Promise<StoredLabel | null>;
-  /** The shipment a tracking number belongs to (through its label). */
+  /** The shipment a tracking number belongs to (through its label), with the carrier that labelled it. */
   findByTrackingNumber(
     merchantId: string,
     trackingNumber: string,
-  ): Promise<{ orderId: string; shipmentId: string } | null>;
+  ): Promise<{ orderId: string; shipmentId: string; carrier: string } | null>;
+  /** Watched shipments due for a tracking poll at `now`, longest waiting first, every merchant. */
+  dueForTracking(now: number, limit: number): Promise<WatchedShipment[]>;
+  /** When to look at a watched shipment again; null stops watching it (settled, or given up). */
+  rescheduleTracking(merchantId: string, shipmentId: string, nextCheckAt: number | null): Promise<void>;
   /** Keeps tracking events once, in one transaction: per event, false when it (shipment and key) was seen before. */
   recordTrackingEvents(
     merchantId: string,
@@ -226,12 +324,22 @@ export interface Store {
     id: string,
     change: { state: ShipmentException['state']; note: string | null; updatedAt: string },
   ): Promise<ShipmentException | null>;
-  /** Orders whose shipments may still be moving (for the exception scan), every merchant. */
-  ordersInFlight(limit: number): Promise<{ merchantId: string; order: Order }[]>;
+  /**
+   * Orders whose shipments may still be moving (for the exception scan), every merchant, a page at a time in
+   * order id order: the next page starts after the last id of this one.
+   */
+  ordersInFlight(page: { after: string | null; limit: number }): Promise<{ merchantId: string; order: Order }[]>;
 
   /** A service-wide secret by name, generated once and kept, so every process sharing the store agrees on it. */
   serviceSecret(name: string): Promise<string>;
-  /** Calls `listener` when another process changes a merchant's stock (for caches); returns an unsubscribe. */
-  onStockChange(listener: (merchantId: string, sku: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Calls `listener` when another process changes a merchant's stock (for caches), and `('*', '*')` when changes
+   * may have been missed; `onLive` says whether changes are being heard at all (false while reconnecting).
+   * Returns an unsubscribe.
+   */
+  onStockChange(
+    listener: (merchantId: string, sku: string) => void,
+    onLive?: (live: boolean) => void,
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }

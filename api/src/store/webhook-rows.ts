@@ -25,6 +25,7 @@ export interface AttemptRow {
   duration_ms: number;
   error: string | null;
   excerpt: string | null;
+  outcome: WebhookAttempt['outcome'] | null;
 }
 
 const numberOrNull = (value: number | string | null) => (value === null ? null : Number(value));
@@ -56,12 +57,16 @@ export function toAttempt(row: AttemptRow): WebhookAttempt {
     durationMs: row.duration_ms,
     error: row.error,
     excerpt: row.excerpt,
+    // Attempts logged before outcomes were recorded: an answer is the only thing a status proves.
+    outcome: row.outcome ?? (row.status === null ? 'no_connection' : 'answered'),
   };
 }
 
 export interface ExceptionRow {
   id: string;
+  kind: ShipmentException['kind'];
   order_id: string;
+  /** '' when the exception is about no one shipment (the column predates such exceptions) */
   shipment_id: string;
   reason: ShipmentException['reason'];
   next_action: string;
@@ -75,8 +80,9 @@ export interface ExceptionRow {
 export function toException(row: ExceptionRow): ShipmentException {
   return {
     id: row.id,
+    kind: row.kind,
     orderId: row.order_id,
-    shipmentId: row.shipment_id,
+    shipmentId: row.shipment_id === '' ? null : row.shipment_id,
     reason: row.reason,
     nextAction: row.next_action,
     detail: row.detail,

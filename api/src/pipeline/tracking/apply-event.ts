@@ -1,12 +1,16 @@
 /**
  * Applies tracking events to their shipment: each kept once (duplicates are ignored), entered in the timeline in
  * time order, and moving the shipment's status only when it is the newest news (a late event never moves it
- * back). The order follows its shipments; a shipment that leaves the warehouse turns its reservations into
- * shipped stock; status changes, deliveries and exceptions are announced through the outbox. The events of one
- * parcel are applied in one change of its order.
+ * back). The order follows its shipments; the first event that says the parcel left the warehouse turns its
+ * reservations into shipped stock, exactly once whatever the order of events; status changes, deliveries and
+ * exceptions are announced through the outbox. The events of one parcel are applied in one change of its order.
+ *
+ * A carrier's `cancelled` means the carrier voided the label, not that the shopper's order is cancelled: the
+ * shipment keeps its status and its stock, and a `label_voided` exception asks the merchant to decide.
  */
 import type { Order, Shipment, TimelineEntry } from '../../../../shared/src/orders.ts';
 import { advance, hasLeft } from '../../booking/order-status.ts';
+import type { Reservation } from '../../booking/plan-order.ts';
 import type { OutboxMessage, Store } from '../../store/store.ts';
 import { NEXT_ACTIONS, openException } from '../exceptions.ts';
 import { EXCEPTIONAL, type TrackingStatus } from './statuses.ts';
@@ -26,7 +30,26 @@ export interface TrackingEvent {
 
 export type ApplyResult = 'applied' | 'duplicate' | 'unknown_tracking_number';
 
+/** The reasons of the exceptions tracking news opens. */
+type NewsException = 'failed_attempt' | 'exception' | 'returned_to_sender' | 'label_voided';
+
 const keyOf = (event: TrackingEvent) => event.eventId ?? `${event.code}|${event.occurredAt}|${event.location ?? ''}`;
+
+/** What an event does to a shipment's status: null when it must not move it (see the module comment). */
+function statusAfter(shipment: Shipment, event: TrackingEvent): Shipment['status'] | null {
+  if (shipment.status === 'cancelled' || event.status === 'cancelled') return null;
+  // Once the parcel has left, a late "label created" from the carrier cannot bring it back to the warehouse.
+  if (hasLeft(shipment.status) && !hasLeft(event.status)) return null;
+  return event.status === shipment.status ? null : event.status;
+}
+
+/** Whether a shipment's stock has left on hand; shipments stored before `leftAt` existed left with their status. */
+const departed = (shipment: Shipment) => Boolean(shipment.leftAt) || hasLeft(shipment.status);
+
+function exceptionOf(event: TrackingEvent): NewsException | null {
+  if (event.status === 'cancelled') return 'label_voided';
+  return EXCEPTIONAL.has(event.status) ? (event.status as NewsException) : null;
+}
 
 /** Applies the events of one parcel (one tracking number); returns an outcome per event, in the given order. */
 export async function applyTrackingEvents(
@@ -39,7 +62,10 @@ export async function applyTrackingEvents(
   onStockChange: (skus: string[]) => void = () => {},
 ): Promise<ApplyResult[]> {
   const target = await store.findByTrackingNumber(merchantId, trackingNumber);
-  if (!target) return events.map(() => 'unknown_tracking_number');
+  // A carrier speaks only for its own parcels: another carrier's tracking number is unknown to it.
+  const carrier = events[0]?.carrier;
+  if (!target || events.some((e) => e.carrier !== target.carrier) || carrier !== target.carrier)
+    return events.map(() => 'unknown_tracking_number');
   const kept = await store.recordTrackingEvents(
     merchantId,
     events.map((event) => ({
@@ -52,53 +78,48 @@ export async function applyTrackingEvents(
     now,
   );
   const outcomes: ApplyResult[] = kept.map((isNew) => (isNew ? 'applied' : 'duplicate'));
-  const fresh = events.filter((_, i) => kept[i]);
+  const fresh = [...events.filter((_, i) => kept[i])].sort((a, b) =>
+    a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0,
+  );
   if (fresh.length === 0) return outcomes;
 
   const change = await store.changeOrder<'no_shipment'>(merchantId, target.orderId, (order) => {
-    const departed = order.shipments.find((s) => s.id === target.shipmentId);
-    if (!departed) return { ok: false, error: 'no_shipment' };
-    let shipment: Shipment = departed;
+    const before = order.shipments.find((s) => s.id === target.shipmentId);
+    if (!before) return { ok: false, error: 'no_shipment' };
+    let shipment: Shipment = before;
     const timeline: TimelineEntry[] = [...order.timeline];
     const outbox: OutboxMessage[] = [];
-    for (const event of [...fresh].sort((a, b) =>
-      a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0,
-    )) {
+    for (const event of fresh) {
       const newest = !shipment.lastEventAt || event.occurredAt >= shipment.lastEventAt;
-      const changed = newest && shipment.status !== event.status && shipment.status !== 'cancelled';
-      const where = event.location ? ` (${event.location})` : '';
-      timeline.push({
-        at: event.occurredAt,
-        type: 'shipment.tracking',
-        actor: `carrier:${event.carrier}`,
-        message: `${event.status.replaceAll('_', ' ')}${where}${event.description ? `: ${event.description}` : ''}`,
+      const next = newest ? statusAfter(shipment, event) : null;
+      timeline.push(timelineEntry(shipment.id, event));
+      const payload = {
+        orderId: order.id,
         shipmentId: shipment.id,
-      });
-      if (changed) {
-        const payload = {
-          orderId: order.id,
-          shipmentId: shipment.id,
-          status: event.status,
-          previousStatus: shipment.status,
-          occurredAt: event.occurredAt,
-        };
+        status: next ?? shipment.status,
+        previousStatus: shipment.status,
+        occurredAt: event.occurredAt,
+      };
+      if (next) {
         outbox.push({ type: 'shipment.status_changed', orderId: order.id, payload });
-        if (event.status === 'delivered') outbox.push({ type: 'shipment.delivered', orderId: order.id, payload });
-        if (EXCEPTIONAL.has(event.status)) {
-          const reason = event.status as keyof typeof NEXT_ACTIONS;
-          outbox.push({
-            type: 'shipment.exception',
-            orderId: order.id,
-            payload: { ...payload, reason, nextAction: NEXT_ACTIONS[reason] },
-          });
-        }
+        if (next === 'delivered') outbox.push({ type: 'shipment.delivered', orderId: order.id, payload });
       }
-      if (newest)
-        shipment = { ...shipment, status: changed ? event.status : shipment.status, lastEventAt: event.occurredAt };
+      const reason = exceptionOf(event);
+      // An exceptional status announces itself when it becomes the status; a voided label always does.
+      if (reason && (next || reason === 'label_voided')) {
+        outbox.push({
+          type: 'shipment.exception',
+          orderId: order.id,
+          payload: { ...payload, reason, nextAction: NEXT_ACTIONS[reason] },
+        });
+      }
+      // The stock leaves on hand once, on the first event that says the parcel left, in whatever order they come.
+      if (!departed(shipment) && hasLeft(event.status)) shipment = { ...shipment, leftAt: event.occurredAt };
+      if (newest) shipment = { ...shipment, status: next ?? shipment.status, lastEventAt: event.occurredAt };
     }
-    const shipments = order.shipments.map((s) => (s.id === shipment?.id ? shipment : s));
+    const shipments = order.shipments.map((s) => (s.id === shipment.id ? shipment : s));
     timeline.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-    const next: Order = {
+    const changed: Order = {
       ...order,
       shipments,
       timeline,
@@ -108,24 +129,21 @@ export async function applyTrackingEvents(
       ),
       updatedAt: new Date(now).toISOString(),
     };
-    const leaving = !hasLeft(departed.status) && hasLeft(shipment.status);
-    const consumes = leaving
-      ? departed.reservations.map((r) => ({
-          warehouse: departed.warehouse,
-          sku: r.sku,
-          quantity: r.quantity,
-          backorder: r.backorder,
-        }))
-      : [];
-    return { ok: true, order: next, consumes, outbox };
+    const consumes: Reservation[] =
+      !departed(before) && departed(shipment) && before.status !== 'cancelled'
+        ? before.reservations.map((r) => ({ warehouse: before.warehouse, ...r }))
+        : [];
+    return { ok: true, order: changed, consumes, outbox };
   });
   if (change?.ok && change.consumes?.length) onStockChange(change.consumes.map((r) => r.sku));
   if (change?.ok) {
-    for (const event of fresh.filter((e) => EXCEPTIONAL.has(e.status))) {
+    for (const event of fresh) {
+      const reason = exceptionOf(event);
+      if (!reason) continue;
       await openException(store, merchantId, {
         orderId: target.orderId,
         shipmentId: target.shipmentId,
-        reason: event.status as 'failed_attempt' | 'exception' | 'returned_to_sender',
+        reason,
         occasion: keyOf(event),
         detail: event.description ?? null,
         now,
@@ -133,4 +151,16 @@ export async function applyTrackingEvents(
     }
   }
   return outcomes;
+}
+
+function timelineEntry(shipmentId: string, event: TrackingEvent): TimelineEntry {
+  const where = event.location ? ` (${event.location})` : '';
+  const what = event.status === 'cancelled' ? 'label voided by the carrier' : event.status.replaceAll('_', ' ');
+  return {
+    at: event.occurredAt,
+    type: 'shipment.tracking',
+    actor: `carrier:${event.carrier}`,
+    message: `${what}${where}${event.description ? `: ${event.description}` : ''}`,
+    shipmentId,
+  };
 }

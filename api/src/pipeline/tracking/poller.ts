@@ -1,17 +1,19 @@
 /**
- * Polling carriers for news: each round asks each shipment's carrier adapter (`track`) about the parcels it has
- * not asked about for `pollAfterMs` (±20 %, so polls spread out instead of coming in waves), at most
- * `perCarrier` parcels per carrier per round (a rate limit the carriers' APIs need). New events go through the
- * same ingestion as pushed ones.
+ * Polling carriers for news. The store keeps a watch list: a shipment joins it when its label is created and
+ * leaves it when it settles (delivered, cancelled, returned) or when its carrier has said nothing for
+ * `giveUpMs` (the exception scan then closes the order as lost). Each round takes the shipments whose next
+ * look is due, longest waiting first, asks their carrier adapter (`track`), and schedules the next look
+ * `pollAfterMs` later (±20 %, so polls spread out instead of coming in waves). At most `perCarrier` parcels per
+ * carrier per round (a rate limit the carriers' APIs need); the others wait a little and come first next time.
+ * New events go through the same ingestion as pushed ones.
  */
 import type { MerchantRegistry } from '../../plugins/merchants.ts';
-import type { Store } from '../../store/store.ts';
+import type { Store, WatchedShipment } from '../../store/store.ts';
 import type { CarrierAdapter } from '../carriers/carrier-adapter.ts';
+import { SETTLED } from '../exceptions.ts';
 import { labelledAt } from '../shipment-jobs.ts';
 import { applyTrackingEvents } from './apply-event.ts';
 import { CARRIER_CODES } from './statuses.ts';
-
-const SETTLED = new Set(['delivered', 'cancelled', 'returned_to_sender', 'pending']);
 
 export interface PollerOptions {
   store: Store;
@@ -20,14 +22,16 @@ export interface PollerOptions {
   clock: () => number;
   pollAfterMs: number;
   perCarrier: number;
+  /** shipments looked at per round */
+  batchSize?: number;
+  /** a shipment whose carrier said nothing for this long is no longer polled */
+  giveUpMs?: number;
   random?: () => number;
   onStockChange?: (merchantId: string, skus: string[]) => void;
 }
 
 export class TrackingPoller {
   readonly #options: PollerOptions;
-  /** when each shipment was last asked about, by this process */
-  readonly #lastPolled = new Map<string, number>();
 
   constructor(options: PollerOptions) {
     this.#options = options;
@@ -35,45 +39,65 @@ export class TrackingPoller {
 
   /** One round; returns how many parcels were asked about and how many new events applied. */
   async runOnce(): Promise<{ polled: number; applied: number }> {
-    const { store, merchants, adapters, clock, pollAfterMs, perCarrier } = this.#options;
-    const random = this.#options.random ?? Math.random;
+    const { store, clock, batchSize = 500 } = this.#options;
     const now = clock();
     const perCarrierCount = new Map<string, number>();
     let polled = 0;
     let applied = 0;
-    for (const { merchantId, order } of await store.ordersInFlight(10_000)) {
-      const merchant = merchants.byId(merchantId)?.merchant;
-      for (const shipment of order.shipments) {
-        if (!shipment.trackingNumber || SETTLED.has(shipment.status) || !merchant) continue;
-        const last = this.#lastPolled.get(shipment.id);
-        if (last !== undefined && now - last < pollAfterMs * (0.8 + 0.4 * random())) continue;
-        const carrierKey = `${merchantId}|${shipment.carrier}`;
-        if ((perCarrierCount.get(carrierKey) ?? 0) >= perCarrier) continue;
-        perCarrierCount.set(carrierKey, (perCarrierCount.get(carrierKey) ?? 0) + 1);
-        const adapterName = merchant.carriers.find((c) => c.id === shipment.carrier)?.adapter ?? 'sandbox';
-        const adapter = adapters[adapterName];
-        if (!adapter) continue;
-        this.#lastPolled.set(shipment.id, now);
-        polled++;
-        const events = await adapter.track({
-          trackingNumber: shipment.trackingNumber,
-          shipment,
-          labelledAt: labelledAt(order, shipment.id),
-          now,
-        });
-        const known = events.flatMap((event) => {
-          const status = CARRIER_CODES[adapterName]?.[event.code];
-          return status
-            ? [{ ...event, trackingNumber: shipment.trackingNumber as string, carrier: shipment.carrier, status }]
-            : [];
-        });
-        if (known.length === 0) continue;
-        const outcomes = await applyTrackingEvents(store, merchantId, shipment.trackingNumber, known, now, (skus) =>
-          this.#options.onStockChange?.(merchantId, skus),
-        );
-        applied += outcomes.filter((o) => o === 'applied').length;
-      }
+    for (const watched of await store.dueForTracking(now, batchSize)) {
+      const outcome = await this.#look(watched, now, perCarrierCount);
+      if (outcome === null) continue;
+      polled++;
+      applied += outcome;
     }
     return { polled, applied };
+  }
+
+  /** Polls one watched shipment (or drops it from the watch); the number of events applied, null if not polled. */
+  async #look(watched: WatchedShipment, now: number, perCarrierCount: Map<string, number>): Promise<number | null> {
+    const { store, merchants, adapters, pollAfterMs, perCarrier, giveUpMs = 30 * 86_400_000 } = this.#options;
+    const random = this.#options.random ?? Math.random;
+    const { merchantId, shipmentId } = watched;
+    const order = await store.getOrder(merchantId, watched.orderId);
+    const shipment = order?.shipments.find((s) => s.id === shipmentId);
+    const merchant = merchants.byId(merchantId)?.merchant;
+    const lastNews = order && shipment ? (shipment.lastEventAt ?? labelledAt(order, shipmentId)) : null;
+    if (
+      !order ||
+      !shipment?.trackingNumber ||
+      !merchant ||
+      lastNews === null ||
+      SETTLED.has(shipment.status) ||
+      order.status === 'closed' ||
+      now - Date.parse(lastNews) >= giveUpMs
+    ) {
+      await store.rescheduleTracking(merchantId, shipmentId, null);
+      return null;
+    }
+    const carrierKey = `${merchantId}|${shipment.carrier}`;
+    const adapterName = merchant.carriers.find((c) => c.id === shipment.carrier)?.adapter ?? 'sandbox';
+    const adapter = Object.hasOwn(adapters, adapterName) ? adapters[adapterName] : undefined;
+    if (!adapter) {
+      await store.rescheduleTracking(merchantId, shipmentId, null);
+      return null;
+    }
+    if ((perCarrierCount.get(carrierKey) ?? 0) >= perCarrier) {
+      // Over this round's budget for the carrier: soon again, still ahead of shipments polled this round.
+      await store.rescheduleTracking(merchantId, shipmentId, now + Math.round(pollAfterMs * 0.1));
+      return null;
+    }
+    perCarrierCount.set(carrierKey, (perCarrierCount.get(carrierKey) ?? 0) + 1);
+    await store.rescheduleTracking(merchantId, shipmentId, now + Math.round(pollAfterMs * (0.8 + 0.4 * random())));
+    const trackingNumber = shipment.trackingNumber;
+    const events = await adapter.track({ trackingNumber, shipment, labelledAt: labelledAt(order, shipmentId), now });
+    const known = events.flatMap((event) => {
+      const status = CARRIER_CODES[adapterName]?.[event.code];
+      return status ? [{ ...event, trackingNumber, carrier: shipment.carrier, status }] : [];
+    });
+    if (known.length === 0) return 0;
+    const outcomes = await applyTrackingEvents(store, merchantId, trackingNumber, known, now, (skus) =>
+      this.#options.onStockChange?.(merchantId, skus),
+    );
+    return outcomes.filter((o) => o === 'applied').length;
   }
 }

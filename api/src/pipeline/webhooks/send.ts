@@ -19,10 +19,22 @@ export type Sender = (
 
 export const EXCERPT_LENGTH = 500;
 
+/** A delivery that got no answer, and whether it ever reached the receiver: what the attempt log tells apart. */
+export class DeliveryFailure extends Error {
+  readonly outcome: 'no_connection' | 'no_answer';
+
+  constructor(outcome: 'no_connection' | 'no_answer', message: string) {
+    super(message);
+    this.name = 'DeliveryFailure';
+    this.outcome = outcome;
+  }
+}
+
 export function httpSender({ connectTimeoutMs = 5000, responseTimeoutMs = 15_000 } = {}): Sender {
   return ({ url, address }, { headers, body }) =>
     new Promise<SendResult>((resolve, reject) => {
       const client = url.protocol === 'https:' ? https : http;
+      let connected = false;
       const request = client.request(
         url,
         {
@@ -34,7 +46,8 @@ export function httpSender({ connectTimeoutMs = 5000, responseTimeoutMs = 15_000
             if (options.all) callback(null, [{ address, family }]);
             else callback(null, address, family);
           }) as unknown as http.RequestOptions['lookup'],
-          timeout: connectTimeoutMs,
+          // A fresh connection each time: the attempt log must say whether this attempt could connect.
+          agent: false,
         },
         (response) => {
           let excerpt = '';
@@ -48,16 +61,37 @@ export function httpSender({ connectTimeoutMs = 5000, responseTimeoutMs = 15_000
           response.on('close', done);
         },
       );
+      const fail = (outcome: DeliveryFailure['outcome'], message: string) =>
+        request.destroy(new DeliveryFailure(outcome, message));
+      const connecting = setTimeout(
+        () => fail('no_connection', `could not connect: no connection within ${connectTimeoutMs} ms`),
+        connectTimeoutMs,
+      );
       const overall = setTimeout(
-        () => request.destroy(new Error(`no answer within ${responseTimeoutMs} ms`)),
+        () => fail('no_answer', `connected, no answer within ${responseTimeoutMs} ms`),
         responseTimeoutMs,
       );
-      request.on('timeout', () => request.destroy(new Error(`no connection within ${connectTimeoutMs} ms`)));
-      request.on('error', (error) => {
-        clearTimeout(overall);
-        reject(error);
+      request.on('socket', (socket) => {
+        socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => {
+          connected = true;
+          clearTimeout(connecting);
+        });
       });
-      request.on('close', () => clearTimeout(overall));
+      request.on('error', (error) => {
+        clearTimeout(connecting);
+        clearTimeout(overall);
+        if (error instanceof DeliveryFailure) return reject(error);
+        const code = (error as NodeJS.ErrnoException).code ?? error.message;
+        reject(
+          connected
+            ? new DeliveryFailure('no_answer', `connected, then the connection failed (${code})`)
+            : new DeliveryFailure('no_connection', `could not connect (${code})`),
+        );
+      });
+      request.on('close', () => {
+        clearTimeout(connecting);
+        clearTimeout(overall);
+      });
       request.end(body);
     });
 }

@@ -5,9 +5,9 @@
  * 30 min, 2 h, 5 h, 10 h, 10 h (±10 % jitter). A 410 disables the endpoint, and so do 5 days of failures.
  */
 import { Webhook } from 'standardwebhooks';
-import type { OutboxJob, Store, WebhookEndpoint } from '../../store/store.ts';
+import type { OutboxJob, Store, WebhookAttempt, WebhookEndpoint } from '../../store/store.ts';
 import { type JobHandler, RetryAt } from '../outbox-relay.ts';
-import type { Sender } from './send.ts';
+import { DeliveryFailure, type Sender } from './send.ts';
 import { checkWebhookUrl, type Resolver, UrlRefused } from './ssrf-guard.ts';
 
 /** Delays before attempts 2 … 8 (the first is immediate). */
@@ -68,8 +68,9 @@ export function webhookJobs(deps: WebhookDependencies): Record<string, JobHandle
       job.merchantId,
       endpoints.map((endpoint) => ({
         type: DELIVER,
-        // Ordered per endpoint and order: a slow endpoint delays nobody else.
+        // Ordered per endpoint and order; the endpoint is the lane key, so a slow one holds only its own slots.
         orderId: `wh:${endpoint.id}:${job.orderId}`,
+        laneKey: endpoint.id,
         payload: { endpointId: endpoint.id, messageId: `msg_${job.id}_${endpoint.id}`, eventType: job.type, body },
       })),
       clock(),
@@ -88,6 +89,7 @@ export function webhookJobs(deps: WebhookDependencies): Record<string, JobHandle
     let status: number | null = null;
     let error: string | null = null;
     let excerpt: string | null = null;
+    let outcome: WebhookAttempt['outcome'] = 'answered';
     try {
       const target = await checkWebhookUrl(endpoint.url, { resolve: deps.resolve, allowPrivate: deps.allowPrivate });
       const at = new Date(clock());
@@ -101,6 +103,12 @@ export function webhookJobs(deps: WebhookDependencies): Record<string, JobHandle
       excerpt = result.excerpt || null;
     } catch (failure) {
       error = failure instanceof UrlRefused ? `${failure.code}: ${failure.message}` : (failure as Error).message;
+      outcome =
+        failure instanceof UrlRefused
+          ? 'refused_url'
+          : failure instanceof DeliveryFailure
+            ? failure.outcome
+            : 'no_connection';
     }
     const now = clock();
     await store.recordWebhookAttempt(job.merchantId, {
@@ -113,6 +121,7 @@ export function webhookJobs(deps: WebhookDependencies): Record<string, JobHandle
       durationMs: Math.max(0, now - started),
       error,
       excerpt,
+      outcome,
     });
     if (status !== null && status >= 200 && status < 300) {
       if (endpoint.failingSince !== null)

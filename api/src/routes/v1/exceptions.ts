@@ -8,9 +8,15 @@ import { callerOf } from '../../plugins/auth.ts';
 const State = Type.Union([Type.Literal('open'), Type.Literal('acknowledged'), Type.Literal('resolved')]);
 const ExceptionView = Type.Object({
   id: Type.String(),
+  kind: Type.Union([Type.Literal('shipment'), Type.Literal('outbox')], {
+    description: 'shipment: carrier news or silence about a parcel; outbox: a job that gave up (webhook, label)',
+  }),
   orderId: Type.String(),
-  shipmentId: Type.String(),
-  reason: Type.String(),
+  shipmentId: Type.Union([Type.String(), Type.Null()]),
+  reason: Type.String({
+    description:
+      'failed_attempt, exception, returned_to_sender, label_voided, no_scan, late (shipment); delivery_failed, job_failed (outbox)',
+  }),
   nextAction: Type.String(),
   detail: Type.Union([Type.String(), Type.Null()]),
   state: Type.String(),

@@ -98,8 +98,9 @@ export async function inventoryRoutes(app: FastifyInstance): Promise<void> {
                 warehouse: Type.String(),
                 onHandDelta: Type.Integer(),
                 reservedDelta: Type.Integer(),
-                reason: Type.String(),
+                reason: Type.String({ description: 'seed, set, import, reserve, release, ship or adjust' }),
                 orderId: Type.Union([Type.String(), Type.Null()]),
+                note: Type.Union([Type.String(), Type.Null()], { description: 'why an adjustment was made' }),
               }),
             ),
           }),
@@ -146,6 +147,65 @@ export async function inventoryRoutes(app: FastifyInstance): Promise<void> {
       }
       const level = await app.stock.update(runtime.merchant.id, warehouse, sku, request.body);
       return { sku, ...levelView(level) };
+    },
+  );
+
+  app.post<{
+    Params: { warehouse: string; sku: string };
+    Body: { onHandDelta?: number; reservedDelta?: number; note: string; orderId?: string };
+  }>(
+    '/v1/inventory/:warehouse/:sku/adjustments',
+    {
+      onRequest: app.requireSecretKey,
+      config: { rateLimit: writeLimit },
+      schema: {
+        summary: 'Correct on-hand or reserved stock by a delta, with the reason kept in the ledger',
+        description:
+          'For what no order can explain: a count after a stocktake, a reservation left behind. The deltas apply ' +
+          'atomically; a level would go below zero → 422. The ledger line has reason `adjust` and the note.',
+        tags: ['inventory'],
+        security: [{ secretKey: [] }],
+        params: Type.Object({ warehouse: WarehouseId, sku: Sku }),
+        body: Type.Object(
+          {
+            onHandDelta: Type.Optional(Type.Integer({ minimum: -1_000_000, maximum: 1_000_000 })),
+            reservedDelta: Type.Optional(Type.Integer({ minimum: -1_000_000, maximum: 1_000_000 })),
+            note: Type.String({ minLength: 1, maxLength: 500, description: 'why: kept in the ledger' }),
+            orderId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'the order concerned' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: SkuLevel, '4xx': ApiError },
+      },
+    },
+    async (request) => {
+      const runtime = callerOf(request).merchant;
+      const { warehouse, sku } = request.params;
+      if (!runtime.merchant.warehouseById.has(warehouse))
+        throw new HttpError(404, 'not_found', `No warehouse "${warehouse}".`);
+      stockedProduct(runtime, sku);
+      const { onHandDelta = 0, reservedDelta = 0, note, orderId = null } = request.body;
+      if (onHandDelta === 0 && reservedDelta === 0) {
+        throw new HttpError(422, 'validation_failed', 'Give onHandDelta or reservedDelta, not zero.', {
+          details: [{ field: 'onHandDelta', code: 'nothing_to_adjust' }],
+        });
+      }
+      const result = await app.store.adjustInventory(
+        runtime.merchant.id,
+        warehouse,
+        sku,
+        { onHandDelta, reservedDelta, note, orderId },
+        app.clock(),
+      );
+      app.stock.invalidate(runtime.merchant.id, sku);
+      if (!result.ok && result.reason === 'not_found')
+        throw new HttpError(404, 'not_found', `No stock of "${sku}" at "${warehouse}" yet: set it with PUT first.`);
+      if (!result.ok) {
+        throw new HttpError(422, 'validation_failed', 'On hand and reserved cannot go below zero.', {
+          details: [{ field: reservedDelta < 0 ? 'reservedDelta' : 'onHandDelta', code: 'below_zero' }],
+        });
+      }
+      return { sku, ...levelView(result.level) };
     },
   );
 }

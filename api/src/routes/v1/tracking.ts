@@ -15,23 +15,32 @@ import { callerOf } from '../../plugins/auth.ts';
 import type { MerchantRuntime } from '../../plugins/merchants.ts';
 import { parseInstant } from './promise-query.ts';
 
+const EventFields = {
+  trackingNumber: Type.String({ minLength: 4, maxLength: 64 }),
+  code: Type.Optional(Type.String({ minLength: 1, maxLength: 32, description: "the carrier's own event code" })),
+  status: Type.Optional(Type.String({ description: 'a normalized status, instead of code' })),
+  occurredAt: Type.String({ maxLength: 40 }),
+  location: Type.Optional(Type.String({ maxLength: 200 })),
+  description: Type.Optional(Type.String({ maxLength: 500 })),
+  eventId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+};
 const EventInput = Type.Object(
-  {
-    trackingNumber: Type.String({ minLength: 4, maxLength: 64 }),
-    carrier: Type.String({ minLength: 1, maxLength: 64 }),
-    code: Type.Optional(Type.String({ minLength: 1, maxLength: 32, description: "the carrier's own event code" })),
-    status: Type.Optional(Type.String({ description: 'a normalized status, instead of code' })),
-    occurredAt: Type.String({ maxLength: 40 }),
-    location: Type.Optional(Type.String({ maxLength: 200 })),
-    description: Type.Optional(Type.String({ maxLength: 500 })),
-    eventId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
-  },
+  { ...EventFields, carrier: Type.String({ minLength: 1, maxLength: 64 }) },
   { additionalProperties: false },
 );
 
 type EventInputs = Static<typeof EventInput>[];
-const EventBatch = Type.Object(
-  { events: Type.Array(EventInput, { minItems: 1, maxItems: 1000 }) },
+/** A carrier's own push: the carrier is the one the URL and the signature name (any `carrier` given is ignored). */
+const PushBatch = Type.Object(
+  {
+    events: Type.Array(
+      Type.Object(
+        { ...EventFields, carrier: Type.Optional(Type.String({ maxLength: 64 })) },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 1000 },
+    ),
+  },
   { additionalProperties: false },
 );
 const IngestResult = Type.Object({
@@ -43,7 +52,7 @@ const IngestResult = Type.Object({
 async function ingest(app: FastifyInstance, runtime: MerchantRuntime, events: EventInputs) {
   const now = app.clock();
   const result = { applied: 0, duplicates: 0, rejected: [] as { index: number; code: string }[] };
-  // Valid events grouped by parcel, so that each parcel's order changes once per batch.
+  // Valid events grouped by carrier and parcel, so that each parcel's order changes once per batch.
   const parcels = new Map<string, { index: number; event: TrackingEvent }[]>();
   for (const [index, input] of events.entries()) {
     const carrier = runtime.merchant.carriers.find((c) => c.id === input.carrier);
@@ -64,15 +73,16 @@ async function ingest(app: FastifyInstance, runtime: MerchantRuntime, events: Ev
       continue;
     }
     const event = { ...input, status, code: input.code ?? status, occurredAt: new Date(occurred).toISOString() };
-    const parcel = parcels.get(input.trackingNumber) ?? [];
+    const key = `${carrier.id}|${input.trackingNumber}`;
+    const parcel = parcels.get(key) ?? [];
     parcel.push({ index, event });
-    parcels.set(input.trackingNumber, parcel);
+    parcels.set(key, parcel);
   }
-  for (const [trackingNumber, parcel] of parcels) {
+  for (const parcel of parcels.values()) {
     const outcomes = await applyTrackingEvents(
       app.store,
       runtime.merchant.id,
-      trackingNumber,
+      parcel[0]?.event.trackingNumber ?? '',
       parcel.map((p) => p.event),
       now,
       (skus) => {
@@ -138,16 +148,18 @@ export async function trackingRoutes(app: FastifyInstance): Promise<void> {
         const runtime = app.merchants.byId(request.params.merchant);
         const carrier = runtime?.merchant.carriers.find((c) => c.id === request.params.carrier);
         const given = String(request.headers['x-promesse-signature'] ?? '');
-        if (!runtime || !carrier?.trackingSecret || !validSignature(carrier.trackingSecret, request.body, given)) {
+        // No body at all (no content type) reaches here as undefined: it is the empty body, signed or not.
+        const body = typeof request.body === 'string' ? request.body : '';
+        if (!runtime || !carrier?.trackingSecret || !validSignature(carrier.trackingSecret, body, given)) {
           throw new HttpError(401, 'unauthorized', 'Missing or wrong X-Promesse-Signature.');
         }
         let batch: unknown;
         try {
-          batch = JSON.parse(request.body);
+          batch = JSON.parse(body);
         } catch {
           throw new HttpError(400, 'invalid_request', 'The body is not JSON.');
         }
-        if (!Value.Check(EventBatch, batch)) {
+        if (!Value.Check(PushBatch, batch)) {
           throw new HttpError(400, 'invalid_request', 'Expected {events: [...]} of at most 1,000 events.');
         }
         const events = batch.events.map((event) => ({ ...event, carrier: carrier.id }));

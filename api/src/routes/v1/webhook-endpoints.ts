@@ -10,6 +10,8 @@ import { callerOf } from '../../plugins/auth.ts';
 import type { WebhookEndpoint } from '../../store/store.ts';
 
 const ROTATION_OVERLAP_MS = 24 * 3_600_000;
+/** Endpoints per merchant: each costs delivery slots, and a merchant's slots are bounded (see the relay's lanes). */
+export const MAX_ENDPOINTS = 16;
 
 const EndpointInput = Type.Object(
   {
@@ -69,6 +71,13 @@ export async function webhookEndpointRoutes(app: FastifyInstance): Promise<void>
     },
     async (request, reply) => {
       const merchantId = callerOf(request).merchant.merchant.id;
+      if ((await app.store.listWebhookEndpoints(merchantId)).length >= MAX_ENDPOINTS) {
+        throw new HttpError(
+          409,
+          'limit_reached',
+          `A merchant may have ${MAX_ENDPOINTS} webhook endpoints; delete one first (an endpoint may take every event).`,
+        );
+      }
       const unknown = request.body.events.findIndex(
         (e) => e !== '*' && !(EVENT_TYPES as readonly string[]).includes(e),
       );
@@ -237,7 +246,14 @@ export async function webhookEndpointRoutes(app: FastifyInstance): Promise<void>
       }
       await app.store.enqueueOutbox(
         merchantId,
-        [{ type: job.type, orderId: `${job.orderId}:replay`, payload: job.payload }],
+        [
+          {
+            type: job.type,
+            orderId: `${job.orderId}:replay`,
+            payload: job.payload,
+            ...(job.laneKey ? { laneKey: job.laneKey } : {}),
+          },
+        ],
         app.clock(),
       );
       return reply.status(202).send({ replayed: true });

@@ -11,22 +11,29 @@ import type { Reservation } from '../../booking/plan-order.ts';
 import type { StockLevel } from '../../promise/availability.ts';
 import { type OutboxRow, toJob } from '../outbox-row.ts';
 import type {
+  AdjustmentResult,
   IdempotencyClaim,
   IdempotentResponse,
   OrderChange,
+  OutboxClaimFilter,
   OutboxJob,
   OutboxMessage,
+  OutboxStats,
   PlaceOrderResult,
   ShipmentException,
+  StockAdjustment,
   StockMovement,
   Store,
   StoredLabel,
+  WatchedShipment,
   WebhookAttempt,
   WebhookEndpoint,
 } from '../store.ts';
+import { StockInvariantError } from '../store.ts';
 import {
   IDEMPOTENCY_LOCK_MS,
   IDEMPOTENCY_TTL_MS,
+  IN_FLIGHT_SQL,
   incomingTotal,
   type MovementRow,
   toMovement,
@@ -42,6 +49,8 @@ import {
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
 
 const STOCK_CHANNEL = 'promesse_stock';
+/** The listening connection's application_name, so operators (and tests) can find it in pg_stat_activity. */
+export const LISTENER_NAME = 'promesse-stock-listener';
 const LEVEL_COLUMNS = 'warehouse_id, sku, on_hand, reserved, safety_stock, incoming';
 
 interface LevelRow {
@@ -74,6 +83,8 @@ export interface PostgresStoreOptions {
   schema?: string;
   poolSize?: number;
   clock?: () => number;
+  /** makes the connection that LISTENs for stock changes (tests inject failing ones) */
+  listenerClient?: () => pg.Client;
 }
 
 export class PostgresStore implements Store {
@@ -151,16 +162,20 @@ export class PostgresStore implements Store {
   async #movements(
     client: pg.PoolClient,
     merchantId: string,
-    rows: readonly (Omit<StockMovement, 'at' | 'orderId'> & { orderId?: string | null })[],
+    rows: readonly (Omit<StockMovement, 'at' | 'orderId' | 'note'> & {
+      orderId?: string | null;
+      note?: string | null;
+    })[],
     at: Date,
   ): Promise<void> {
     const moved = rows.filter((m) => m.onHandDelta !== 0 || m.reservedDelta !== 0);
     if (moved.length === 0) return;
     await client.query(
-      `INSERT INTO stock_movements (merchant_id, warehouse_id, sku, on_hand_delta, reserved_delta, reason, order_id, at)
-       SELECT $1, m->>'warehouse', m->>'sku', (m->>'onHandDelta')::int, (m->>'reservedDelta')::int, m->>'reason', m->>'orderId', $2
+      `INSERT INTO stock_movements (merchant_id, warehouse_id, sku, on_hand_delta, reserved_delta, reason, order_id, note, at)
+       SELECT $1, m->>'warehouse', m->>'sku', (m->>'onHandDelta')::int, (m->>'reservedDelta')::int, m->>'reason', m->>'orderId',
+         m->>'note', $2
        FROM jsonb_array_elements($3::jsonb) AS m`,
-      [merchantId, at, JSON.stringify(moved.map((m) => ({ ...m, orderId: m.orderId ?? null })))],
+      [merchantId, at, JSON.stringify(moved.map((m) => ({ ...m, orderId: m.orderId ?? null, note: m.note ?? null })))],
     );
   }
 
@@ -243,9 +258,38 @@ export class PostgresStore implements Store {
     });
   }
 
+  async adjustInventory(
+    merchantId: string,
+    warehouse: string,
+    sku: string,
+    adjustment: StockAdjustment,
+    now: number,
+  ): Promise<AdjustmentResult> {
+    const at = new Date(now);
+    return this.#tx(async (client): Promise<AdjustmentResult> => {
+      const { rows } = await client.query<LevelRow>(
+        `UPDATE inventory_levels SET on_hand = on_hand + $4, reserved = reserved + $5, updated_at = $6
+         WHERE merchant_id = $1 AND warehouse_id = $2 AND sku = $3 AND on_hand + $4 >= 0 AND reserved + $5 >= 0
+         RETURNING ${LEVEL_COLUMNS}`,
+        [merchantId, warehouse, sku, adjustment.onHandDelta, adjustment.reservedDelta, at],
+      );
+      const row = rows[0];
+      if (!row) {
+        const exists = await client.query(
+          'SELECT 1 FROM inventory_levels WHERE merchant_id = $1 AND warehouse_id = $2 AND sku = $3',
+          [merchantId, warehouse, sku],
+        );
+        return { ok: false, reason: exists.rowCount ? 'below_zero' : 'not_found' };
+      }
+      await this.#movements(client, merchantId, [{ warehouse, sku, ...adjustment, reason: 'adjust' }], at);
+      await this.#notify(client, merchantId, [sku]);
+      return { ok: true, level: toLevel(row) };
+    });
+  }
+
   async stockMovements(merchantId: string, sku: string, limit: number): Promise<StockMovement[]> {
     const { rows } = await this.#pool.query<MovementRow>(
-      `SELECT at, warehouse_id, sku, on_hand_delta, reserved_delta, reason, order_id FROM stock_movements
+      `SELECT at, warehouse_id, sku, on_hand_delta, reserved_delta, reason, order_id, note FROM stock_movements
        WHERE merchant_id = $1 AND sku = $2 ORDER BY id DESC LIMIT $3`,
       [merchantId, sku, limit],
     );
@@ -333,8 +377,8 @@ export class PostgresStore implements Store {
   ): Promise<void> {
     if (messages.length === 0) return;
     await client.query(
-      `INSERT INTO outbox (merchant_id, order_id, type, payload, available_at, created_at)
-       SELECT $1, m->>'orderId', m->>'type', m->'payload', $2, $2 FROM jsonb_array_elements($3::jsonb) AS m`,
+      `INSERT INTO outbox (merchant_id, order_id, type, payload, lane_key, available_at, created_at)
+       SELECT $1, m->>'orderId', m->>'type', m->'payload', m->>'laneKey', $2, $2 FROM jsonb_array_elements($3::jsonb) AS m`,
       [merchantId, at, JSON.stringify(messages)],
     );
   }
@@ -451,14 +495,19 @@ export class PostgresStore implements Store {
         ...(decision.releases ?? []).map((r) => ({ r, onHand: 0, reason: 'release' as const })),
         ...(decision.consumes ?? []).map((r) => ({ r, onHand: r.quantity, reason: 'ship' as const })),
       ];
-      for (const { r, onHand } of moves.sort(
+      for (const { r, onHand, reason } of moves.sort(
         (a, b) => a.r.warehouse.localeCompare(b.r.warehouse) || a.r.sku.localeCompare(b.r.sku),
       )) {
-        await client.query(
-          `UPDATE inventory_levels SET reserved = greatest(reserved - $4, 0), on_hand = greatest(on_hand - $5, 0), updated_at = $6
-           WHERE merchant_id = $1 AND warehouse_id = $2 AND sku = $3`,
+        // Never clamped: taking more than a level holds would eat other orders' reservations, so it is a fault.
+        const { rowCount } = await client.query(
+          `UPDATE inventory_levels SET reserved = reserved - $4, on_hand = on_hand - $5, updated_at = $6
+           WHERE merchant_id = $1 AND warehouse_id = $2 AND sku = $3 AND reserved >= $4 AND on_hand >= $5`,
           [merchantId, r.warehouse, r.sku, r.quantity, onHand, at],
         );
+        if (rowCount !== 1)
+          throw new StockInvariantError(
+            `${reason} of ${r.quantity} ${r.sku} at ${r.warehouse} exceeds the level (${id})`,
+          );
       }
       await this.#movements(
         client,
@@ -487,18 +536,49 @@ export class PostgresStore implements Store {
     });
   }
 
-  async claimOutboxJobs(workerId: string, limit: number, now: number, leaseMs: number): Promise<OutboxJob[]> {
-    // SKIP LOCKED: concurrent workers each take different rows, none waits for another's.
+  async claimOutboxJobs(
+    workerId: string,
+    limit: number,
+    now: number,
+    leaseMs: number,
+    filter: OutboxClaimFilter = {},
+  ): Promise<OutboxJob[]> {
+    // Turns: each merchant's (and lane key's) due jobs are numbered, and the claim takes every first job before
+    // any second one, so a merchant with a backlog cannot crowd the others out. SKIP LOCKED: concurrent workers
+    // each take different rows, none waits for another's.
     const { rows } = await this.#pool.query<OutboxRow>(
       `UPDATE outbox SET state = 'running', locked_by = $1, locked_until = $2
-       WHERE id IN (
-         SELECT o.id FROM outbox o
-         WHERE ((o.state = 'pending' AND o.available_at <= $3) OR (o.state = 'running' AND o.locked_until < $4))
-           AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.merchant_id = o.merchant_id AND e.order_id = o.order_id
-                           AND e.id < o.id AND e.state <> 'done')
-         ORDER BY o.id LIMIT $5 FOR UPDATE SKIP LOCKED)
+       WHERE id IN (SELECT id FROM outbox WHERE id IN (
+         SELECT id FROM (
+           SELECT o.id,
+             row_number() OVER (PARTITION BY o.merchant_id ORDER BY o.id) AS merchant_turn,
+             row_number() OVER (PARTITION BY coalesce(o.lane_key, o.id::text) ORDER BY o.id) AS key_turn
+           FROM outbox o
+           WHERE ((o.state = 'pending' AND o.available_at <= $3) OR (o.state = 'running' AND o.locked_until < $4))
+             AND ($6::text[] IS NULL OR o.type = ANY($6))
+             AND ($7::text[] IS NULL OR NOT (o.type = ANY($7)))
+             AND NOT (o.merchant_id = ANY($8::text[]))
+             AND NOT (coalesce(o.lane_key, '') = ANY($9::text[]))
+             AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.merchant_id = o.merchant_id AND e.order_id = o.order_id
+                             AND e.id < o.id AND e.state IN ('pending', 'running'))) AS due
+         WHERE merchant_turn <= $10 AND key_turn <= $11
+         ORDER BY greatest(merchant_turn, key_turn), id LIMIT $5) FOR UPDATE SKIP LOCKED)
+         -- checked again on the row as locked: another worker may have claimed it since this one looked
+         AND ((state = 'pending' AND available_at <= $3) OR (state = 'running' AND locked_until < $4))
        RETURNING *`,
-      [workerId, now + leaseMs, new Date(now), now, limit],
+      [
+        workerId,
+        now + leaseMs,
+        new Date(now),
+        now,
+        limit,
+        filter.types ?? null,
+        filter.exceptTypes ?? null,
+        filter.busyMerchants ?? [],
+        filter.busyLaneKeys ?? [],
+        filter.perMerchant ?? limit,
+        filter.perLaneKey ?? limit,
+      ],
     );
     return rows.map(toJob).sort((a, b) => a.id - b.id);
   }
@@ -524,10 +604,11 @@ export class PostgresStore implements Store {
     );
   }
 
-  async releaseOutboxJobs(workerId: string): Promise<void> {
+  async releaseOutboxJobs(workerId: string, ids?: readonly number[]): Promise<void> {
     await this.#pool.query(
-      `UPDATE outbox SET state = 'pending', locked_by = NULL, locked_until = NULL WHERE state = 'running' AND locked_by = $1`,
-      [workerId],
+      `UPDATE outbox SET state = 'pending', locked_by = NULL, locked_until = NULL
+       WHERE state = 'running' AND locked_by = $1 AND ($2::bigint[] IS NULL OR id = ANY($2))`,
+      [workerId, ids ?? null],
     );
   }
 
@@ -537,6 +618,20 @@ export class PostgresStore implements Store {
       [merchantId, state, limit],
     );
     return rows.map(toJob);
+  }
+
+  async outboxStats(): Promise<OutboxStats> {
+    const { rows } = await this.#pool.query<{ state: OutboxJob['state']; n: string; oldest: Date | null }>(
+      `SELECT state, count(*) AS n, min(CASE WHEN state = 'pending' THEN created_at END) AS oldest
+       FROM outbox WHERE state <> 'done' GROUP BY state`,
+    );
+    const of = (state: OutboxJob['state']) => rows.find((r) => r.state === state);
+    return {
+      pending: Number(of('pending')?.n ?? 0),
+      running: Number(of('running')?.n ?? 0),
+      dead: Number(of('dead')?.n ?? 0),
+      oldestPendingAt: of('pending')?.oldest?.toISOString() ?? null,
+    };
   }
 
   async replayOutboxJob(merchantId: string, id: number, now: number): Promise<boolean> {
@@ -549,9 +644,13 @@ export class PostgresStore implements Store {
   }
 
   async saveLabel(merchantId: string, label: StoredLabel, now: number): Promise<StoredLabel> {
+    // The label and its place on the tracking poller's watch list in one statement.
     await this.#pool.query(
-      `INSERT INTO labels (merchant_id, shipment_id, order_id, carrier, tracking_number, pdf, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT DO NOTHING`,
+      `WITH saved AS (
+         INSERT INTO labels (merchant_id, shipment_id, order_id, carrier, tracking_number, pdf, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING merchant_id, shipment_id, order_id)
+       INSERT INTO tracking_watch (merchant_id, shipment_id, order_id, next_check_at)
+       SELECT merchant_id, shipment_id, order_id, $8 FROM saved WHERE order_id IS NOT NULL ON CONFLICT DO NOTHING`,
       [
         merchantId,
         label.shipmentId,
@@ -560,6 +659,7 @@ export class PostgresStore implements Store {
         label.trackingNumber,
         Buffer.from(label.pdf),
         new Date(now),
+        now,
       ],
     );
     return (await this.getLabel(merchantId, label.shipmentId)) as StoredLabel;
@@ -568,13 +668,34 @@ export class PostgresStore implements Store {
   async findByTrackingNumber(
     merchantId: string,
     trackingNumber: string,
-  ): Promise<{ orderId: string; shipmentId: string } | null> {
-    const { rows } = await this.#pool.query<{ order_id: string | null; shipment_id: string }>(
-      'SELECT order_id, shipment_id FROM labels WHERE merchant_id = $1 AND tracking_number = $2',
+  ): Promise<{ orderId: string; shipmentId: string; carrier: string } | null> {
+    const { rows } = await this.#pool.query<{ order_id: string | null; shipment_id: string; carrier: string }>(
+      'SELECT order_id, shipment_id, carrier FROM labels WHERE merchant_id = $1 AND tracking_number = $2',
       [merchantId, trackingNumber],
     );
     const row = rows[0];
-    return row?.order_id ? { orderId: row.order_id, shipmentId: row.shipment_id } : null;
+    return row?.order_id ? { orderId: row.order_id, shipmentId: row.shipment_id, carrier: row.carrier } : null;
+  }
+
+  async dueForTracking(now: number, limit: number): Promise<WatchedShipment[]> {
+    const { rows } = await this.#pool.query<{ merchant_id: string; order_id: string; shipment_id: string }>(
+      'SELECT merchant_id, order_id, shipment_id FROM tracking_watch WHERE next_check_at <= $1 ORDER BY next_check_at LIMIT $2',
+      [now, limit],
+    );
+    return rows.map((r) => ({ merchantId: r.merchant_id, orderId: r.order_id, shipmentId: r.shipment_id }));
+  }
+
+  async rescheduleTracking(merchantId: string, shipmentId: string, nextCheckAt: number | null): Promise<void> {
+    await (nextCheckAt === null
+      ? this.#pool.query('DELETE FROM tracking_watch WHERE merchant_id = $1 AND shipment_id = $2', [
+          merchantId,
+          shipmentId,
+        ])
+      : this.#pool.query('UPDATE tracking_watch SET next_check_at = $3 WHERE merchant_id = $1 AND shipment_id = $2', [
+          merchantId,
+          shipmentId,
+          nextCheckAt,
+        ]));
   }
 
   async recordTrackingEvents(
@@ -681,9 +802,21 @@ export class PostgresStore implements Store {
 
   async recordWebhookAttempt(merchantId: string, a: WebhookAttempt): Promise<void> {
     await this.#pool.query(
-      `INSERT INTO webhook_attempts (merchant_id, endpoint_id, message_id, event_type, attempt, at, status, duration_ms, error, excerpt)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [merchantId, a.endpointId, a.messageId, a.eventType, a.attempt, a.at, a.status, a.durationMs, a.error, a.excerpt],
+      `INSERT INTO webhook_attempts (merchant_id, endpoint_id, message_id, event_type, attempt, at, status, duration_ms, error, excerpt, outcome)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [
+        merchantId,
+        a.endpointId,
+        a.messageId,
+        a.eventType,
+        a.attempt,
+        a.at,
+        a.status,
+        a.durationMs,
+        a.error,
+        a.excerpt,
+        a.outcome,
+      ],
     );
   }
 
@@ -697,13 +830,14 @@ export class PostgresStore implements Store {
 
   async openException(merchantId: string, e: ShipmentException): Promise<boolean> {
     const { rowCount } = await this.#pool.query(
-      `INSERT INTO shipment_exceptions (merchant_id, id, order_id, shipment_id, reason, next_action, detail, state, note, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
+      `INSERT INTO shipment_exceptions (merchant_id, id, kind, order_id, shipment_id, reason, next_action, detail, state, note, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING`,
       [
         merchantId,
         e.id,
+        e.kind,
         e.orderId,
-        e.shipmentId,
+        e.shipmentId ?? '',
         e.reason,
         e.nextAction,
         e.detail,
@@ -740,10 +874,16 @@ export class PostgresStore implements Store {
     return rows[0] ? toException(rows[0]) : null;
   }
 
-  async ordersInFlight(limit: number): Promise<{ merchantId: string; order: Order }[]> {
+  async ordersInFlight({
+    after,
+    limit,
+  }: {
+    after: string | null;
+    limit: number;
+  }): Promise<{ merchantId: string; order: Order }[]> {
     const { rows } = await this.#pool.query<{ merchant_id: string; document: Order }>(
-      `SELECT merchant_id, document FROM orders WHERE status IN ('accepted', 'in_preparation', 'partially_shipped', 'shipped') LIMIT $1`,
-      [limit],
+      `SELECT merchant_id, document FROM orders WHERE ${IN_FLIGHT_SQL} AND id > $1 ORDER BY id LIMIT $2`,
+      [after ?? '', limit],
     );
     return rows.map((row) => ({ merchantId: row.merchant_id, order: row.document }));
   }
@@ -759,32 +899,79 @@ export class PostgresStore implements Store {
     return (rows[0] as { value: string }).value;
   }
 
-  async onStockChange(listener: (merchantId: string, sku: string) => void): Promise<() => Promise<void>> {
+  async onStockChange(
+    listener: (merchantId: string, sku: string) => void,
+    onLive: (live: boolean) => void = () => {},
+  ): Promise<() => Promise<void>> {
     let client: pg.Client | null = null;
     let stopped = false;
+    let failures = 0;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const makeClient =
+      this.#options.listenerClient ??
+      (() => new pg.Client({ connectionString: this.#options.connectionString, application_name: LISTENER_NAME }));
     const connect = async () => {
-      const next = new pg.Client({ connectionString: this.#options.connectionString });
+      const next = makeClient();
       next.on('notification', (message) => {
         const [merchantId, sku] = (message.payload ?? '').split('|');
         if (merchantId && sku) listener(merchantId, sku);
       });
-      next.on('error', () => {
-        // The connection is gone: notifications may have been missed, so every cache starts over.
+      // A dropped connection emits error and then end; react once, to whichever comes first.
+      const lost = () => {
+        if (client !== next) return;
+        client = null;
         this.#listeners.delete(next);
-        listener('*', '*');
-        if (!stopped) setTimeout(() => connect().catch(() => {}), 1000).unref();
-      });
-      await next.connect();
-      await next.query(`LISTEN ${STOCK_CHANNEL}`);
-      this.#listeners.add(next);
+        onLost();
+      };
+      next.on('error', lost);
+      next.on('end', lost);
+      try {
+        await next.connect();
+        await next.query(`LISTEN ${STOCK_CHANNEL}`);
+      } catch (error) {
+        await next.end().catch(() => {});
+        throw error;
+      }
+      if (stopped) return void (await next.end().catch(() => {}));
       client = next;
+      this.#listeners.add(next);
+    };
+    // Reconnects with backoff (0.5 s doubling to 30 s, ±20 %) for as long as it takes; a failed try tries again.
+    const reconnect = () => {
+      if (stopped) return;
+      const delay = Math.min(500 * 2 ** failures, 30_000) * (0.8 + 0.4 * Math.random());
+      retry = setTimeout(() => {
+        connect().then(
+          () => {
+            failures = 0;
+            // Changes made while nobody listened were missed: every cache starts over, and is live again.
+            listener('*', '*');
+            onLive(true);
+          },
+          () => {
+            failures++;
+            reconnect();
+          },
+        );
+      }, delay);
+      retry.unref();
+    };
+    const onLost = () => {
+      // Notifications may be missed until the next connection: caches start over and expire on their own.
+      listener('*', '*');
+      onLive(false);
+      reconnect();
     };
     await connect();
+    onLive(true);
     return async () => {
       stopped = true;
-      if (client) {
-        this.#listeners.delete(client);
-        await client.end().catch(() => {});
+      clearTimeout(retry);
+      const current = client;
+      client = null;
+      if (current) {
+        this.#listeners.delete(current);
+        await current.end().catch(() => {});
       }
     };
   }

@@ -170,4 +170,27 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
       CREATE INDEX orders_status ON orders (status);
     `,
   },
+  {
+    version: 7,
+    name: 'adjustments, lanes, attempt outcomes, exception kinds, tracking watch',
+    sql: `
+      ALTER TABLE stock_movements ADD COLUMN note TEXT;
+      ALTER TABLE outbox ADD COLUMN lane_key TEXT;
+      ALTER TABLE webhook_attempts ADD COLUMN outcome TEXT;
+      ALTER TABLE shipment_exceptions ADD COLUMN kind TEXT NOT NULL DEFAULT 'shipment';
+      CREATE TABLE tracking_watch (
+        merchant_id    TEXT NOT NULL,
+        shipment_id    TEXT NOT NULL,
+        order_id       TEXT NOT NULL,
+        next_check_at  INTEGER NOT NULL,
+        PRIMARY KEY (merchant_id, shipment_id)
+      );
+      CREATE INDEX tracking_watch_due ON tracking_watch (next_check_at);
+      INSERT INTO tracking_watch (merchant_id, shipment_id, order_id, next_check_at)
+        SELECT l.merchant_id, l.shipment_id, l.order_id, 0 FROM labels l
+        JOIN orders o ON o.merchant_id = l.merchant_id AND o.id = l.order_id
+        WHERE o.status IN ('accepted', 'in_preparation', 'partially_shipped', 'shipped');
+      CREATE INDEX orders_in_flight ON orders (id) WHERE status IN ('accepted', 'in_preparation', 'partially_shipped', 'shipped');
+    `,
+  },
 ];

@@ -13,22 +13,29 @@ import type { Reservation } from '../../booking/plan-order.ts';
 import type { StockLevel } from '../../promise/availability.ts';
 import { type OutboxRow, toJob } from '../outbox-row.ts';
 import type {
+  AdjustmentResult,
   IdempotencyClaim,
   IdempotentResponse,
   OrderChange,
+  OutboxClaimFilter,
   OutboxJob,
   OutboxMessage,
+  OutboxStats,
   PlaceOrderResult,
   ShipmentException,
+  StockAdjustment,
   StockMovement,
   Store,
   StoredLabel,
+  WatchedShipment,
   WebhookAttempt,
   WebhookEndpoint,
 } from '../store.ts';
+import { StockInvariantError } from '../store.ts';
 import {
   IDEMPOTENCY_LOCK_MS,
   IDEMPOTENCY_TTL_MS,
+  IN_FLIGHT_SQL,
   incomingTotal,
   type MovementRow,
   toMovement,
@@ -131,14 +138,24 @@ export class SqliteStore implements Store {
 
   #movement(
     merchantId: string,
-    m: Omit<StockMovement, 'at' | 'orderId'> & { orderId?: string | null },
+    m: Omit<StockMovement, 'at' | 'orderId' | 'note'> & { orderId?: string | null; note?: string | null },
     at: string,
   ): void {
     if (m.onHandDelta === 0 && m.reservedDelta === 0) return;
     this.#sql(
-      `INSERT INTO stock_movements (merchant_id, warehouse_id, sku, on_hand_delta, reserved_delta, reason, order_id, at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(merchantId, m.warehouse, m.sku, m.onHandDelta, m.reservedDelta, m.reason, m.orderId ?? null, at);
+      `INSERT INTO stock_movements (merchant_id, warehouse_id, sku, on_hand_delta, reserved_delta, reason, order_id, note, at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      merchantId,
+      m.warehouse,
+      m.sku,
+      m.onHandDelta,
+      m.reservedDelta,
+      m.reason,
+      m.orderId ?? null,
+      m.note ?? null,
+      at,
+    );
   }
 
   async seedInventory(merchantId: string, levels: readonly StockLevel[]): Promise<number> {
@@ -220,9 +237,44 @@ export class SqliteStore implements Store {
     })();
   }
 
+  async adjustInventory(
+    merchantId: string,
+    warehouse: string,
+    sku: string,
+    adjustment: StockAdjustment,
+    now: number,
+  ): Promise<AdjustmentResult> {
+    const at = new Date(now).toISOString();
+    return this.#db
+      .transaction((): AdjustmentResult => {
+        const row = this.#sql(
+          `UPDATE inventory_levels SET on_hand = on_hand + @onHand, reserved = reserved + @reserved, updated_at = @at
+             WHERE merchant_id = @merchant AND warehouse_id = @warehouse AND sku = @sku
+               AND on_hand + @onHand >= 0 AND reserved + @reserved >= 0
+             RETURNING ${LEVEL_COLUMNS}`,
+        ).get({
+          merchant: merchantId,
+          warehouse,
+          sku,
+          onHand: adjustment.onHandDelta,
+          reserved: adjustment.reservedDelta,
+          at,
+        }) as LevelRow | undefined;
+        if (!row) {
+          const exists = this.#sql(
+            'SELECT 1 FROM inventory_levels WHERE merchant_id = ? AND warehouse_id = ? AND sku = ?',
+          ).get(merchantId, warehouse, sku);
+          return { ok: false, reason: exists ? 'below_zero' : 'not_found' };
+        }
+        this.#movement(merchantId, { warehouse, sku, ...adjustment, reason: 'adjust' }, at);
+        return { ok: true, level: toLevel(row) };
+      })
+      .immediate();
+  }
+
   async stockMovements(merchantId: string, sku: string, limit: number): Promise<StockMovement[]> {
     const rows = this.#sql(
-      `SELECT at, warehouse_id, sku, on_hand_delta, reserved_delta, reason, order_id FROM stock_movements
+      `SELECT at, warehouse_id, sku, on_hand_delta, reserved_delta, reason, order_id, note FROM stock_movements
          WHERE merchant_id = ? AND sku = ? ORDER BY id DESC LIMIT ?`,
     ).all(merchantId, sku, limit) as MovementRow[];
     return rows.map(toMovement);
@@ -310,18 +362,24 @@ export class SqliteStore implements Store {
 
   #adjust(merchantId: string, r: Reservation, kind: 'release' | 'ship', orderId: string, at: string): void {
     const onHand = kind === 'ship' ? r.quantity : 0;
-    this.#sql(
-      `UPDATE inventory_levels SET reserved = max(reserved - ?, 0), on_hand = max(on_hand - ?, 0), updated_at = ?
-         WHERE merchant_id = ? AND warehouse_id = ? AND sku = ?`,
-    ).run(r.quantity, onHand, at, merchantId, r.warehouse, r.sku);
+    // Never clamped: taking more than a level holds would eat other orders' reservations, so it is a fault.
+    const { changes } = this.#sql(
+      `UPDATE inventory_levels SET reserved = reserved - ?, on_hand = on_hand - ?, updated_at = ?
+         WHERE merchant_id = ? AND warehouse_id = ? AND sku = ? AND reserved >= ? AND on_hand >= ?`,
+    ).run(r.quantity, onHand, at, merchantId, r.warehouse, r.sku, r.quantity, onHand);
+    if (changes !== 1)
+      throw new StockInvariantError(
+        `${kind} of ${r.quantity} ${r.sku} at ${r.warehouse} exceeds the level (${orderId})`,
+      );
     this.#movement(merchantId, { ...r, onHandDelta: -onHand, reservedDelta: -r.quantity, reason: kind, orderId }, at);
   }
 
   #outbox(merchantId: string, messages: readonly OutboxMessage[], at: string): void {
     const insert = this.#sql(
-      'INSERT INTO outbox (merchant_id, order_id, type, payload, available_at, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO outbox (merchant_id, order_id, type, payload, lane_key, available_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
-    for (const m of messages) insert.run(merchantId, m.orderId, m.type, JSON.stringify(m.payload), at, at);
+    for (const m of messages)
+      insert.run(merchantId, m.orderId, m.type, JSON.stringify(m.payload), m.laneKey ?? null, at, at);
   }
 
   async placeOrder(
@@ -421,17 +479,45 @@ export class SqliteStore implements Store {
       .immediate();
   }
 
-  async claimOutboxJobs(workerId: string, limit: number, now: number, leaseMs: number): Promise<OutboxJob[]> {
+  async claimOutboxJobs(
+    workerId: string,
+    limit: number,
+    now: number,
+    leaseMs: number,
+    filter: OutboxClaimFilter = {},
+  ): Promise<OutboxJob[]> {
     const nowIso = new Date(now).toISOString();
+    const list = (values: readonly string[] | undefined) => (values ? JSON.stringify(values) : null);
     return this.#db
       .transaction(() => {
+        // Turns: each merchant's (and lane key's) due jobs are numbered, and the claim takes every first job
+        // before any second one, so a merchant with a backlog cannot crowd the others out.
         const rows = this.#sql(
-          `SELECT * FROM outbox o
-           WHERE ((o.state = 'pending' AND o.available_at <= @nowIso) OR (o.state = 'running' AND o.locked_until < @now))
-             AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.merchant_id = o.merchant_id AND e.order_id = o.order_id
-                             AND e.id < o.id AND e.state <> 'done')
-           ORDER BY o.id LIMIT @limit`,
-        ).all({ nowIso, now, limit }) as OutboxRow[];
+          `SELECT * FROM (
+             SELECT o.*,
+               row_number() OVER (PARTITION BY o.merchant_id ORDER BY o.id) AS merchant_turn,
+               row_number() OVER (PARTITION BY coalesce(o.lane_key, o.id) ORDER BY o.id) AS key_turn
+             FROM outbox o
+             WHERE ((o.state = 'pending' AND o.available_at <= @nowIso) OR (o.state = 'running' AND o.locked_until < @now))
+               AND (@types IS NULL OR o.type IN (SELECT value FROM json_each(@types)))
+               AND (@exceptTypes IS NULL OR o.type NOT IN (SELECT value FROM json_each(@exceptTypes)))
+               AND o.merchant_id NOT IN (SELECT value FROM json_each(@busyMerchants))
+               AND coalesce(o.lane_key, '') NOT IN (SELECT value FROM json_each(@busyLaneKeys))
+               AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.merchant_id = o.merchant_id AND e.order_id = o.order_id
+                               AND e.id < o.id AND e.state IN ('pending', 'running')))
+           WHERE merchant_turn <= @perMerchant AND key_turn <= @perLaneKey
+           ORDER BY max(merchant_turn, key_turn), id LIMIT @limit`,
+        ).all({
+          nowIso,
+          now,
+          limit,
+          types: list(filter.types),
+          exceptTypes: list(filter.exceptTypes),
+          busyMerchants: JSON.stringify(filter.busyMerchants ?? []),
+          busyLaneKeys: JSON.stringify(filter.busyLaneKeys ?? []),
+          perMerchant: filter.perMerchant ?? limit,
+          perLaneKey: filter.perLaneKey ?? limit,
+        }) as OutboxRow[];
         const lease = this.#sql(`UPDATE outbox SET state = 'running', locked_by = ?, locked_until = ? WHERE id = ?`);
         for (const row of rows) lease.run(workerId, now + leaseMs, row.id);
         return rows.map((row) => toJob({ ...row, state: 'running' }));
@@ -458,10 +544,11 @@ export class SqliteStore implements Store {
     );
   }
 
-  async releaseOutboxJobs(workerId: string): Promise<void> {
+  async releaseOutboxJobs(workerId: string, ids?: readonly number[]): Promise<void> {
     this.#sql(
-      `UPDATE outbox SET state = 'pending', locked_by = NULL, locked_until = NULL WHERE state = 'running' AND locked_by = ?`,
-    ).run(workerId);
+      `UPDATE outbox SET state = 'pending', locked_by = NULL, locked_until = NULL
+         WHERE state = 'running' AND locked_by = ? AND (? IS NULL OR id IN (SELECT value FROM json_each(?)))`,
+    ).run(workerId, ids ? 1 : null, JSON.stringify(ids ?? []));
   }
 
   async listOutboxJobs(merchantId: string, state: OutboxJob['state'], limit: number): Promise<OutboxJob[]> {
@@ -473,6 +560,20 @@ export class SqliteStore implements Store {
     return rows.map(toJob);
   }
 
+  async outboxStats(): Promise<OutboxStats> {
+    const counts = this.#sql(
+      `SELECT state, count(*) AS n, min(CASE WHEN state = 'pending' THEN created_at END) AS oldest
+         FROM outbox WHERE state <> 'done' GROUP BY state`,
+    ).all() as { state: OutboxJob['state']; n: number; oldest: string | null }[];
+    const of = (state: OutboxJob['state']) => counts.find((c) => c.state === state);
+    return {
+      pending: of('pending')?.n ?? 0,
+      running: of('running')?.n ?? 0,
+      dead: of('dead')?.n ?? 0,
+      oldestPendingAt: of('pending')?.oldest ?? null,
+    };
+  }
+
   async replayOutboxJob(merchantId: string, id: number, now: number): Promise<boolean> {
     const { changes } = this.#sql(
       `UPDATE outbox SET state = 'pending', attempts = 0, last_error = NULL, available_at = ? WHERE merchant_id = ? AND id = ? AND state = 'dead'`,
@@ -481,30 +582,53 @@ export class SqliteStore implements Store {
   }
 
   async saveLabel(merchantId: string, label: StoredLabel, now: number): Promise<StoredLabel> {
-    this.#sql(
-      `INSERT INTO labels (merchant_id, shipment_id, order_id, carrier, tracking_number, pdf, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT DO NOTHING`,
-    ).run(
-      merchantId,
-      label.shipmentId,
-      label.orderId ?? null,
-      label.carrier,
-      label.trackingNumber,
-      Buffer.from(label.pdf),
-      new Date(now).toISOString(),
-    );
+    this.#db.transaction(() => {
+      const { changes } = this.#sql(
+        `INSERT INTO labels (merchant_id, shipment_id, order_id, carrier, tracking_number, pdf, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT DO NOTHING`,
+      ).run(
+        merchantId,
+        label.shipmentId,
+        label.orderId ?? null,
+        label.carrier,
+        label.trackingNumber,
+        Buffer.from(label.pdf),
+        new Date(now).toISOString(),
+      );
+      if (changes === 1 && label.orderId)
+        this.#sql(
+          'INSERT INTO tracking_watch (merchant_id, shipment_id, order_id, next_check_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+        ).run(merchantId, label.shipmentId, label.orderId, now);
+    })();
     return (await this.getLabel(merchantId, label.shipmentId)) as StoredLabel;
   }
 
   async findByTrackingNumber(
     merchantId: string,
     trackingNumber: string,
-  ): Promise<{ orderId: string; shipmentId: string } | null> {
-    const row = this.#sql('SELECT order_id, shipment_id FROM labels WHERE merchant_id = ? AND tracking_number = ?').get(
-      merchantId,
-      trackingNumber,
-    ) as { order_id: string | null; shipment_id: string } | undefined;
-    return row?.order_id ? { orderId: row.order_id, shipmentId: row.shipment_id } : null;
+  ): Promise<{ orderId: string; shipmentId: string; carrier: string } | null> {
+    const row = this.#sql(
+      'SELECT order_id, shipment_id, carrier FROM labels WHERE merchant_id = ? AND tracking_number = ?',
+    ).get(merchantId, trackingNumber) as { order_id: string | null; shipment_id: string; carrier: string } | undefined;
+    return row?.order_id ? { orderId: row.order_id, shipmentId: row.shipment_id, carrier: row.carrier } : null;
+  }
+
+  async dueForTracking(now: number, limit: number): Promise<WatchedShipment[]> {
+    const rows = this.#sql(
+      'SELECT merchant_id, order_id, shipment_id FROM tracking_watch WHERE next_check_at <= ? ORDER BY next_check_at LIMIT ?',
+    ).all(now, limit) as { merchant_id: string; order_id: string; shipment_id: string }[];
+    return rows.map((r) => ({ merchantId: r.merchant_id, orderId: r.order_id, shipmentId: r.shipment_id }));
+  }
+
+  async rescheduleTracking(merchantId: string, shipmentId: string, nextCheckAt: number | null): Promise<void> {
+    if (nextCheckAt === null)
+      this.#sql('DELETE FROM tracking_watch WHERE merchant_id = ? AND shipment_id = ?').run(merchantId, shipmentId);
+    else
+      this.#sql('UPDATE tracking_watch SET next_check_at = ? WHERE merchant_id = ? AND shipment_id = ?').run(
+        nextCheckAt,
+        merchantId,
+        shipmentId,
+      );
   }
 
   async recordTrackingEvents(
@@ -596,8 +720,8 @@ export class SqliteStore implements Store {
 
   async recordWebhookAttempt(merchantId: string, a: WebhookAttempt): Promise<void> {
     this.#sql(
-      `INSERT INTO webhook_attempts (merchant_id, endpoint_id, message_id, event_type, attempt, at, status, duration_ms, error, excerpt)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO webhook_attempts (merchant_id, endpoint_id, message_id, event_type, attempt, at, status, duration_ms, error, excerpt, outcome)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       merchantId,
       a.endpointId,
@@ -609,6 +733,7 @@ export class SqliteStore implements Store {
       a.durationMs,
       a.error,
       a.excerpt,
+      a.outcome,
     );
   }
 
@@ -621,13 +746,14 @@ export class SqliteStore implements Store {
 
   async openException(merchantId: string, e: ShipmentException): Promise<boolean> {
     const { changes } = this.#sql(
-      `INSERT INTO shipment_exceptions (merchant_id, id, order_id, shipment_id, reason, next_action, detail, state, note, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      `INSERT INTO shipment_exceptions (merchant_id, id, kind, order_id, shipment_id, reason, next_action, detail, state, note, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     ).run(
       merchantId,
       e.id,
+      e.kind,
       e.orderId,
-      e.shipmentId,
+      e.shipmentId ?? '',
       e.reason,
       e.nextAction,
       e.detail,
@@ -661,10 +787,16 @@ export class SqliteStore implements Store {
     return row ? toException(row) : null;
   }
 
-  async ordersInFlight(limit: number): Promise<{ merchantId: string; order: Order }[]> {
+  async ordersInFlight({
+    after,
+    limit,
+  }: {
+    after: string | null;
+    limit: number;
+  }): Promise<{ merchantId: string; order: Order }[]> {
     const rows = this.#sql(
-      `SELECT merchant_id, document FROM orders WHERE status IN ('accepted', 'in_preparation', 'partially_shipped', 'shipped') LIMIT ?`,
-    ).all(limit) as { merchant_id: string; document: string }[];
+      `SELECT merchant_id, document FROM orders WHERE ${IN_FLIGHT_SQL} AND id > ? ORDER BY id LIMIT ?`,
+    ).all(after ?? '', limit) as { merchant_id: string; document: string }[];
     return rows.map((row) => ({ merchantId: row.merchant_id, order: JSON.parse(row.document) as Order }));
   }
 
