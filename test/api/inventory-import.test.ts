@@ -7,6 +7,7 @@ import {
   IMPORT_LIMITS,
   type InventoryImportOptions,
   inventoryImportRoutes,
+  MAX_ERROR_LINES,
 } from '../../api/src/routes/v1/inventory-import.ts';
 import { SqliteStore } from '../../api/src/store/sqlite/sqlite-store.ts';
 import { bookOne, MONDAY_MORNING, SECRET, storeFactories, testApp } from '../fixtures/app.ts';
@@ -183,6 +184,22 @@ describe('import limits', () => {
     ]);
     expect((await level('MUG-01')).onHand).toBe(11);
     expect((await level('TEE-02')).onHand).toBe(22);
+  });
+
+  it('lists the first 10,000 errors of an import, then only counts them, so the answer stays bounded', async () => {
+    app = await testApp();
+    const bad = Array.from({ length: MAX_ERROR_LINES + 5 }, () => 'paris,GHOST,1').join('\n');
+    const response = await post('/v1/inventory/import', 'text/csv', `warehouse,sku,onHand\n${bad}\nparis,MUG-01,7\n`);
+    const answer = lines(response.body).filter((line) => line.type !== 'progress');
+    expect(answer.filter((line) => line.code === 'unknown_sku')).toHaveLength(MAX_ERROR_LINES);
+    expect(answer.at(-2)).toMatchObject({ type: 'error', code: 'too_many_errors' });
+    expect(answer.at(-1)).toEqual({
+      type: 'summary',
+      processed: MAX_ERROR_LINES + 6,
+      applied: 1,
+      failed: MAX_ERROR_LINES + 5,
+    });
+    expect((await level('MUG-01')).onHand).toBe(7);
   });
 
   it('answers 413 payload_too_large, importing nothing, when Content-Length announces more than the limit', async () => {

@@ -29,6 +29,8 @@ export const IMPORT_LIMITS = { maxBodyBytes: 50 * 1024 * 1024, maxLineBytes: 10_
 
 const MAX_LINES = 1_000_000;
 const PROGRESS_EVERY = 1000;
+/** Error lines listed per import (about 1.5 MB of answer); past that only the summary counts them. */
+export const MAX_ERROR_LINES = 10_000;
 const LF = 0x0a;
 const CR = 0x0d;
 
@@ -218,7 +220,15 @@ export async function inventoryImportRoutes(app: FastifyInstance, options: Inven
         counts.processed++;
         const fail = (code: string, message: string) => {
           counts.failed++;
-          write({ type: 'error', line: lineNumber, code, message });
+          // The answer is buffered while the client is still sending (many send the whole body before reading),
+          // so the error lines it carries are capped; the summary still counts every failure.
+          if (counts.failed <= MAX_ERROR_LINES) write({ type: 'error', line: lineNumber, code, message });
+          else if (counts.failed === MAX_ERROR_LINES + 1)
+            write({
+              type: 'error',
+              code: 'too_many_errors',
+              message: `only the first ${MAX_ERROR_LINES} errors are listed`,
+            });
         };
         if (counts.processed > MAX_LINES) {
           fail('too_many_lines', `at most ${MAX_LINES} lines per import`);
