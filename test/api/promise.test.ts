@@ -86,6 +86,15 @@ describe('GET /v1/promise', () => {
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  it('answers 401 unauthorized without a key, before looking at anything else (CONTRACT §4)', async () => {
+    for (const url of ['/v1/promise?sku=MUG-01&country=FR', '/v1/promise?key=&sku=MUG-01', '/v1/promise?country=ZZZ']) {
+      const response = await app.inject(url);
+      expect(response.statusCode).toBe(401);
+      expect(response.json().code).toBe('unauthorized');
+      expect(response.headers['access-control-allow-origin']).toBe('*');
+    }
+  });
+
   it('answers 401 unauthorized to an unknown key and 400 to a secret key in the URL', async () => {
     const unknown = await app.inject('/v1/promise?key=pk_test_nope&sku=MUG-01&country=FR');
     expect(unknown.statusCode).toBe(401);

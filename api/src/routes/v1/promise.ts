@@ -50,6 +50,14 @@ export async function promiseRoutes(app: FastifyInstance): Promise<void> {
         querystring: PromiseQuery,
         response: { 200: DeliveryPromise, '4xx': ApiError },
       },
+      // Who is asking comes before what is asked (CONTRACT §4): a missing or unknown key is 401 whatever else.
+      onRequest: async (request) => {
+        const key = (request.query as { key?: unknown }).key;
+        if (typeof key !== 'string' || key === '')
+          throw new HttpError(401, 'unauthorized', 'No API key: pass your publishable key as ?key=pk_….');
+        if (!key.startsWith('sk_') && !queryKeyOf(app, request))
+          throw new HttpError(401, 'unauthorized', 'Unknown API key.');
+      },
       // Errors carry no merchant data: any page may read them, so the element can say what went wrong.
       onSend: async (_request, reply, payload) => {
         if (reply.statusCode >= 400 && !reply.hasHeader('access-control-allow-origin')) {
