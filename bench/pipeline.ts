@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../api/src/app.ts';
-import { SqliteStore } from '../api/src/store/sqlite/sqlite-store.ts';
+import { sqliteStore } from '../api/src/store/sqlite/sqlite-store.ts';
 import { benchMerchant } from './bench-merchant.ts';
 
 const SECRET = { authorization: 'Bearer sk_test_demo', 'content-type': 'application/json' };
@@ -42,7 +42,7 @@ export async function webhookLatency(bookings = 100): Promise<{ p50: number; p95
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const app = await buildApp({
     merchants: [benchMerchant()],
-    store: new SqliteStore({ dataDir: mkdtempSync(join(tmpdir(), 'promesse-bench-')) }),
+    store: sqliteStore({ dataDir: mkdtempSync(join(tmpdir(), 'promesse-bench-')) }),
     webhooks: { allowPrivateWebhooks: true },
   });
   await app.ready();
@@ -79,7 +79,7 @@ export async function trackingIngestion(
 ): Promise<{ perSecond: number; applied: number }> {
   const app = await buildApp({
     merchants: [benchMerchant()],
-    store: new SqliteStore({ dataDir: mkdtempSync(join(tmpdir(), 'promesse-bench-')) }),
+    store: sqliteStore({ dataDir: mkdtempSync(join(tmpdir(), 'promesse-bench-')) }),
   });
   await app.ready();
   for (let i = 0; i < shipments; i++) {

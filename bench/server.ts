@@ -9,21 +9,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import { buildApp } from '../api/src/app.ts';
-import { PostgresStore } from '../api/src/store/postgres/postgres-store.ts';
-import { SqliteStore } from '../api/src/store/sqlite/sqlite-store.ts';
+import { postgresStore } from '../api/src/store/postgres/postgres-store.ts';
+import { sqliteStore } from '../api/src/store/sqlite/sqlite-store.ts';
 import { benchMerchant } from './bench-merchant.ts';
 
 export const PROMISE_PATH = '/v1/promise?key=pk_test_demo&sku=MUG-01&quantity=1&country=FR&postalCode=75011';
 
 const usePostgres =
   process.argv.includes('--store') && process.argv[process.argv.indexOf('--store') + 1] === 'postgres';
-const store = usePostgres
-  ? new PostgresStore({
+const postgres = usePostgres
+  ? postgresStore({
       connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
       schema: `promesse_bench_${randomBytes(4).toString('hex')}`,
       poolSize: 16,
     })
-  : new SqliteStore({ dataDir: mkdtempSync(join(tmpdir(), 'promesse-bench-')) });
+  : null;
+const store = postgres ?? sqliteStore({ dataDir: mkdtempSync(join(tmpdir(), 'promesse-bench-')) });
 
 const app = await buildApp({ merchants: [benchMerchant()], store });
 await app.listen({ port: 0, host: '127.0.0.1' });
@@ -37,7 +38,7 @@ const port = (server: { server: { address(): unknown } }) => (server.server.addr
 process.stdout.write(`${JSON.stringify({ promesse: port(app), bare: port(bare) })}\n`);
 process.on('SIGTERM', async () => {
   await bare.close();
-  if (store instanceof PostgresStore) await store.dropSchema().catch(() => {});
+  await postgres?.dropSchema().catch(() => {});
   await app.close();
   process.exit(0);
 });

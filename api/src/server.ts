@@ -6,8 +6,8 @@ import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { DEMO_CONFIG_PATH, loadMerchantConfigs } from './config/load-config.ts';
-import { PostgresStore } from './store/postgres/postgres-store.ts';
-import { SqliteStore } from './store/sqlite/sqlite-store.ts';
+import { postgresStore } from './store/postgres/postgres-store.ts';
+import { sqliteStore } from './store/sqlite/sqlite-store.ts';
 import type { Store } from './store/store.ts';
 
 export interface ServerSettings {
@@ -71,8 +71,8 @@ function redactUrl(url: string): string {
 
 function openStore(settings: ServerSettings): Store {
   return settings.databaseUrl
-    ? new PostgresStore({ connectionString: settings.databaseUrl })
-    : new SqliteStore({ dataDir: settings.dataDir });
+    ? postgresStore({ connectionString: settings.databaseUrl })
+    : sqliteStore({ dataDir: settings.dataDir });
 }
 
 function closeOnSignals(app: FastifyInstance): void {

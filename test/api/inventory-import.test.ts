@@ -9,7 +9,7 @@ import {
   inventoryImportRoutes,
   MAX_ERROR_LINES,
 } from '../../api/src/routes/v1/inventory-import.ts';
-import { SqliteStore } from '../../api/src/store/sqlite/sqlite-store.ts';
+import { sqliteStore } from '../../api/src/store/sqlite/sqlite-store.ts';
 import { bookOne, MONDAY_MORNING, SECRET, storeFactories, testApp } from '../fixtures/app.ts';
 import { baseConfig } from '../fixtures/merchant.ts';
 
@@ -135,7 +135,7 @@ describe.each(stores)('bulk import and ledger on %s', (_name, makeStore) => {
 async function appWithLimits(limits: InventoryImportOptions): Promise<FastifyInstance> {
   const app = await buildApp({
     merchants: [baseConfig()],
-    store: new SqliteStore({ dataDir: ':memory:' }),
+    store: sqliteStore({ dataDir: ':memory:' }),
     clock: () => MONDAY_MORNING,
     secret: 'test-secret',
   });

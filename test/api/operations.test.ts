@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AppOptions, buildApp } from '../../api/src/app.ts';
 import { parseTrustProxy } from '../../api/src/server.ts';
-import { SqliteStore } from '../../api/src/store/sqlite/sqlite-store.ts';
+import { sqliteStore } from '../../api/src/store/sqlite/sqlite-store.ts';
 import { MONDAY_MORNING } from '../fixtures/app.ts';
 import { baseConfig } from '../fixtures/merchant.ts';
 
@@ -21,7 +21,7 @@ async function app(options: Partial<AppOptions> = {}) {
   config.limits = { promisePerMinutePerIp: 2 };
   const built = await buildApp({
     merchants: [config],
-    store: new SqliteStore({ dataDir: ':memory:' }),
+    store: sqliteStore({ dataDir: ':memory:' }),
     clock: () => MONDAY_MORNING,
     secret: 'test-secret',
     ...options,

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { LISTENER_NAME } from '../../api/src/store/postgres/postgres-store.ts';
 import { MONDAY_MORNING, testApp } from '../fixtures/app.ts';
-import { postgresAvailable, postgresStore, TEST_DATABASE_URL, TestPostgresStore } from '../fixtures/postgres.ts';
+import { postgresAvailable, postgresStore, TEST_DATABASE_URL, testPostgresStore } from '../fixtures/postgres.ts';
 import { describeStoreContract } from './store-contract.ts';
 
 const available = await postgresAvailable();
@@ -36,7 +36,7 @@ describe.runIf(available)('PostgreSQL', () => {
       const url = attempts === 2 || attempts === 3 ? TEST_DATABASE_URL.replace(/:\d+\//, ':1/') : TEST_DATABASE_URL;
       return new pg.Client({ connectionString: url, application_name: application });
     };
-    const store = new TestPostgresStore(`promesse_test_${randomBytes(6).toString('hex')}`, listenerClient);
+    const store = testPostgresStore(`promesse_test_${randomBytes(6).toString('hex')}`, listenerClient);
     const app = await testApp({ store, now: MONDAY_MORNING });
     const other = await postgresStore(store.schemaName);
     const onHand = async () => (await app.stock.levels('test', ['MUG-01']))[0]?.onHand;

@@ -1,0 +1,66 @@
+/** Stock levels and their ledger: what is on hand, reserved and incoming per warehouse and sku. */
+import type { InventoryUpdate } from '../../../../shared/src/inventory.ts';
+import type { StockLevel } from '../../promise/availability.ts';
+
+/** One line of the stock ledger: why a level moved. */
+export interface StockMovement {
+  at: string;
+  warehouse: string;
+  sku: string;
+  onHandDelta: number;
+  reservedDelta: number;
+  reason: 'seed' | 'set' | 'import' | 'reserve' | 'release' | 'ship' | 'adjust';
+  orderId: string | null;
+  /** why someone adjusted the level by hand (`adjust`); null otherwise */
+  note: string | null;
+}
+
+/** A correction of a level by hand (a count, a reservation left behind): deltas and the reason, for the ledger. */
+export interface StockAdjustment {
+  onHandDelta: number;
+  reservedDelta: number;
+  note: string;
+  orderId: string | null;
+}
+
+/** Why an adjustment was refused: the level does not exist, or it would go below zero. */
+export type AdjustmentResult = { ok: true; level: StockLevel } | { ok: false; reason: 'not_found' | 'below_zero' };
+
+/** Raised inside a store transaction when stock would leave more than a level holds: a bug, never input. */
+export class StockInvariantError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StockInvariantError';
+  }
+}
+
+export interface InventoryStore {
+  /** Inserts the levels a merchant's config seeds, only where the store has none for that warehouse and sku. */
+  seedInventory(merchantId: string, levels: readonly StockLevel[]): Promise<number>;
+  /** The levels of some skus, every warehouse; a sku with no level has no row. */
+  inventoryLevels(merchantId: string, skus: readonly string[]): Promise<StockLevel[]>;
+  /**
+   * Replaces the given fields of one level (creating it at zero when absent) and returns the new level.
+   * `reserved` is never written here, so a concurrent reservation is never lost.
+   */
+  updateInventory(
+    merchantId: string,
+    warehouse: string,
+    sku: string,
+    update: InventoryUpdate,
+    reason?: 'set' | 'import',
+  ): Promise<StockLevel>;
+  /**
+   * Corrects a level by hand with a reason kept in the ledger. Conditional: refused (nothing written) when the
+   * level does not exist or on hand or reserved would go below zero.
+   */
+  adjustInventory(
+    merchantId: string,
+    warehouse: string,
+    sku: string,
+    adjustment: StockAdjustment,
+    now: number,
+  ): Promise<AdjustmentResult>;
+  /** The ledger of a sku, newest first. */
+  stockMovements(merchantId: string, sku: string, limit: number): Promise<StockMovement[]>;
+}

@@ -1,0 +1,51 @@
+/** Orders: booked with their reservations, ledger and outbox in one transaction, and changed the same way. */
+import type { Order } from '../../../../shared/src/orders.ts';
+import type { Reservation } from '../../booking/plan-order.ts';
+import type { IdempotentResponse } from './idempotency.ts';
+import type { OutboxMessage } from './outbox.ts';
+
+export type PlaceOrderResult =
+  | { ok: true }
+  | { ok: false; reason: 'out_of_stock'; failed: Reservation[] }
+  | { ok: false; reason: 'duplicate_reference'; orderId: string };
+
+/** What a change to an order decides, given the order as stored (inside the transaction). */
+export type OrderChange<E> =
+  | {
+      ok: true;
+      order: Order;
+      /** reservations given back (cancellation) */
+      releases?: Reservation[];
+      /** reservations that leave as shipments: on hand and reserved both drop */
+      consumes?: Reservation[];
+      outbox?: OutboxMessage[];
+    }
+  | { ok: false; error: E };
+
+export interface OrderStore {
+  /**
+   * In one transaction: reserves every reservation with a conditional update (never read-modify-write), stores
+   * the order, its ledger lines and its outbox messages. Nothing is written when any reservation fails or the
+   * reference is taken.
+   */
+  placeOrder(
+    merchantId: string,
+    order: Order,
+    reservations: readonly Reservation[],
+    outbox: readonly OutboxMessage[],
+    idempotency?: IdempotentResponse,
+  ): Promise<PlaceOrderResult>;
+  getOrder(merchantId: string, id: string): Promise<Order | null>;
+  findOrders(merchantId: string, query: { reference: string; channel?: string | null }): Promise<Order[]>;
+  /** Changes an order in one transaction: `change` sees the stored order and decides; stock and outbox follow. */
+  changeOrder<E>(
+    merchantId: string,
+    id: string,
+    change: (order: Order) => OrderChange<E>,
+  ): Promise<OrderChange<E> | null>;
+  /**
+   * Orders whose shipments may still be moving (for the exception scan), every merchant, a page at a time in
+   * order id order: the next page starts after the last id of this one.
+   */
+  ordersInFlight(page: { after: string | null; limit: number }): Promise<{ merchantId: string; order: Order }[]>;
+}

@@ -1,0 +1,187 @@
+/**
+ * Orders on PostgreSQL: reservations are conditional updates inside one transaction, taken in a fixed order so
+ * that two bookings never deadlock; the order, its ledger, outbox, stored answer and stock notification commit
+ * with them.
+ */
+import type { Order } from '../../../../shared/src/orders.ts';
+import type { Reservation } from '../../booking/plan-order.ts';
+import type { IdempotentResponse } from '../ports/idempotency.ts';
+import { StockInvariantError } from '../ports/inventory.ts';
+import type { OrderChange, OrderStore, PlaceOrderResult } from '../ports/orders.ts';
+import type { OutboxMessage } from '../ports/outbox.ts';
+import { type OrderRow, toOrder } from '../rows.ts';
+import { IDEMPOTENCY_TTL_MS, IN_FLIGHT_SQL, inLockOrder } from '../rules.ts';
+import { notify, type PostgresDatabase, STOCK_CHANNEL, writeMovements, writeOutbox } from './database.ts';
+
+/** Thrown inside a booking's transaction to roll it back with a refusal already decided. */
+class Rollback extends Error {}
+
+export class PostgresOrders implements OrderStore {
+  readonly #db: PostgresDatabase;
+
+  constructor(db: PostgresDatabase) {
+    this.#db = db;
+  }
+
+  async placeOrder(
+    merchantId: string,
+    order: Order,
+    reservations: readonly Reservation[],
+    outbox: readonly OutboxMessage[],
+    idempotency?: IdempotentResponse,
+  ): Promise<PlaceOrderResult> {
+    const at = new Date(order.createdAt);
+    let result: PlaceOrderResult = { ok: true };
+    try {
+      await this.#db.tx(async (client) => {
+        const failed: Reservation[] = [];
+        for (const r of inLockOrder(reservations)) {
+          // Conditional update and its ledger line in one statement: the check and the write cannot be split.
+          const { rowCount } = await client.query(
+            `WITH reserved AS (
+               UPDATE inventory_levels SET reserved = reserved + $4, updated_at = $6
+               WHERE merchant_id = $1 AND warehouse_id = $2 AND sku = $3
+                 AND on_hand - reserved - safety_stock + (CASE WHEN $5 THEN incoming_total ELSE 0 END) >= $4
+               RETURNING warehouse_id, sku)
+             INSERT INTO stock_movements (merchant_id, warehouse_id, sku, on_hand_delta, reserved_delta, reason, order_id, at)
+             SELECT $1, warehouse_id, sku, 0, $4, 'reserve', $7, $6 FROM reserved`,
+            [merchantId, r.warehouse, r.sku, r.quantity, r.backorder, at, order.id],
+          );
+          if (rowCount !== 1) failed.push(r);
+        }
+        if (failed.length > 0) {
+          result = { ok: false, reason: 'out_of_stock', failed };
+          throw new Rollback();
+        }
+        const inserted = await client.query(
+          `INSERT INTO orders (merchant_id, id, reference, channel, status, document, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (merchant_id, channel, reference) DO NOTHING`,
+          [merchantId, order.id, order.reference, order.channel ?? '', order.status, JSON.stringify(order), at],
+        );
+        if (inserted.rowCount !== 1) {
+          const { rows } = await client.query<{ id: string }>(
+            'SELECT id FROM orders WHERE merchant_id = $1 AND channel = $2 AND reference = $3',
+            [merchantId, order.channel ?? '', order.reference],
+          );
+          result = { ok: false, reason: 'duplicate_reference', orderId: rows[0]?.id ?? '' };
+          throw new Rollback();
+        }
+        // The outbox rows, the stored response and the stock notification in one round trip.
+        await client.query(
+          `WITH messages AS (
+             INSERT INTO outbox (merchant_id, order_id, type, payload, available_at, created_at)
+             SELECT $1, m->>'orderId', m->>'type', m->'payload', $2, $2 FROM jsonb_array_elements($3::jsonb) AS m),
+           answered AS (
+             UPDATE idempotency_keys SET state = 'done', status_code = $5, response_body = $6, expires_at = $7
+             WHERE merchant_id = $1 AND key = $4)
+           SELECT pg_notify($8, p) FROM unnest($9::text[]) AS p`,
+          [
+            merchantId,
+            at,
+            JSON.stringify(outbox),
+            idempotency?.key ?? null,
+            idempotency?.statusCode ?? null,
+            idempotency?.body ?? null,
+            idempotency ? idempotency.now + IDEMPOTENCY_TTL_MS : null,
+            STOCK_CHANNEL,
+            [...new Set(reservations.map((r) => `${merchantId}|${r.sku}`))],
+          ],
+        );
+      });
+    } catch (error) {
+      if (!(error instanceof Rollback)) throw error;
+    }
+    return result;
+  }
+
+  async getOrder(merchantId: string, id: string): Promise<Order | null> {
+    const { rows } = await this.#db.pool.query<OrderRow>(
+      'SELECT document FROM orders WHERE merchant_id = $1 AND id = $2',
+      [merchantId, id],
+    );
+    return rows[0] ? toOrder(rows[0]) : null;
+  }
+
+  async findOrders(merchantId: string, query: { reference: string; channel?: string | null }): Promise<Order[]> {
+    // An absent channel matches every channel; null is the empty channel.
+    const { rows } = await this.#db.pool.query<OrderRow>(
+      'SELECT document FROM orders WHERE merchant_id = $1 AND reference = $2 AND ($3 OR channel = $4) ORDER BY created_at',
+      [merchantId, query.reference, query.channel === undefined, query.channel ?? ''],
+    );
+    return rows.map(toOrder);
+  }
+
+  async changeOrder<E>(
+    merchantId: string,
+    id: string,
+    change: (order: Order) => OrderChange<E>,
+  ): Promise<OrderChange<E> | null> {
+    return this.#db.tx(async (client) => {
+      const { rows } = await client.query<OrderRow>(
+        'SELECT document FROM orders WHERE merchant_id = $1 AND id = $2 FOR UPDATE',
+        [merchantId, id],
+      );
+      const stored = rows[0];
+      if (!stored) return null;
+      const decision = change(toOrder(stored));
+      if (!decision.ok) return decision;
+      const at = new Date(decision.order.updatedAt);
+      const moves = [
+        ...(decision.releases ?? []).map((r) => ({ r, onHand: 0, reason: 'release' as const })),
+        ...(decision.consumes ?? []).map((r) => ({ r, onHand: r.quantity, reason: 'ship' as const })),
+      ];
+      for (const { r, onHand, reason } of moves.sort(
+        (a, b) => a.r.warehouse.localeCompare(b.r.warehouse) || a.r.sku.localeCompare(b.r.sku),
+      )) {
+        // Never clamped: taking more than a level holds would eat other orders' reservations, so it is a fault.
+        const { rowCount } = await client.query(
+          `UPDATE inventory_levels SET reserved = reserved - $4, on_hand = on_hand - $5, updated_at = $6
+           WHERE merchant_id = $1 AND warehouse_id = $2 AND sku = $3 AND reserved >= $4 AND on_hand >= $5`,
+          [merchantId, r.warehouse, r.sku, r.quantity, onHand, at],
+        );
+        if (rowCount !== 1)
+          throw new StockInvariantError(
+            `${reason} of ${r.quantity} ${r.sku} at ${r.warehouse} exceeds the level (${id})`,
+          );
+      }
+      await writeMovements(
+        client,
+        merchantId,
+        moves.map(({ r, onHand, reason }) => ({
+          warehouse: r.warehouse,
+          sku: r.sku,
+          onHandDelta: -onHand,
+          reservedDelta: -r.quantity,
+          reason,
+          orderId: id,
+        })),
+        at,
+      );
+      await client.query(
+        'UPDATE orders SET status = $3, document = $4, updated_at = $5 WHERE merchant_id = $1 AND id = $2',
+        [merchantId, id, decision.order.status, JSON.stringify(decision.order), at],
+      );
+      await writeOutbox(client, merchantId, decision.outbox ?? [], at);
+      await notify(
+        client,
+        merchantId,
+        moves.map(({ r }) => r.sku),
+      );
+      return decision;
+    });
+  }
+
+  async ordersInFlight({
+    after,
+    limit,
+  }: {
+    after: string | null;
+    limit: number;
+  }): Promise<{ merchantId: string; order: Order }[]> {
+    const { rows } = await this.#db.pool.query<OrderRow>(
+      `SELECT merchant_id, document FROM orders WHERE ${IN_FLIGHT_SQL} AND id > $1 ORDER BY id LIMIT $2`,
+      [after ?? '', limit],
+    );
+    return rows.map((row) => ({ merchantId: row.merchant_id, order: toOrder(row) }));
+  }
+}

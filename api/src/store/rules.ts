@@ -1,0 +1,15 @@
+/** Rules every store adapter applies the same way. */
+
+export { IDEMPOTENCY_LOCK_MS, IDEMPOTENCY_TTL_MS } from '../booking/idempotency.ts';
+
+/** Order statuses whose shipments may still be moving (the exception scan pages through these). */
+export const IN_FLIGHT_SQL = `status IN ('accepted', 'in_preparation', 'partially_shipped', 'shipped')`;
+
+/** The incoming quantity a level can promise against (backorders). */
+export function incomingTotal(incoming: readonly { quantity: number }[]): number {
+  return incoming.reduce((sum, entry) => sum + entry.quantity, 0);
+}
+
+/** Reservations in one global order (warehouse, then sku), so concurrent transactions lock rows alike. */
+export const inLockOrder = <R extends { warehouse: string; sku: string }>(reservations: readonly R[]): R[] =>
+  [...reservations].sort((a, b) => a.warehouse.localeCompare(b.warehouse) || a.sku.localeCompare(b.sku));
