@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { transform as transformCss } from 'lightningcss';
-import { defineConfig, minifySync, type Plugin } from 'vite';
+import { defineConfig, minifySync, type Plugin, parseSync, Visitor } from 'vite';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const outDir = join(root, 'dist');
@@ -37,6 +37,30 @@ function minifyStyles(): Plugin {
         const { code: minified } = transformCss({ filename: 'styles.css', code: Buffer.from(text), minify: true });
         return `css\`${minified.toString()}\``;
       });
+    },
+  };
+}
+
+/**
+ * Drops the indentation after each newline inside html`…` templates, which the JS minifier leaves as it is: it is
+ * HTML whitespace the browser collapses, so the element renders the same (the newline stays between words).
+ */
+function minifyTemplates(): Plugin {
+  return {
+    name: 'promesse-minify-templates',
+    transform(code, id) {
+      if (!id.includes('/widget/src/') || id.endsWith('.styles.ts')) return null;
+      const quasis: { start: number; end: number }[] = [];
+      new Visitor({
+        TaggedTemplateExpression(node) {
+          if (node.tag.type === 'Identifier' && node.tag.name === 'html') quasis.push(...node.quasi.quasis);
+        },
+      }).visit(parseSync(id, code).program);
+      let out = code;
+      for (const { start, end } of quasis.sort((a, b) => b.start - a.start)) {
+        out = out.slice(0, start) + out.slice(start, end).replace(/\n[ \t]+/g, '\n') + out.slice(end);
+      }
+      return out;
     },
   };
 }
@@ -74,5 +98,5 @@ export default defineConfig({
       fileName: () => 'delivery-promise.js',
     },
   },
-  plugins: [minifyStyles(), minifyModule(), hashedAlias()],
+  plugins: [minifyStyles(), minifyTemplates(), minifyModule(), hashedAlias()],
 });

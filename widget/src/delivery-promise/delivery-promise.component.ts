@@ -1,20 +1,18 @@
+/**
+ * The element's class: attributes and state, which promise to ask for, and the product and cart templates. The
+ * request URL, the fetch, the countdown, the language and the destination form are the modules it imports.
+ */
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { DeliveryOption, DeliveryPromise } from '../../../shared/src/promise.ts';
+import { CountdownController } from '../controllers/countdown-controller.ts';
 import { FetchStatus, PromiseController } from '../controllers/promise-controller.ts';
-import { chooseDestination, type Destination, onDestinationChange, storedDestination } from '../destination.ts';
 import { DpErrorEvent, DpPromiseEvent, DpSelectEvent } from '../events.ts';
-import {
-  countryName,
-  fill,
-  formatCountdown,
-  formatDay,
-  formatDelivery,
-  formatPrice,
-  formatRange,
-  resolveLocale,
-} from '../localize/format.ts';
-import { loadedStrings, loadStrings, type Strings } from '../localize/strings.ts';
+import { fill, LocalizeController } from '../localize/localize-controller.ts';
+import type { Strings } from '../localize/strings.ts';
 import { styles } from './delivery-promise.styles.ts';
+import { DestinationController } from './destination-form.ts';
+import { optionList } from './option-list.ts';
+import { promiseUrl } from './promise-url.ts';
 
 /** Where the bundle was loaded from: the API serves it, so it is the default `api`. */
 const SCRIPT_ORIGIN = (() => {
@@ -24,10 +22,6 @@ const SCRIPT_ORIGIN = (() => {
     return undefined;
   }
 })();
-
-/** Options shown before "show more" in cart mode; the loading state reserves their height. */
-const VISIBLE_OPTIONS = 3;
-const COUNTRIES = ['FR', 'BE', 'LU', 'DE', 'NL', 'ES', 'IT', 'AT', 'PT', 'CH', 'GB', 'US'];
 
 /**
  * Shows when an order will arrive: on a product page the fastest delivery and its cut-off countdown, in the
@@ -82,11 +76,8 @@ export class DeliveryPromiseElement extends LitElement {
     postalCode: { type: String, attribute: 'postal-code' },
     locale: { type: String },
     at: { type: String },
-    _shopper: { state: true },
-    _editing: { state: true },
     _selected: { state: true },
     _showAll: { state: true },
-    _now: { state: true },
   };
 
   declare api: string | undefined;
@@ -99,35 +90,30 @@ export class DeliveryPromiseElement extends LitElement {
   declare postalCode: string | undefined;
   declare locale: string | undefined;
   declare at: string | undefined;
-  /** the destination the shopper chose, which wins over the attributes until the page sets them again */
-  declare _shopper: Destination | null;
-  declare _editing: boolean;
   declare _selected: string | null;
   declare _showAll: boolean;
-  declare _now: number;
 
   /** How long to wait for the API before showing the fallback and firing dp-error (ms). */
   timeoutMs = 8000;
 
+  readonly #localize = new LocalizeController(this);
+  readonly #destination = new DestinationController(this, this.#localize);
   readonly #promise = new PromiseController(this, {
     timeoutMs: () => this.timeoutMs,
     onSettled: () => this.#announce(),
   });
-  #tick: ReturnType<typeof setTimeout> | undefined;
-  /** The server's clock minus the device's (ms), from the last answer's `generatedAt`. */
-  #serverOffset = 0;
-  #stopListening: (() => void) | undefined;
+  readonly #countdown = new CountdownController(this, {
+    cutoff: () => this.#cutoffAt(),
+    onCutoff: () => this.#promise.request(this.#url(), { force: true }), // the dates have moved
+  });
   #reportedRenderError = false;
 
   constructor() {
     super();
     this.mode = 'product';
     this.quantity = 1;
-    this._shopper = null;
-    this._editing = false;
     this._selected = null;
     this._showAll = false;
-    this._now = Date.now();
   }
 
   /** The last promise shown, or null. */
@@ -140,79 +126,14 @@ export class DeliveryPromiseElement extends LitElement {
     return this._selected ?? this.#promise.value?.options[0]?.id ?? null;
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this._shopper = storedDestination();
-    this.#stopListening = onDestinationChange((destination) => {
-      this._shopper = destination;
-      this._editing = false;
-    });
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#stopListening?.();
-    clearTimeout(this.#tick);
-  }
-
   protected override willUpdate(changed: PropertyValues<this>): void {
     // The page setting a destination attribute again takes over from the shopper's earlier choice.
-    if (this.hasUpdated && (changed.has('country') || changed.has('postalCode'))) this._shopper = null;
-    if (changed.has('at') || !this.at) this._now = this.#clock();
+    if (this.hasUpdated && (changed.has('country') || changed.has('postalCode'))) this.#destination.shopper = null;
     this.#promise.request(this.#url());
   }
 
-  protected override updated(): void {
-    clearTimeout(this.#tick);
-    const cutoff = this.#cutoffAt();
-    if (cutoff === null || this.at) return;
-    const left = cutoff - this.#clock();
-    if (left <= 0) {
-      this.#promise.request(this.#url(), { force: true }); // the cut-off passed: the dates have moved
-      return;
-    }
-    // Next minute boundary of the countdown, or the cut-off itself if sooner.
-    this.#tick = setTimeout(
-      () => {
-        this._now = this.#clock();
-      },
-      Math.min(left, (left % 60_000) + 1),
-    );
-  }
-
-  #clock(): number {
-    const fixed = this.at ? Date.parse(this.at) : Number.NaN;
-    return Number.isFinite(fixed) ? fixed : Date.now() + this.#serverOffset;
-  }
-
-  #destination(): Destination | null {
-    if (this._shopper) return this._shopper;
-    if (!this.country) return null;
-    return { country: this.country.toUpperCase(), postalCode: this.postalCode?.trim() || null };
-  }
-
-  #locale(): string {
-    return resolveLocale(this.locale);
-  }
-
   #url(): string | null {
-    const destination = this.#destination();
-    const api = this.api || SCRIPT_ORIGIN;
-    if (!api || !this.key || !destination) return null;
-    const params = new URLSearchParams({ key: this.key });
-    if (this.mode === 'cart') {
-      if (!this.items) return null;
-      params.set('items', this.items);
-    } else {
-      if (!this.sku) return null;
-      params.set('sku', this.sku);
-      params.set('quantity', String(this.quantity || 1));
-    }
-    params.set('country', destination.country);
-    if (destination.postalCode) params.set('postalCode', destination.postalCode);
-    params.set('locale', this.#locale());
-    if (this.at) params.set('at', this.at);
-    return `${api.replace(/\/+$/, '')}/v1/promise?${params}`;
+    return promiseUrl(this, this.#destination.current, this.#localize.locale, SCRIPT_ORIGIN);
   }
 
   #shownOption(): DeliveryOption | null {
@@ -228,9 +149,7 @@ export class DeliveryPromiseElement extends LitElement {
   #announce(): void {
     const { value, failure } = this.#promise;
     if (value) {
-      // Cut-offs are on the server's clock: a device clock ahead of it would see each one as passed and refetch.
-      // The answer's age on arrival (latency, HTTP cache) only delays the refetch; it can never make it early.
-      if (!this.at) this.#serverOffset = Date.parse(value.generatedAt) - Date.now() || 0;
+      this.#countdown.syncWith(value.generatedAt);
       if (this._selected && !value.options.some((o) => o.id === this._selected)) this._selected = null;
       this.dispatchEvent(new DpPromiseEvent(value));
     } else if (failure) {
@@ -244,29 +163,19 @@ export class DeliveryPromiseElement extends LitElement {
     if (promiseId) this.dispatchEvent(new DpSelectEvent({ promiseId, optionId }));
   }
 
-  #saveDestination(event: SubmitEvent): void {
-    event.preventDefault();
-    const form = new FormData(event.target as HTMLFormElement);
-    const country = String(form.get('country') ?? '').toUpperCase();
-    if (!/^[A-Z]{2}$/.test(country)) return;
-    const postalCode = String(form.get('postalCode') ?? '').trim();
-    chooseDestination({ country, postalCode: postalCode || null });
-  }
-
   protected override render(): TemplateResult {
-    const locale = this.#locale();
-    const strings = loadedStrings(locale);
-    if (!strings) {
-      // The language's table is a separate chunk, fetched alongside the promise; keep the reserved space.
-      loadStrings(locale).then(() => this.requestUpdate());
+    if (!this.#localize.ready) {
+      // The language's table is still loading: keep the space the promise will take.
       return html`<p part="headline" class="row" aria-live="polite" aria-busy="true"><span class="skeleton"></span></p>
         <p part="countdown" class="row"></p>
         ${this.mode === 'cart' ? html`<div class="option-list"></div><p class="row"></p>` : nothing}
         <p part="postal-code" class="row"></p>`;
     }
+    const { strings } = this.#localize;
     let body: TemplateResult;
     try {
-      body = this.mode === 'cart' ? this.#renderCart(strings, locale) : this.#renderProduct(strings, locale);
+      const options = this.mode === 'cart' ? this.#options() : nothing;
+      body = html`${this.#headline(strings)}${this.#countdownRow(strings)}${options}`;
     } catch (error) {
       // A malformed answer must not break the host page: show the fallback and tell the page once.
       if (!this.#reportedRenderError) {
@@ -277,11 +186,11 @@ export class DeliveryPromiseElement extends LitElement {
       }
       body = html`<p part="headline" class="row" aria-live="polite">${strings.unavailable}</p>`;
     }
-    return html`${body}${this.#renderDestination(strings, locale)}`;
+    return html`${body}${this.#destination.render()}`;
   }
 
   /** The headline's sentence, or a skeleton while loading. */
-  #headline(strings: Strings, locale: string): TemplateResult {
+  #headline(strings: Strings): TemplateResult {
     const { status, value } = this.#promise;
     if (status === FetchStatus.loading || status === FetchStatus.idle) {
       return html`<p part="headline" class="row" aria-live="polite" aria-busy="true">
@@ -303,112 +212,33 @@ export class DeliveryPromiseElement extends LitElement {
     }
     const { earliest, latest } = option.delivery;
     return html`<p part="headline" class="row" aria-live="polite" data-earliest=${earliest} data-latest=${latest}>
-      ${formatDelivery(earliest, latest, locale, this._now, strings)}
+      ${this.#localize.delivery(earliest, latest, this.#countdown.now)}
     </p>`;
   }
 
-  #note(strings: Strings, locale: string): TemplateResult | typeof nothing {
+  #note(strings: Strings): string | typeof nothing {
     const value = this.#promise.value;
     if (!value || this.#promise.status !== FetchStatus.ready) return nothing;
-    if (value.status === 'partial') return html`${strings.partial}`;
-    const waiting = value.items.find((item) => item.availableFrom);
-    return waiting?.availableFrom
-      ? html`${fill(strings.fromDate, { date: formatDay(waiting.availableFrom, locale) })}`
-      : nothing;
+    if (value.status === 'partial') return strings.partial;
+    const from = value.items.find((item) => item.availableFrom)?.availableFrom;
+    return from ? fill(strings.fromDate, { date: this.#localize.day(from) }) : nothing;
   }
 
-  #countdown(strings: Strings, locale: string): TemplateResult {
+  #countdownRow(strings: Strings): TemplateResult {
     const cutoff = this.#promise.status === FetchStatus.ready ? this.#cutoffAt() : null;
-    const left = cutoff === null ? 0 : cutoff - this._now;
+    const left = cutoff === null ? 0 : cutoff - this.#countdown.now;
     // Not a live region: announcing every minute would drown the page.
     return html`<p part="countdown" class="row">
-      ${left > 0 ? fill(strings.orderWithin, { time: formatCountdown(left, locale) }) : this.#note(strings, locale)}
+      ${left > 0 ? fill(strings.orderWithin, { time: this.#localize.countdown(left) }) : this.#note(strings)}
     </p>`;
   }
 
-  #renderProduct(strings: Strings, locale: string): TemplateResult {
-    return html`${this.#headline(strings, locale)}${this.#countdown(strings, locale)}`;
-  }
-
-  #renderCart(strings: Strings, locale: string): TemplateResult {
+  /** Cart mode: the options to choose from, or placeholders while the promise loads. */
+  #options(): TemplateResult {
     const { status, value } = this.#promise;
-    const loading = status === FetchStatus.loading || status === FetchStatus.idle;
-    const options = value?.options ?? [];
-    const shown = this._showAll ? options : options.slice(0, VISIBLE_OPTIONS);
-    const selected = this.#shownOption()?.id;
-    const rows = loading
-      ? Array.from(
-          { length: VISIBLE_OPTIONS },
-          () => html`<div class="option-skeleton" aria-hidden="true"><span class="skeleton"></span></div>`,
-        )
-      : shown.map(
-          (option) => html`<label part="option">
-            <input
-              type="radio"
-              name="option"
-              .value=${option.id}
-              .checked=${option.id === selected}
-              @change=${() => this.#select(option.id)}
-            />
-            <span class="option-name">${option.name}</span>
-            <span class="option-price">${formatPrice(option.price.amount, option.price.currency, locale, strings)}</span>
-            <span class="option-detail">
-              ${formatRange(option.delivery.earliest, option.delivery.latest, locale)} · ${strings[option.deliveryType]}
-            </span>
-            <span class="option-tags">${option.tags.map((tag) => html`<span class="tag">${strings[tag]}</span>`)}</span>
-          </label>`,
-        );
-    const hidden = options.length - shown.length;
-    return html`${this.#headline(strings, locale)}${this.#countdown(strings, locale)}
-      <fieldset part="options">
-        <legend>${strings.options}</legend>
-        <div class="option-list">${rows}</div>
-      </fieldset>
-      <p class="row">
-        ${
-          hidden > 0
-            ? html`<button class="link" type="button" @click=${() => (this._showAll = true)}>
-              ${fill(strings.showMore, { count: hidden })}
-            </button>`
-            : nothing
-        }
-      </p>`;
+    const options = status === FetchStatus.loading || status === FetchStatus.idle ? null : (value?.options ?? []);
+    const select = (optionId: string) => this.#select(optionId);
+    const showAll = () => (this._showAll = true);
+    return optionList(options, this.#shownOption()?.id, this._showAll, this.#localize, select, showAll);
   }
-
-  #renderDestination(strings: Strings, locale: string): TemplateResult {
-    const destination = this.#destination();
-    if (this._editing) {
-      const current = destination?.country ?? 'FR';
-      const countries = COUNTRIES.includes(current) ? COUNTRIES : [current, ...COUNTRIES];
-      return html`<div part="postal-code" class="row">
-        <form @submit=${this.#saveDestination}>
-          <label class="field"
-            >${strings.country}
-            <select name="country">
-              ${countries.map((code) => html`<option value=${code} ?selected=${code === current}>${countryName(code, locale)}</option>`)}
-            </select>
-          </label>
-          <label class="field"
-            >${strings.postalCode}
-            <input type="text" name="postalCode" .value=${destination?.postalCode ?? ''} autocomplete="postal-code" size="8" maxlength="16" />
-          </label>
-          <button type="submit">${strings.apply}</button>
-          <button type="button" class="secondary" @click=${() => (this._editing = false)}>${strings.cancel}</button>
-        </form>
-      </div>`;
-    }
-    const where = destination?.postalCode
-      ? fill(strings.deliverTo, { code: destination.postalCode })
-      : fill(strings.deliverToCountry, { country: destination ? countryName(destination.country, locale) : '—' });
-    return html`<p part="postal-code" class="row muted">
-      ${where} ·
-      <button class="link" type="button" aria-label="${strings.change}: ${where}" @click=${this.#edit}>${strings.change}</button>
-    </p>`;
-  }
-
-  #edit = async () => {
-    this._editing = true;
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLInputElement>('input[name="postalCode"]')?.focus();
-  };
 }

@@ -45,9 +45,6 @@ export const styles = css`
     border-radius: var(--_radius);
     background: var(--_skeleton);
   }
-  .skeleton.short {
-    width: 9em;
-  }
   button.link {
     font: inherit;
     color: var(--_accent);

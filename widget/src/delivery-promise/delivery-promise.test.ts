@@ -431,7 +431,7 @@ describe('<delivery-promise> in cart mode', () => {
       'Service mr-locker 4,50 € 27–29 novembre · Consigne',
     ]);
     const more = element.shadowRoot?.querySelector('button.link') as HTMLButtonElement;
-    expect(text(more)).to.equal('Voir 1 autres modes');
+    expect(text(more)).to.equal('Voir 1 autre mode');
     more.click();
     await element.updateComplete;
     expect(element.shadowRoot?.querySelectorAll('[part="option"]').length).to.equal(4);
@@ -475,6 +475,31 @@ describe('<delivery-promise> in cart mode', () => {
     await settled(element);
     await expect(element).to.be.accessible();
   });
+});
+
+describe('<delivery-promise> show-more plurals', () => {
+  /** A cart whose promise has `count` options beyond the three shown. */
+  async function cartHiding(count: number, locale: string) {
+    const extra = Array.from({ length: count }, (_, i) => option(`extra-${i}`, '2026-11-30', '2026-11-30', 990));
+    stub = stubFetch(() => json(promise({ options: [...promise().options.slice(0, 3), ...extra] })));
+    const element = await fixture<DeliveryPromiseElement>(html`<delivery-promise api=${API} key="k" mode="cart"
+      items="A:1" country="FR" locale=${locale} at="2026-11-23T09:00:00Z"></delivery-promise>`);
+    await settled(element);
+    await waitUntil(() => element.shadowRoot?.querySelector('[part="options"] ~ p button.link'));
+    return text(element.shadowRoot?.querySelector('[part="options"] ~ p button.link'));
+  }
+
+  const cases: [string, number, string][] = [
+    ['fr-FR', 1, 'Voir 1 autre mode'],
+    ['fr-FR', 2, 'Voir 2 autres modes'],
+    ['en-GB', 1, 'Show 1 more option'],
+    ['en-GB', 2, 'Show 2 more options'],
+  ];
+  for (const [locale, count, sentence] of cases) {
+    it(`says "${sentence}" in ${locale} when ${count} option${count === 1 ? ' is' : 's are'} hidden`, async () => {
+      expect(await cartHiding(count, locale)).to.equal(sentence);
+    });
+  }
 });
 
 describe('<delivery-promise> languages', () => {

@@ -1,8 +1,13 @@
 /**
  * The element's sentences, one table per language in `strings/`. `{date}`, `{range}`, `{time}`, `{code}`,
- * `{count}` are filled in by the formatter; dates, prices and durations themselves come from Intl. English is
- * bundled; other languages are separate chunks loaded on first use, so a page loads only its own language.
+ * `{count}` are filled in by the formatter; dates, prices and durations themselves come from Intl, and a sentence
+ * with a count has one form per plural category of its language. English is bundled; other languages are
+ * separate chunks loaded on first use, so a page loads only its own language.
  */
+
+/** A sentence with a `{count}`, one form per plural category `Intl.PluralRules` names; `other` is the fallback. */
+export type Plural = { [category in Intl.LDMLPluralRule]?: string } & { other: string };
+
 export interface Strings {
   deliveredOn: string;
   deliveredBetween: string;
@@ -23,7 +28,7 @@ export interface Strings {
   pickup_point: string;
   locker: string;
   free: string;
-  showMore: string;
+  showMore: Plural;
   outOfStock: string;
   noService: string;
   unknownSku: string;

@@ -20,7 +20,7 @@ const strings: Strings = {
   pickup_point: 'Abholstation',
   locker: 'Packstation',
   free: 'Kostenlos',
-  showMore: '{count} weitere Versandarten',
+  showMore: { one: '{count} weitere Versandart', other: '{count} weitere Versandarten' },
   outOfStock: 'Derzeit nicht auf Lager.',
   noService: 'An diese Adresse liefern wir noch nicht.',
   unknownSku: 'Dieser Artikel kann nicht geliefert werden.',

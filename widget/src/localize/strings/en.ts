@@ -20,7 +20,7 @@ const strings: Strings = {
   pickup_point: 'Pickup point',
   locker: 'Parcel locker',
   free: 'Free',
-  showMore: 'Show {count} more options',
+  showMore: { one: 'Show {count} more option', other: 'Show {count} more options' },
   outOfStock: 'Currently out of stock.',
   noService: 'We cannot deliver to this address yet.',
   unknownSku: 'This product cannot be delivered.',

@@ -20,7 +20,7 @@ const strings: Strings = {
   pickup_point: 'Punto de recogida',
   locker: 'Taquilla',
   free: 'Gratis',
-  showMore: 'Ver {count} opciones más',
+  showMore: { one: 'Ver {count} opción más', other: 'Ver {count} opciones más' },
   outOfStock: 'Agotado por el momento.',
   noService: 'Todavía no entregamos en esta dirección.',
   unknownSku: 'Este producto no se puede entregar.',

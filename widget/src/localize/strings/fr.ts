@@ -20,7 +20,7 @@ const strings: Strings = {
   pickup_point: 'Point relais',
   locker: 'Consigne',
   free: 'Gratuit',
-  showMore: 'Voir {count} autres modes',
+  showMore: { one: 'Voir {count} autre mode', other: 'Voir {count} autres modes' },
   outOfStock: 'Actuellement en rupture de stock.',
   noService: 'Nous ne livrons pas encore à cette adresse.',
   unknownSku: 'Ce produit ne peut pas être livré.',

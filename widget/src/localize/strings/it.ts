@@ -20,7 +20,7 @@ const strings: Strings = {
   pickup_point: 'Punto di ritiro',
   locker: 'Locker',
   free: 'Gratis',
-  showMore: 'Mostra altre {count} modalità',
+  showMore: { one: "Mostra un'altra modalità", other: 'Mostra altre {count} modalità' },
   outOfStock: 'Al momento esaurito.',
   noService: 'Non consegniamo ancora a questo indirizzo.',
   unknownSku: 'Questo prodotto non può essere consegnato.',

@@ -20,7 +20,7 @@ const strings: Strings = {
   pickup_point: 'Afhaalpunt',
   locker: 'Pakketautomaat',
   free: 'Gratis',
-  showMore: 'Toon {count} andere opties',
+  showMore: { one: 'Toon {count} andere optie', other: 'Toon {count} andere opties' },
   outOfStock: 'Momenteel niet op voorraad.',
   noService: 'We leveren nog niet op dit adres.',
   unknownSku: 'Dit product kan niet worden geleverd.',
