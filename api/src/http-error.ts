@@ -43,3 +43,8 @@ export class HttpError extends Error {
 export function invalidField(field: string, code: string, message: string): HttpError {
   return new HttpError(400, 'invalid_request', message, { details: [{ field, code }] });
 }
+
+/** A 422 validation_failed naming one field: the request is well formed but cannot be done as asked. */
+export function validationFailed(field: string, code: string, message: string): HttpError {
+  return new HttpError(422, 'validation_failed', message, { details: [{ field, code }] });
+}

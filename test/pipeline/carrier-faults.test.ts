@@ -167,29 +167,51 @@ describe.each(stores)('carrier faults on %s', (_name, makeStore) => {
     expect(signedEmpty.json().code).toBe('invalid_request');
   });
 
-  it('corrects a reservation left behind with an adjustment and its note in the ledger, never below zero', async () => {
+  it("releases an order's reservation by hand through the order, so it is never released or shipped twice", async () => {
     await start();
-    await book();
+    const booked = await book('colissimo-home', 2);
+    const other = await book();
     const adjust = (body: Record<string, unknown>) =>
       app.inject({ method: 'POST', url: '/v1/inventory/paris/MUG-01/adjustments', headers: json, payload: body });
-    const fixed = await adjust({ reservedDelta: -1, note: 'Parcel lost by the carrier, reservation freed' });
+    expect((await adjust({ reservedDelta: -1, note: 'no order' })).json().details).toEqual([
+      { field: 'orderId', code: 'required' },
+    ]);
+    const fixed = await adjust({ reservedDelta: -1, orderId: booked.id, note: 'One mug broken in the warehouse' });
     expect(fixed.statusCode).toBe(200);
-    expect(fixed.json()).toMatchObject({ onHand: 40, reserved: 0, available: 40 });
+    expect(fixed.json()).toMatchObject({ onHand: 40, reserved: 2 });
     const ledger = (await app.inject({ url: '/v1/inventory/MUG-01/movements', headers: SECRET })).json().movements;
     expect(ledger[0]).toMatchObject({
       reason: 'adjust',
       reservedDelta: -1,
-      onHandDelta: 0,
-      note: 'Parcel lost by the carrier, reservation freed',
+      orderId: booked.id,
+      note: 'One mug broken in the warehouse',
     });
-    const below = await adjust({ reservedDelta: -1, note: 'again' });
-    expect(below.statusCode).toBe(422);
-    expect(below.json().details).toEqual([{ field: 'reservedDelta', code: 'below_zero' }]);
-    expect(await level()).toMatchObject({ onHand: 40, reserved: 0 });
-    expect((await adjust({ onHandDelta: -3 })).statusCode).toBe(400);
-    expect((await adjust({ note: 'nothing' })).statusCode).toBe(422);
+    expect((await order(booked.id)).shipments[0].reservations).toEqual([
+      { sku: 'MUG-01', quantity: 1, backorder: false },
+    ]);
+    const over = await adjust({ reservedDelta: -2, orderId: booked.id, note: 'again' });
+    expect(over.statusCode).toBe(422);
+    expect(over.json().details).toEqual([{ field: 'reservedDelta', code: 'more_than_reserved' }]);
+    // The order releases only what it still holds: the other order's reservation stays whole.
+    await app.inject({ method: 'POST', url: `/v1/orders/${booked.id}/cancel`, headers: SECRET });
+    expect(await level()).toMatchObject({ onHand: 40, reserved: 1 });
+    expect((await order(other.id)).shipments[0].reservations[0].quantity).toBe(1);
+  });
+
+  it('corrects on hand by hand with its note in the ledger, never below zero', async () => {
+    await start();
+    const adjust = (body: Record<string, unknown>) =>
+      app.inject({ method: 'POST', url: '/v1/inventory/paris/MUG-01/adjustments', headers: json, payload: body });
     const counted = await adjust({ onHandDelta: -3, note: 'Stocktake: 3 broken' });
     expect(counted.json()).toMatchObject({ onHand: 37, reserved: 0 });
+    const ledger = (await app.inject({ url: '/v1/inventory/MUG-01/movements', headers: SECRET })).json().movements;
+    expect(ledger[0]).toMatchObject({ reason: 'adjust', onHandDelta: -3, note: 'Stocktake: 3 broken' });
+    expect((await adjust({ onHandDelta: -38, note: 'too many' })).json().details).toEqual([
+      { field: 'onHandDelta', code: 'below_zero' },
+    ]);
+    expect((await adjust({ onHandDelta: -3 })).statusCode).toBe(400);
+    expect((await adjust({ reservedDelta: 1, note: 'hold' })).statusCode).toBe(400);
+    expect((await adjust({ note: 'nothing' })).statusCode).toBe(422);
     const elsewhere = await app.inject({
       method: 'POST',
       url: '/v1/inventory/nowhere/MUG-01/adjustments',
@@ -197,5 +219,47 @@ describe.each(stores)('carrier faults on %s', (_name, makeStore) => {
       payload: { onHandDelta: 1, note: 'x' },
     });
     expect(elsewhere.statusCode).toBe(404);
+  });
+
+  it("keeps no tracking event when applying it fails, so the carrier's retry applies it", async () => {
+    const store = await makeStore();
+    const changeOrder = store.changeOrder;
+    let failNext = false;
+    store.changeOrder = (merchantId, id, change, events) =>
+      changeOrder(
+        merchantId,
+        id,
+        (order, fresh) => {
+          if (failNext) {
+            failNext = false;
+            throw new Error('the database went away mid-change');
+          }
+          return change(order, fresh);
+        },
+        events,
+      );
+    app = await testApp({ store, now: MONDAY_MORNING, merchants: [twoCarriers()] });
+    const booked = await book();
+    const tn = booked.shipments[0].trackingNumber;
+    failNext = true;
+    const event = { trackingNumber: tn, code: 'PCK', occurredAt: '2026-11-23T16:00:00Z', eventId: 'pck-1' };
+    expect((await track([event])).statusCode).toBe(500);
+    expect((await order(booked.id)).shipments[0].status).toBe('label_created');
+    expect((await track([event])).json()).toEqual({ applied: 1, duplicates: 0, rejected: [] });
+    expect((await order(booked.id)).shipments[0].status).toBe('picked_up');
+    expect(await level()).toMatchObject({ onHand: 39, reserved: 0 });
+  });
+
+  it('ships a parcel even when the count said there was none on hand, and records what really moved', async () => {
+    await start();
+    const booked = await book();
+    await app.inject({ method: 'PUT', url: '/v1/inventory/paris/MUG-01', headers: json, payload: { onHand: 0 } });
+    await track([
+      { trackingNumber: booked.shipments[0].trackingNumber, code: 'PCK', occurredAt: '2026-11-23T16:00:00Z' },
+    ]);
+    expect((await order(booked.id)).shipments[0].status).toBe('picked_up');
+    expect(await level()).toMatchObject({ onHand: 0, reserved: 0 });
+    const [ship] = (await app.inject({ url: '/v1/inventory/MUG-01/movements', headers: SECRET })).json().movements;
+    expect(ship).toMatchObject({ reason: 'ship', onHandDelta: 0, reservedDelta: -1 });
   });
 });

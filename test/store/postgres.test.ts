@@ -3,6 +3,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { LISTENER_NAME } from '../../api/src/store/postgres/postgres-store.ts';
 import { MONDAY_MORNING, testApp } from '../fixtures/app.ts';
+import { eventually } from '../fixtures/eventually.ts';
 import { postgresAvailable, postgresStore, TEST_DATABASE_URL, testPostgresStore } from '../fixtures/postgres.ts';
 import { describeStoreContract } from './store-contract.ts';
 
@@ -63,11 +64,3 @@ describe.runIf(available)('PostgreSQL', () => {
     }
   });
 });
-
-/** Polls until `check` holds; fails naming `what` after 10 s (a bound on waiting, not a speed goal). */
-async function eventually(what: string, check: () => Promise<boolean>): Promise<void> {
-  for (const until = Date.now() + 10_000; !(await check()); ) {
-    if (Date.now() > until) throw new Error(`still waiting for: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -282,6 +282,30 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.claimOutboxJobs('w', 10, now, 30_000, { busyMerchants: ['m'] })).toEqual([]);
     });
 
+    it('lets two workers claim at once: both get work, no job twice', async () => {
+      await open();
+      await store.enqueueOutbox(
+        'm',
+        Array.from({ length: 40 }, (_, i) => ({ type: 'order.accepted', orderId: `o${i}`, payload: {} })),
+        now,
+      );
+      const seen: number[] = [];
+      const byWorker = { w1: 0, w2: 0 };
+      for (let round = 0; round < 8; round++) {
+        const [a, b] = await Promise.all([
+          store.claimOutboxJobs('w1', 10, now, 30_000),
+          store.claimOutboxJobs('w2', 10, now, 30_000),
+        ]);
+        byWorker.w1 += a.length;
+        byWorker.w2 += b.length;
+        seen.push(...a.map((j) => j.id), ...b.map((j) => j.id));
+      }
+      expect(byWorker.w1).toBeGreaterThan(0);
+      expect(byWorker.w2).toBeGreaterThan(0);
+      expect(seen).toHaveLength(40);
+      expect(new Set(seen).size).toBe(40);
+    });
+
     it('claims by type and lane key, and gives back only the jobs named', async () => {
       await open();
       await store.enqueueOutbox(
@@ -349,35 +373,19 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.findByTrackingNumber('m', 'Ts1')).toEqual({ orderId: 'o-s1', shipmentId: 's1', carrier: 'c' });
     });
 
-    it('adjusts a level by a delta with its note, never below zero', async () => {
+    it('adjusts on hand by a delta with its note, never below zero', async () => {
       await open();
       await store.seedInventory('m', [level('A', 5)]);
-      const adjusted = await store.adjustInventory(
-        'm',
-        'paris',
-        'A',
-        { onHandDelta: -2, reservedDelta: 0, note: 'stocktake', orderId: null },
-        now,
-      );
+      const adjusted = await store.adjustInventory('m', 'paris', 'A', { onHandDelta: -2, note: 'stocktake' }, now);
       expect(adjusted).toMatchObject({ ok: true, level: { onHand: 3, reserved: 0 } });
-      expect(
-        await store.adjustInventory(
-          'm',
-          'paris',
-          'A',
-          { onHandDelta: 0, reservedDelta: -1, note: 'x', orderId: null },
-          now,
-        ),
-      ).toEqual({ ok: false, reason: 'below_zero' });
-      expect(
-        await store.adjustInventory(
-          'm',
-          'lyon',
-          'A',
-          { onHandDelta: 1, reservedDelta: 0, note: 'x', orderId: null },
-          now,
-        ),
-      ).toEqual({ ok: false, reason: 'not_found' });
+      expect(await store.adjustInventory('m', 'paris', 'A', { onHandDelta: -4, note: 'x' }, now)).toEqual({
+        ok: false,
+        reason: 'below_zero',
+      });
+      expect(await store.adjustInventory('m', 'lyon', 'A', { onHandDelta: 1, note: 'x' }, now)).toEqual({
+        ok: false,
+        reason: 'not_found',
+      });
       const [latest] = await store.stockMovements('m', 'A', 1);
       expect(latest).toMatchObject({ reason: 'adjust', onHandDelta: -2, note: 'stocktake' });
     });
@@ -389,6 +397,39 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(first.map((o) => o.order.id)).toEqual(['o1', 'o2']);
       const second = await store.ordersInFlight({ after: 'o2', limit: 2 });
       expect(second.map((o) => o.order.id)).toEqual(['o3']);
+    });
+
+    it("records an endpoint's health without undoing an edit, and never for a deleted or disabled one", async () => {
+      await open();
+      const endpoint = {
+        id: 'we_1',
+        url: 'https://a.example/',
+        events: ['*'],
+        description: null,
+        secret: 'whsec_old',
+        previousSecret: null,
+        previousUntil: null,
+        state: 'enabled' as const,
+        disabledReason: null,
+        failingSince: null,
+        createdAt: '2026-11-23T09:00:00.000Z',
+      };
+      await store.saveWebhookEndpoint('m', endpoint);
+      await store.saveWebhookEndpoint('m', { ...endpoint, secret: 'whsec_rotated', url: 'https://b.example/' });
+      await store.updateEndpointHealth('m', 'we_1', { failingSince: now });
+      expect(await store.getWebhookEndpoint('m', 'we_1')).toMatchObject({
+        secret: 'whsec_rotated',
+        url: 'https://b.example/',
+        failingSince: now,
+        state: 'enabled',
+      });
+      await store.updateEndpointHealth('m', 'we_1', { failingSince: now, disabledReason: 'gone' });
+      expect(await store.getWebhookEndpoint('m', 'we_1')).toMatchObject({ state: 'disabled', disabledReason: 'gone' });
+      await store.updateEndpointHealth('m', 'we_1', { failingSince: null });
+      expect(await store.getWebhookEndpoint('m', 'we_1')).toMatchObject({ state: 'disabled', failingSince: now });
+      await store.deleteWebhookEndpoint('m', 'we_1');
+      await store.updateEndpointHealth('m', 'we_1', { failingSince: null });
+      expect(await store.getWebhookEndpoint('m', 'we_1')).toBeNull();
     });
 
     it('keeps the first label of a shipment', async () => {

@@ -48,9 +48,12 @@ export function planCancellation(
       item.quantity -= take;
       const backorder = shipment.reservations.some((r) => r.backorder);
       for (const unit of merchant.products.get(item.sku)?.stockUnits ?? [{ sku: item.sku, quantity: 1 }]) {
-        releases.push({ warehouse: shipment.warehouse, sku: unit.sku, quantity: unit.quantity * take, backorder });
+        // Only what the shipment still holds: units released by hand are not released again.
         const reservation = shipment.reservations.find((r) => r.sku === unit.sku);
-        if (reservation) reservation.quantity -= unit.quantity * take;
+        const released = Math.min(unit.quantity * take, reservation?.quantity ?? 0);
+        if (released === 0 || !reservation) continue;
+        releases.push({ warehouse: shipment.warehouse, sku: unit.sku, quantity: released, backorder });
+        reservation.quantity -= released;
       }
     }
     shipment.items = shipment.items.filter((i) => i.quantity > 0);

@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Order } from '../../../shared/src/orders.ts';
+import { hasLeft } from '../booking/order-status.ts';
 import type { OutboxMessage, ShipmentException, Store } from '../store/store.ts';
 import { labelledAt } from './shipment-jobs.ts';
 
@@ -79,11 +80,13 @@ const lastNewsOf = (order: Order, shipment: Order['shipments'][number]) =>
  * `no_scan` exceptions stay with the team, and the order stops being scanned and polled.
  */
 async function closeIfLost(store: Store, merchantId: string, order: Order, now: number, giveUpMs: number) {
+  // Only parcels that left can be lost: a shipment still in the warehouse holds stock the merchant must decide
+  // about (cancel, or relabel), so its order stays open.
   const lost = (o: Order) => {
     const moving = o.shipments.filter((s) => !SETTLED.has(s.status));
     return (
       moving.length > 0 &&
-      moving.every((s) => s.trackingNumber !== null && now - Date.parse(lastNewsOf(o, s)) >= giveUpMs)
+      moving.every((s) => (hasLeft(s.status) || s.leftAt) && now - Date.parse(lastNewsOf(o, s)) >= giveUpMs)
     );
   };
   if (!lost(order)) return;

@@ -47,8 +47,10 @@ export interface Lane {
 
 /** Webhook deliveries, which may wait on slow receivers, apart from everything else (labels, fan-outs). */
 export const DEFAULT_LANES: readonly Lane[] = [
-  { name: 'webhooks', types: ['webhook.deliver'], concurrency: 16, perMerchant: 4, perLaneKey: 2 },
-  { name: 'main', concurrency: 8, perMerchant: 4, perLaneKey: 4 },
+  // I/O-bound and cheap to hold: many at once, so that eight merchants whose receivers all hang (each attempt
+  // times out within 20 s, then waits its backoff) still leave half the lane to everyone else.
+  { name: 'webhooks', types: ['webhook.deliver'], concurrency: 64, perMerchant: 4, perLaneKey: 2 },
+  { name: 'main', concurrency: 16, perMerchant: 2, perLaneKey: 2 },
 ];
 
 export interface RelayOptions {
@@ -80,7 +82,8 @@ class LaneState {
   readonly running = new Set<Promise<void>>();
   readonly byMerchant = new Map<string, number>();
   readonly byKey = new Map<string, number>();
-  claiming = false;
+  /** the claim under way, if any (stop waits for it) */
+  claiming: Promise<void> | null = null;
   timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(lane: Lane, others: readonly Lane[]) {
@@ -176,6 +179,8 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     this.#running = false;
     for (const state of this.#lanes) clearTimeout(state.timer);
+    // A claim under way gives its jobs back once it returns (see #pump); then the running jobs finish.
+    await Promise.all(this.#lanes.map((state) => state.claiming));
     await Promise.all(this.#lanes.flatMap((state) => [...state.running]));
     // Best effort: if the store is already gone, the leases simply expire and another worker takes the jobs.
     await this.#options.store.releaseOutboxJobs(this.workerId).catch(() => {});
@@ -184,20 +189,30 @@ export class OutboxRelay {
   /** Claims for a lane as long as it has free slots and finds work; waits `idleMs` when it finds none. */
   #pump(state: LaneState): void {
     if (!this.#running || state.claiming || state.free <= 0) return;
-    state.claiming = true;
     clearTimeout(state.timer);
-    this.#claim(state)
-      .catch((error: unknown) => {
+    let found = 0;
+    state.claiming = (async () => {
+      let jobs: OutboxJob[] = [];
+      try {
+        jobs = await this.#claim(state);
+      } catch (error) {
         this.#options.onError?.(error, undefined);
-        return [] as OutboxJob[];
-      })
-      .then((jobs) => {
-        state.claiming = false;
-        for (const job of jobs) this.#start(state, job).then(() => this.#pump(state));
-        if (!this.#running) return;
-        if (jobs.length > 0) this.#pump(state);
-        else state.timer = setTimeout(() => this.#pump(state), this.#options.idleMs);
-      });
+      }
+      if (!this.#running) {
+        // Stopped while claiming: these jobs were never started, so they go back at once.
+        for (const job of jobs) state.release(job);
+        await this.#giveBack(jobs);
+        return;
+      }
+      found = jobs.length;
+      for (const job of jobs) this.#start(state, job).then(() => this.#pump(state));
+    })().finally(() => {
+      state.claiming = null;
+      if (!this.#running) return;
+      // More may be due at once; when nothing was, look again after a pause.
+      if (found > 0) this.#pump(state);
+      else state.timer = setTimeout(() => this.#pump(state), this.#options.idleMs);
+    });
   }
 
   /** Leases due jobs for a lane; any over a merchant's or key's limit is given back at once. */
@@ -206,13 +221,19 @@ export class OutboxRelay {
     if (state.free <= 0) return [];
     const claimed = await store.claimOutboxJobs(this.workerId, state.free, clock(), leaseMs, state.claimFilter());
     const admitted = claimed.filter((job) => state.admit(job));
-    const extra = claimed.filter((job) => !admitted.includes(job));
-    if (extra.length > 0)
-      await store.releaseOutboxJobs(
-        this.workerId,
-        extra.map((job) => job.id),
-      );
+    await this.#giveBack(claimed.filter((job) => !admitted.includes(job)));
     return admitted;
+  }
+
+  /** Gives leased jobs back for another round; if that fails their leases simply run out, and nothing is lost. */
+  async #giveBack(jobs: readonly OutboxJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.#options.store
+      .releaseOutboxJobs(
+        this.workerId,
+        jobs.map((job) => job.id),
+      )
+      .catch((error: unknown) => this.#options.onError?.(error, undefined));
   }
 
   /** Runs one admitted job in its lane's pool; the promise settles when the job is done or recorded as failed. */

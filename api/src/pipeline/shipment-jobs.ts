@@ -6,6 +6,7 @@ import type { Order } from '../../../shared/src/orders.ts';
 import { advance } from '../booking/order-status.ts';
 import type { MerchantRegistry } from '../plugins/merchants.ts';
 import type { OutboxJob, Store } from '../store/store.ts';
+import { adapterOf } from './carriers/adapters.ts';
 import type { CarrierAdapter } from './carriers/carrier-adapter.ts';
 import type { JobHandler } from './outbox-relay.ts';
 
@@ -25,11 +26,8 @@ export interface ShipmentJobDependencies {
 }
 
 function adapterFor(deps: ShipmentJobDependencies, merchantId: string, carrierId: string): CarrierAdapter {
-  const carrier = deps.merchants.byId(merchantId)?.merchant.carriers.find((c) => c.id === carrierId);
-  const name = carrier?.adapter ?? 'sandbox';
-  // Config names are never looked up on a plain object's prototype (an adapter called `constructor`).
-  const adapter = Object.hasOwn(deps.adapters, name) ? deps.adapters[name] : undefined;
-  if (!adapter) throw new Error(`no carrier adapter "${carrier?.adapter}" for carrier ${carrierId}`);
+  const { name, adapter } = adapterOf(deps.adapters, deps.merchants.byId(merchantId)?.merchant, carrierId);
+  if (!adapter) throw new Error(`no carrier adapter "${name}" for carrier ${carrierId}`);
   return adapter;
 }
 

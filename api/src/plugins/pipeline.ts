@@ -86,11 +86,12 @@ export const pipelinePlugin = fp(
         const delivery = job.type === 'webhook.deliver';
         await openException(app.store, job.merchantId, {
           kind: 'outbox',
-          // A delivery's order key is `wh:<endpoint>:<order>`: the exception names the order itself.
-          orderId: delivery ? job.orderId.split(':').slice(2).join(':') : job.orderId,
+          // A delivery's order key is `wh:<endpoint>:<order>[:replay]`: the exception names the order itself.
+          orderId: delivery ? (job.orderId.split(':')[2] ?? job.orderId) : job.orderId,
           shipmentId: typeof job.payload.shipmentId === 'string' ? job.payload.shipmentId : null,
           reason: delivery ? 'delivery_failed' : 'job_failed',
-          occasion: `job:${job.id}:${job.attempts}`,
+          // Each death is its own occasion: a replayed job that dies again opens a new exception.
+          occasion: `job:${job.id}:${app.clock()}`,
           detail: `${delivery ? `${String(job.payload.eventType)} to endpoint ${String(job.payload.endpointId)}` : job.type} (outbox job ${job.id}) gave up after ${job.attempts} attempts: ${error}`,
           now: app.clock(),
         });

@@ -25,9 +25,13 @@ export class StockCache {
   /** bumped when notifications may have been missed: every cached answer is then stale */
   #epoch = 0;
 
-  constructor(store: Store, staleMs = DISCONNECTED_STALE_MS) {
+  /** real time, not the app's clock: staleness is about when notifications were missed, even in tests */
+  readonly #now: () => number;
+
+  constructor(store: Store, { staleMs = DISCONNECTED_STALE_MS, now = Date.now } = {}) {
     this.#store = store;
     this.#staleMs = staleMs;
+    this.#now = now;
   }
 
   get live(): boolean {
@@ -49,12 +53,15 @@ export class StockCache {
       else missing.push(sku);
     }
     if (missing.length > 0) {
+      // A change heard while the levels load may be newer than what they hold: such levels are used, not kept.
+      const before = missing.map((sku) => this.version(merchantId, sku));
       const loaded = await this.#store.inventoryLevels(merchantId, missing);
-      for (const sku of missing) {
+      missing.forEach((sku, i) => {
         const levels = loaded.filter((level) => level.sku === sku);
-        this.#levels.set(`${merchantId}|${sku}`, levels, this.#live ? {} : { ttl: this.#staleMs });
+        if (this.version(merchantId, sku) === before[i])
+          this.#levels.set(`${merchantId}|${sku}`, levels, this.#live ? {} : { ttl: this.#staleMs });
         found.push(...levels);
-      }
+      });
     }
     return found;
   }
@@ -89,7 +96,7 @@ export class StockCache {
    */
   version(merchantId: string, sku: string): string {
     const version = `${this.#epoch}.${this.#versions.get(`${merchantId}|${sku}`) ?? 0}`;
-    return this.#live ? version : `${version}~${Math.floor(Date.now() / this.#staleMs)}`;
+    return this.#live ? version : `${version}~${Math.floor(this.#now() / this.#staleMs)}`;
   }
 }
 

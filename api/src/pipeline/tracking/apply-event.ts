@@ -66,77 +66,82 @@ export async function applyTrackingEvents(
   const carrier = events[0]?.carrier;
   if (!target || events.some((e) => e.carrier !== target.carrier) || carrier !== target.carrier)
     return events.map(() => 'unknown_tracking_number');
-  const kept = await store.recordTrackingEvents(
+  const records = events.map((event) => ({
+    shipmentId: target.shipmentId,
+    key: keyOf(event),
+    status: event.status,
+    code: event.code,
+    occurredAt: event.occurredAt,
+  }));
+  // The events are kept (deduplicated) in the order's own transaction: if applying them fails, none is kept and
+  // the carrier's retry applies them then.
+  let kept: readonly boolean[] = events.map(() => false);
+  let fresh: TrackingEvent[] = [];
+  const change = await store.changeOrder<'no_shipment' | 'nothing_new'>(
     merchantId,
-    events.map((event) => ({
-      shipmentId: target.shipmentId,
-      key: keyOf(event),
-      status: event.status,
-      code: event.code,
-      occurredAt: event.occurredAt,
-    })),
-    now,
-  );
-  const outcomes: ApplyResult[] = kept.map((isNew) => (isNew ? 'applied' : 'duplicate'));
-  const fresh = [...events.filter((_, i) => kept[i])].sort((a, b) =>
-    a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0,
-  );
-  if (fresh.length === 0) return outcomes;
-
-  const change = await store.changeOrder<'no_shipment'>(merchantId, target.orderId, (order) => {
-    const before = order.shipments.find((s) => s.id === target.shipmentId);
-    if (!before) return { ok: false, error: 'no_shipment' };
-    let shipment: Shipment = before;
-    const timeline: TimelineEntry[] = [...order.timeline];
-    const outbox: OutboxMessage[] = [];
-    for (const event of fresh) {
-      const newest = !shipment.lastEventAt || event.occurredAt >= shipment.lastEventAt;
-      const next = newest ? statusAfter(shipment, event) : null;
-      timeline.push(timelineEntry(shipment.id, event));
-      const payload = {
-        orderId: order.id,
-        shipmentId: shipment.id,
-        status: next ?? shipment.status,
-        previousStatus: shipment.status,
-        occurredAt: event.occurredAt,
-      };
-      if (next) {
-        outbox.push({ type: 'shipment.status_changed', orderId: order.id, payload });
-        if (next === 'delivered') outbox.push({ type: 'shipment.delivered', orderId: order.id, payload });
-      }
-      const reason = exceptionOf(event);
-      // An exceptional status announces itself when it becomes the status; a voided label always does.
-      if (reason && (next || reason === 'label_voided')) {
-        outbox.push({
-          type: 'shipment.exception',
+    target.orderId,
+    (order, isNew) => {
+      kept = isNew;
+      fresh = events
+        .filter((_, i) => isNew[i])
+        .sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0));
+      if (fresh.length === 0) return { ok: false, error: 'nothing_new' };
+      const before = order.shipments.find((s) => s.id === target.shipmentId);
+      if (!before) return { ok: false, error: 'no_shipment' };
+      let shipment: Shipment = before;
+      const timeline: TimelineEntry[] = [...order.timeline];
+      const outbox: OutboxMessage[] = [];
+      for (const event of fresh) {
+        const newest = !shipment.lastEventAt || event.occurredAt >= shipment.lastEventAt;
+        const next = newest ? statusAfter(shipment, event) : null;
+        timeline.push(timelineEntry(shipment.id, event));
+        const payload = {
           orderId: order.id,
-          payload: { ...payload, reason, nextAction: NEXT_ACTIONS[reason] },
-        });
+          shipmentId: shipment.id,
+          status: next ?? shipment.status,
+          previousStatus: shipment.status,
+          occurredAt: event.occurredAt,
+        };
+        if (next) {
+          outbox.push({ type: 'shipment.status_changed', orderId: order.id, payload });
+          if (next === 'delivered') outbox.push({ type: 'shipment.delivered', orderId: order.id, payload });
+        }
+        const reason = exceptionOf(event);
+        // An exceptional status announces itself when it becomes the status; a voided label always does.
+        if (reason && (next || reason === 'label_voided')) {
+          outbox.push({
+            type: 'shipment.exception',
+            orderId: order.id,
+            payload: { ...payload, reason, nextAction: NEXT_ACTIONS[reason] },
+          });
+        }
+        // The stock leaves on hand once, on the first event that says the parcel left, in whatever order they come.
+        if (!departed(shipment) && hasLeft(event.status)) shipment = { ...shipment, leftAt: event.occurredAt };
+        if (newest) shipment = { ...shipment, status: next ?? shipment.status, lastEventAt: event.occurredAt };
       }
-      // The stock leaves on hand once, on the first event that says the parcel left, in whatever order they come.
-      if (!departed(shipment) && hasLeft(event.status)) shipment = { ...shipment, leftAt: event.occurredAt };
-      if (newest) shipment = { ...shipment, status: next ?? shipment.status, lastEventAt: event.occurredAt };
-    }
-    const shipments = order.shipments.map((s) => (s.id === shipment.id ? shipment : s));
-    timeline.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-    const changed: Order = {
-      ...order,
-      shipments,
-      timeline,
-      status: advance(
-        order.status,
-        shipments.map((s) => s.status),
-      ),
-      updatedAt: new Date(now).toISOString(),
-    };
-    const consumes: Reservation[] =
-      !departed(before) && departed(shipment) && before.status !== 'cancelled'
-        ? before.reservations.map((r) => ({ warehouse: before.warehouse, ...r }))
-        : [];
-    return { ok: true, order: changed, consumes, outbox };
-  });
-  if (change?.ok && change.consumes?.length) onStockChange(change.consumes.map((r) => r.sku));
-  if (change?.ok) {
+      const shipments = order.shipments.map((s) => (s.id === shipment.id ? shipment : s));
+      timeline.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+      const changed: Order = {
+        ...order,
+        shipments,
+        timeline,
+        status: advance(
+          order.status,
+          shipments.map((s) => s.status),
+        ),
+        updatedAt: new Date(now).toISOString(),
+      };
+      const consumes: Reservation[] =
+        !departed(before) && departed(shipment) && before.status !== 'cancelled'
+          ? before.reservations.map((r) => ({ warehouse: before.warehouse, ...r }))
+          : [];
+      return { ok: true, order: changed, consumes, outbox };
+    },
+    { records, receivedAt: now },
+  );
+  if (!change) return events.map(() => 'unknown_tracking_number');
+  if (change.ok && change.consumes?.length) onStockChange(change.consumes.map((r) => r.sku));
+  if (change.ok) {
     for (const event of fresh) {
       const reason = exceptionOf(event);
       if (!reason) continue;
@@ -150,7 +155,7 @@ export async function applyTrackingEvents(
       });
     }
   }
-  return outcomes;
+  return kept.map((isNew) => (isNew ? 'applied' : 'duplicate'));
 }
 
 function timelineEntry(shipmentId: string, event: TrackingEvent): TimelineEntry {

@@ -9,7 +9,7 @@
  */
 import type { MerchantRegistry } from '../../plugins/merchants.ts';
 import type { Store, WatchedShipment } from '../../store/store.ts';
-import type { CarrierAdapter } from '../carriers/carrier-adapter.ts';
+import { adapterOf, type CarrierAdapters } from '../carriers/adapters.ts';
 import { SETTLED } from '../exceptions.ts';
 import { labelledAt } from '../shipment-jobs.ts';
 import { applyTrackingEvents } from './apply-event.ts';
@@ -18,7 +18,7 @@ import { CARRIER_CODES } from './statuses.ts';
 export interface PollerOptions {
   store: Store;
   merchants: MerchantRegistry;
-  adapters: Readonly<Record<string, CarrierAdapter>>;
+  adapters: CarrierAdapters;
   clock: () => number;
   pollAfterMs: number;
   perCarrier: number;
@@ -61,26 +61,23 @@ export class TrackingPoller {
     const order = await store.getOrder(merchantId, watched.orderId);
     const shipment = order?.shipments.find((s) => s.id === shipmentId);
     const merchant = merchants.byId(merchantId)?.merchant;
-    const lastNews = order && shipment ? (shipment.lastEventAt ?? labelledAt(order, shipmentId)) : null;
-    if (
-      !order ||
-      !shipment?.trackingNumber ||
-      !merchant ||
-      lastNews === null ||
-      SETTLED.has(shipment.status) ||
-      order.status === 'closed' ||
-      now - Date.parse(lastNews) >= giveUpMs
-    ) {
+    if (!order || !shipment || SETTLED.has(shipment.status) || order.status === 'closed') {
       await store.rescheduleTracking(merchantId, shipmentId, null);
+      return null;
+    }
+    const lastNews = shipment.lastEventAt ?? labelledAt(order, shipmentId);
+    if (now - Date.parse(lastNews) >= giveUpMs) {
+      await store.rescheduleTracking(merchantId, shipmentId, null); // lost: the exception scan closes the order
+      return null;
+    }
+    const { name: adapterName, adapter } = adapterOf(adapters, merchant, shipment.carrier);
+    if (!shipment.trackingNumber || !adapter) {
+      // The order has not recorded its label yet (it is being saved), or its merchant or adapter is missing from
+      // this process's config: look again later rather than forget the parcel.
+      await store.rescheduleTracking(merchantId, shipmentId, now + pollAfterMs);
       return null;
     }
     const carrierKey = `${merchantId}|${shipment.carrier}`;
-    const adapterName = merchant.carriers.find((c) => c.id === shipment.carrier)?.adapter ?? 'sandbox';
-    const adapter = Object.hasOwn(adapters, adapterName) ? adapters[adapterName] : undefined;
-    if (!adapter) {
-      await store.rescheduleTracking(merchantId, shipmentId, null);
-      return null;
-    }
     if ((perCarrierCount.get(carrierKey) ?? 0) >= perCarrier) {
       // Over this round's budget for the carrier: soon again, still ahead of shipments polled this round.
       await store.rescheduleTracking(merchantId, shipmentId, now + Math.round(pollAfterMs * 0.1));
@@ -89,7 +86,12 @@ export class TrackingPoller {
     perCarrierCount.set(carrierKey, (perCarrierCount.get(carrierKey) ?? 0) + 1);
     await store.rescheduleTracking(merchantId, shipmentId, now + Math.round(pollAfterMs * (0.8 + 0.4 * random())));
     const trackingNumber = shipment.trackingNumber;
-    const events = await adapter.track({ trackingNumber, shipment, labelledAt: labelledAt(order, shipmentId), now });
+    const events = await adapter.track({
+      trackingNumber,
+      shipment,
+      labelledAt: labelledAt(order, shipmentId),
+      now,
+    });
     const known = events.flatMap((event) => {
       const status = CARRIER_CODES[adapterName]?.[event.code];
       return status ? [{ ...event, trackingNumber, carrier: shipment.carrier, status }] : [];

@@ -125,28 +125,27 @@ export function webhookJobs(deps: WebhookDependencies): Record<string, JobHandle
     });
     if (status !== null && status >= 200 && status < 300) {
       if (endpoint.failingSince !== null)
-        await store.saveWebhookEndpoint(job.merchantId, { ...endpoint, failingSince: null });
+        await store.updateEndpointHealth(job.merchantId, endpointId, { failingSince: null });
       return;
     }
+    // Only the endpoint's health is written, never the row read before the send: a rotation, an edit or a
+    // deletion made meanwhile stands.
     if (status === 410) {
-      await store.saveWebhookEndpoint(job.merchantId, {
-        ...endpoint,
-        state: 'disabled',
+      await store.updateEndpointHealth(job.merchantId, endpointId, {
+        failingSince: endpoint.failingSince,
         disabledReason: 'The endpoint answered 410 Gone.',
       });
       return;
     }
     const failingSince = endpoint.failingSince ?? started;
     if (now - failingSince >= DISABLE_AFTER_MS) {
-      await store.saveWebhookEndpoint(job.merchantId, {
-        ...endpoint,
+      await store.updateEndpointHealth(job.merchantId, endpointId, {
         failingSince,
-        state: 'disabled',
         disabledReason: 'Every delivery failed for 5 days.',
       });
       throw new RetryAt(null, 'endpoint disabled after 5 days of failures');
     }
-    if (endpoint.failingSince === null) await store.saveWebhookEndpoint(job.merchantId, { ...endpoint, failingSince });
+    if (endpoint.failingSince === null) await store.updateEndpointHealth(job.merchantId, endpointId, { failingSince });
     const delay = RETRY_SCHEDULE_MS[attempt - 1];
     const reason = error ?? `answered ${status}`;
     throw new RetryAt(delay === undefined ? null : now + Math.round(delay * (0.9 + 0.2 * random())), reason);

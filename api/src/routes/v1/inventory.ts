@@ -5,7 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { ApiError } from '../../../../shared/src/errors.ts';
 import { InventoryUpdate, SkuInventory, SkuLevel, type WarehouseLevel } from '../../../../shared/src/inventory.ts';
-import { HttpError } from '../../http-error.ts';
+import { planReleaseByHand } from '../../booking/release-by-hand.ts';
+import { HttpError, validationFailed } from '../../http-error.ts';
 import { callerOf } from '../../plugins/auth.ts';
 import { DEFAULT_LIMITS, type MerchantRuntime } from '../../plugins/merchants.ts';
 import type { StockLevel } from '../../promise/availability.ts';
@@ -34,6 +35,14 @@ function stockedProduct(runtime: MerchantRuntime, sku: string) {
     });
   }
   return product;
+}
+
+/** The warehouse and sku of a level route, both known and the sku stocked (not a bundle), else 404 / 422. */
+function stockedLevel(runtime: MerchantRuntime, params: { warehouse: string; sku: string }) {
+  if (!runtime.merchant.warehouseById.has(params.warehouse))
+    throw new HttpError(404, 'not_found', `No warehouse "${params.warehouse}".`);
+  stockedProduct(runtime, params.sku);
+  return params;
 }
 
 export async function inventoryRoutes(app: FastifyInstance): Promise<void> {
@@ -135,10 +144,7 @@ export async function inventoryRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const runtime = callerOf(request).merchant;
-      const { warehouse, sku } = request.params;
-      if (!runtime.merchant.warehouseById.has(warehouse))
-        throw new HttpError(404, 'not_found', `No warehouse "${warehouse}".`);
-      stockedProduct(runtime, sku);
+      const { warehouse, sku } = stockedLevel(runtime, request.params);
       const bad = (request.body.incoming ?? []).findIndex((entry) => dayFromIso(entry.expectedAt) === null);
       if (bad >= 0) {
         throw new HttpError(422, 'validation_failed', 'incoming: expectedAt must be a calendar date.', {
@@ -159,19 +165,21 @@ export async function inventoryRoutes(app: FastifyInstance): Promise<void> {
       onRequest: app.requireSecretKey,
       config: { rateLimit: writeLimit },
       schema: {
-        summary: 'Correct on-hand or reserved stock by a delta, with the reason kept in the ledger',
+        summary: 'Correct on hand, or release an order’s reservation, by hand, with the reason kept in the ledger',
         description:
-          'For what no order can explain: a count after a stocktake, a reservation left behind. The deltas apply ' +
-          'atomically; a level would go below zero → 422. The ledger line has reason `adjust` and the note.',
+          'For what no booking, cancellation or scan explains. `onHandDelta` (a stocktake, breakage) must not take ' +
+          'on hand below zero. A negative `reservedDelta` releases units reserved by `orderId` (required) in this ' +
+          'warehouse, from its shipments still there, so the order never releases or ships them again. Ledger ' +
+          'lines have reason `adjust` and the note.',
         tags: ['inventory'],
         security: [{ secretKey: [] }],
         params: Type.Object({ warehouse: WarehouseId, sku: Sku }),
         body: Type.Object(
           {
             onHandDelta: Type.Optional(Type.Integer({ minimum: -1_000_000, maximum: 1_000_000 })),
-            reservedDelta: Type.Optional(Type.Integer({ minimum: -1_000_000, maximum: 1_000_000 })),
+            reservedDelta: Type.Optional(Type.Integer({ minimum: -9999, maximum: 0 })),
             note: Type.String({ minLength: 1, maxLength: 500, description: 'why: kept in the ledger' }),
-            orderId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'the order concerned' })),
+            orderId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'whose reservation' })),
           },
           { additionalProperties: false },
         ),
@@ -180,32 +188,67 @@ export async function inventoryRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const runtime = callerOf(request).merchant;
-      const { warehouse, sku } = request.params;
-      if (!runtime.merchant.warehouseById.has(warehouse))
-        throw new HttpError(404, 'not_found', `No warehouse "${warehouse}".`);
-      stockedProduct(runtime, sku);
-      const { onHandDelta = 0, reservedDelta = 0, note, orderId = null } = request.body;
-      if (onHandDelta === 0 && reservedDelta === 0) {
-        throw new HttpError(422, 'validation_failed', 'Give onHandDelta or reservedDelta, not zero.', {
-          details: [{ field: 'onHandDelta', code: 'nothing_to_adjust' }],
-        });
+      const { warehouse, sku } = stockedLevel(runtime, request.params);
+      const merchantId = runtime.merchant.id;
+      const { onHandDelta = 0, reservedDelta = 0, note, orderId } = request.body;
+      if (onHandDelta === 0 && reservedDelta === 0)
+        throw validationFailed('onHandDelta', 'nothing_to_adjust', 'Give a delta.');
+      if (reservedDelta < 0) {
+        if (!orderId)
+          throw validationFailed('orderId', 'required', 'A reservation is released from the order that holds it.');
+        const actor = `api_key:${callerOf(request).id}`;
+        await releaseByHand(app, merchantId, orderId, { warehouse, sku, quantity: -reservedDelta, note, actor });
       }
-      const result = await app.store.adjustInventory(
-        runtime.merchant.id,
-        warehouse,
-        sku,
-        { onHandDelta, reservedDelta, note, orderId },
-        app.clock(),
-      );
-      app.stock.invalidate(runtime.merchant.id, sku);
-      if (!result.ok && result.reason === 'not_found')
-        throw new HttpError(404, 'not_found', `No stock of "${sku}" at "${warehouse}" yet: set it with PUT first.`);
-      if (!result.ok) {
-        throw new HttpError(422, 'validation_failed', 'On hand and reserved cannot go below zero.', {
-          details: [{ field: reservedDelta < 0 ? 'reservedDelta' : 'onHandDelta', code: 'below_zero' }],
-        });
+      if (onHandDelta !== 0) {
+        const result = await app.store.adjustInventory(merchantId, warehouse, sku, { onHandDelta, note }, app.clock());
+        if (!result.ok && result.reason === 'not_found')
+          throw new HttpError(404, 'not_found', `No stock of "${sku}" at "${warehouse}" yet: set it with PUT first.`);
+        if (!result.ok) throw validationFailed('onHandDelta', 'below_zero', 'On hand cannot go below zero.');
       }
-      return { sku, ...levelView(result.level) };
+      app.stock.invalidate(merchantId, sku);
+      const [level] = await app.store
+        .inventoryLevels(merchantId, [sku])
+        .then((all) => all.filter((l) => l.warehouse === warehouse));
+      if (!level) throw new HttpError(404, 'not_found', `No stock of "${sku}" at "${warehouse}".`);
+      return { sku, ...levelView(level) };
     },
   );
+}
+
+/** Releases units of an order's reservation by hand, in the order's own transaction; refusals as 404 / 422. */
+async function releaseByHand(
+  app: FastifyInstance,
+  merchantId: string,
+  orderId: string,
+  release: { warehouse: string; sku: string; quantity: number; note: string; actor: string },
+): Promise<void> {
+  const at = new Date(app.clock()).toISOString();
+  const result = await app.store.changeOrder<{ reserved: number }>(merchantId, orderId, (order) => {
+    const plan = planReleaseByHand(order, release);
+    if (!plan.ok) return { ok: false, error: { reserved: plan.reserved } };
+    const { quantity, sku, warehouse, note, actor } = release;
+    return {
+      ok: true,
+      order: {
+        ...order,
+        shipments: plan.shipments,
+        updatedAt: at,
+        timeline: [
+          ...order.timeline,
+          {
+            at,
+            type: 'order.reservation_released',
+            actor,
+            message: `${quantity} ${sku} at ${warehouse} released by hand: ${note}`,
+          },
+        ],
+      },
+      releases: plan.releases.map((r) => ({ ...r, note })),
+    };
+  });
+  if (!result) throw new HttpError(404, 'not_found', `No order ${orderId}.`);
+  if (!result.ok) {
+    const held = `The order holds ${result.error.reserved} ${release.sku} reserved here.`;
+    throw validationFailed('reservedDelta', 'more_than_reserved', held);
+  }
 }

@@ -15,12 +15,13 @@ export interface StockMovement {
   note: string | null;
 }
 
-/** A correction of a level by hand (a count, a reservation left behind): deltas and the reason, for the ledger. */
+/**
+ * A correction of on hand by hand (a stocktake, breakage), with the reason for the ledger. Reservations belong to
+ * orders: they are released by hand through the order (`OrderChange.releases` with a note), never here.
+ */
 export interface StockAdjustment {
   onHandDelta: number;
-  reservedDelta: number;
   note: string;
-  orderId: string | null;
 }
 
 /** Why an adjustment was refused: the level does not exist, or it would go below zero. */
@@ -51,8 +52,8 @@ export interface InventoryStore {
     reason?: 'set' | 'import',
   ): Promise<StockLevel>;
   /**
-   * Corrects a level by hand with a reason kept in the ledger. Conditional: refused (nothing written) when the
-   * level does not exist or on hand or reserved would go below zero.
+   * Corrects on hand by hand with a reason kept in the ledger. Conditional: refused (nothing written) when the
+   * level does not exist or on hand would go below zero.
    */
   adjustInventory(
     merchantId: string,

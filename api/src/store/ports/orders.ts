@@ -3,6 +3,7 @@ import type { Order } from '../../../../shared/src/orders.ts';
 import type { Reservation } from '../../booking/plan-order.ts';
 import type { IdempotentResponse } from './idempotency.ts';
 import type { OutboxMessage } from './outbox.ts';
+import type { TrackingEventRecord } from './tracking.ts';
 
 export type PlaceOrderResult =
   | { ok: true }
@@ -14,8 +15,8 @@ export type OrderChange<E> =
   | {
       ok: true;
       order: Order;
-      /** reservations given back (cancellation) */
-      releases?: Reservation[];
+      /** reservations given back (a cancellation; with a note, by hand: the ledger says `adjust`) */
+      releases?: (Reservation & { note?: string })[];
       /** reservations that leave as shipments: on hand and reserved both drop */
       consumes?: Reservation[];
       outbox?: OutboxMessage[];
@@ -37,11 +38,16 @@ export interface OrderStore {
   ): Promise<PlaceOrderResult>;
   getOrder(merchantId: string, id: string): Promise<Order | null>;
   findOrders(merchantId: string, query: { reference: string; channel?: string | null }): Promise<Order[]>;
-  /** Changes an order in one transaction: `change` sees the stored order and decides; stock and outbox follow. */
+  /**
+   * Changes an order in one transaction: `change` sees the stored order and decides; stock and outbox follow.
+   * With `events`, tracking events are kept first in the same transaction (each once per shipment and key) and
+   * `change` learns which of them are new; if anything fails, none of them is kept, so a retry applies them.
+   */
   changeOrder<E>(
     merchantId: string,
     id: string,
-    change: (order: Order) => OrderChange<E>,
+    change: (order: Order, fresh: readonly boolean[]) => OrderChange<E>,
+    events?: { records: readonly TrackingEventRecord[]; receivedAt: number },
   ): Promise<OrderChange<E> | null>;
   /**
    * Orders whose shipments may still be moving (for the exception scan), every merchant, a page at a time in

@@ -16,6 +16,15 @@ export interface WatchedShipment {
   shipmentId: string;
 }
 
+/** A tracking event as kept for deduplication: once per shipment and key. */
+export interface TrackingEventRecord {
+  shipmentId: string;
+  key: string;
+  status: string;
+  code: string;
+  occurredAt: string;
+}
+
 export interface TrackingStore {
   /**
    * Stores a label unless the shipment has one, and returns the one stored. A new label's shipment is watched
@@ -28,12 +37,6 @@ export interface TrackingStore {
     merchantId: string,
     trackingNumber: string,
   ): Promise<{ orderId: string; shipmentId: string; carrier: string } | null>;
-  /** Keeps tracking events once, in one transaction: per event, false when it (shipment and key) was seen before. */
-  recordTrackingEvents(
-    merchantId: string,
-    events: readonly { shipmentId: string; key: string; status: string; code: string; occurredAt: string }[],
-    now: number,
-  ): Promise<boolean[]>;
   /** Watched shipments due for a tracking poll at `now`, longest waiting first, every merchant. */
   dueForTracking(now: number, limit: number): Promise<WatchedShipment[]>;
   /** When to look at a watched shipment again; null stops watching it (settled, or given up). */

@@ -42,6 +42,15 @@ export interface WebhookStore {
   getWebhookEndpoint(merchantId: string, id: string): Promise<WebhookEndpoint | null>;
   listWebhookEndpoints(merchantId: string): Promise<WebhookEndpoint[]>;
   deleteWebhookEndpoint(merchantId: string, id: string): Promise<boolean>;
+  /**
+   * Records an enabled endpoint's health after a delivery: when its failures began (null: it answers again),
+   * and with `disabledReason`, that it is disabled. Writes nothing else, and nothing to a disabled or deleted one.
+   */
+  updateEndpointHealth(
+    merchantId: string,
+    id: string,
+    health: { failingSince: number | null; disabledReason?: string },
+  ): Promise<void>;
   recordWebhookAttempt(merchantId: string, attempt: WebhookAttempt): Promise<void>;
   webhookAttempts(merchantId: string, endpointId: string, limit: number): Promise<WebhookAttempt[]>;
 }

@@ -103,10 +103,10 @@ export class PostgresInventory implements InventoryStore {
     const at = new Date(now);
     return this.#db.tx(async (client): Promise<AdjustmentResult> => {
       const { rows } = await client.query<LevelRow>(
-        `UPDATE inventory_levels SET on_hand = on_hand + $4, reserved = reserved + $5, updated_at = $6
-         WHERE merchant_id = $1 AND warehouse_id = $2 AND sku = $3 AND on_hand + $4 >= 0 AND reserved + $5 >= 0
+        `UPDATE inventory_levels SET on_hand = on_hand + $4, updated_at = $5
+         WHERE merchant_id = $1 AND warehouse_id = $2 AND sku = $3 AND on_hand + $4 >= 0
          RETURNING ${LEVEL_COLUMNS}`,
-        [merchantId, warehouse, sku, adjustment.onHandDelta, adjustment.reservedDelta, at],
+        [merchantId, warehouse, sku, adjustment.onHandDelta, at],
       );
       const row = rows[0];
       if (!row) {
@@ -116,7 +116,12 @@ export class PostgresInventory implements InventoryStore {
         );
         return { ok: false, reason: exists.rowCount ? 'below_zero' : 'not_found' };
       }
-      await writeMovements(client, merchantId, [{ warehouse, sku, ...adjustment, reason: 'adjust' }], at);
+      await writeMovements(
+        client,
+        merchantId,
+        [{ warehouse, sku, ...adjustment, reservedDelta: 0, reason: 'adjust' }],
+        at,
+      );
       await notify(client, merchantId, [sku]);
       return { ok: true, level: toLevel(row) };
     });

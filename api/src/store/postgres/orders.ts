@@ -9,9 +9,11 @@ import type { IdempotentResponse } from '../ports/idempotency.ts';
 import { StockInvariantError } from '../ports/inventory.ts';
 import type { OrderChange, OrderStore, PlaceOrderResult } from '../ports/orders.ts';
 import type { OutboxMessage } from '../ports/outbox.ts';
+import type { TrackingEventRecord } from '../ports/tracking.ts';
 import { type OrderRow, toOrder } from '../rows.ts';
 import { IDEMPOTENCY_TTL_MS, IN_FLIGHT_SQL, inLockOrder } from '../rules.ts';
 import { notify, type PostgresDatabase, STOCK_CHANNEL, writeMovements, writeOutbox } from './database.ts';
+import { keepTrackingEvents } from './tracking.ts';
 
 /** Thrown inside a booking's transaction to roll it back with a refusal already decided. */
 class Rollback extends Error {}
@@ -114,7 +116,8 @@ export class PostgresOrders implements OrderStore {
   async changeOrder<E>(
     merchantId: string,
     id: string,
-    change: (order: Order) => OrderChange<E>,
+    change: (order: Order, fresh: readonly boolean[]) => OrderChange<E>,
+    events?: { records: readonly TrackingEventRecord[]; receivedAt: number },
   ): Promise<OrderChange<E> | null> {
     return this.#db.tx(async (client) => {
       const { rows } = await client.query<OrderRow>(
@@ -123,40 +126,41 @@ export class PostgresOrders implements OrderStore {
       );
       const stored = rows[0];
       if (!stored) return null;
-      const decision = change(toOrder(stored));
+      const fresh = events ? await keepTrackingEvents(client, merchantId, events.records, events.receivedAt) : [];
+      const decision = change(toOrder(stored), fresh);
       if (!decision.ok) return decision;
       const at = new Date(decision.order.updatedAt);
       const moves = [
-        ...(decision.releases ?? []).map((r) => ({ r, onHand: 0, reason: 'release' as const })),
-        ...(decision.consumes ?? []).map((r) => ({ r, onHand: r.quantity, reason: 'ship' as const })),
+        ...(decision.releases ?? []).map((r) => ({ r, ship: false })),
+        ...(decision.consumes ?? []).map((r) => ({ r, ship: true })),
       ];
-      for (const { r, onHand, reason } of moves.sort(
-        (a, b) => a.r.warehouse.localeCompare(b.r.warehouse) || a.r.sku.localeCompare(b.r.sku),
-      )) {
-        // Never clamped: taking more than a level holds would eat other orders' reservations, so it is a fault.
-        const { rowCount } = await client.query(
-          `UPDATE inventory_levels SET reserved = reserved - $4, on_hand = on_hand - $5, updated_at = $6
-           WHERE merchant_id = $1 AND warehouse_id = $2 AND sku = $3 AND reserved >= $4 AND on_hand >= $5`,
-          [merchantId, r.warehouse, r.sku, r.quantity, onHand, at],
+      const movements = [];
+      for (const { r, ship } of inLockOrder(moves.map((m) => ({ ...m, warehouse: m.r.warehouse, sku: m.r.sku })))) {
+        // The reservation must be there (never clamped: it would eat other orders' reservations); on hand stops
+        // at zero, and the ledger records what really moved.
+        const { rows: taken } = await client.query<{ on_hand: number }>(
+          `WITH before AS (SELECT on_hand FROM inventory_levels WHERE merchant_id = $1 AND warehouse_id = $2 AND sku = $3)
+           UPDATE inventory_levels SET reserved = reserved - $4, on_hand = greatest(on_hand - $5, 0), updated_at = $6
+           WHERE merchant_id = $1 AND warehouse_id = $2 AND sku = $3 AND reserved >= $4
+           RETURNING (SELECT on_hand FROM before) - on_hand AS on_hand`,
+          [merchantId, r.warehouse, r.sku, r.quantity, ship ? r.quantity : 0, at],
         );
-        if (rowCount !== 1)
+        if (!taken[0])
           throw new StockInvariantError(
-            `${reason} of ${r.quantity} ${r.sku} at ${r.warehouse} exceeds the level (${id})`,
+            `${ship ? 'ship' : 'release'} of ${r.quantity} ${r.sku} at ${r.warehouse} exceeds the level (${id})`,
           );
-      }
-      await writeMovements(
-        client,
-        merchantId,
-        moves.map(({ r, onHand, reason }) => ({
+        const note = 'note' in r && typeof r.note === 'string' ? r.note : null;
+        movements.push({
           warehouse: r.warehouse,
           sku: r.sku,
-          onHandDelta: -onHand,
+          onHandDelta: -taken[0].on_hand,
           reservedDelta: -r.quantity,
-          reason,
+          reason: ship ? ('ship' as const) : note ? ('adjust' as const) : ('release' as const),
           orderId: id,
-        })),
-        at,
-      );
+          note,
+        });
+      }
+      await writeMovements(client, merchantId, movements, at);
       await client.query(
         'UPDATE orders SET status = $3, document = $4, updated_at = $5 WHERE merchant_id = $1 AND id = $2',
         [merchantId, id, decision.order.status, JSON.stringify(decision.order), at],

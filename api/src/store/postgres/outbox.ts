@@ -22,28 +22,31 @@ export class PostgresOutbox implements OutboxStore {
     filter: OutboxClaimFilter = {},
   ): Promise<OutboxJob[]> {
     // Turns: each merchant's (and lane key's) due jobs are numbered, and the claim takes every first job before
-    // any second one, so a merchant with a backlog cannot crowd the others out. SKIP LOCKED: concurrent workers
-    // each take different rows, none waits for another's.
+    // any second one, so a merchant with a backlog cannot crowd the others out. SKIP LOCKED under the LIMIT:
+    // concurrent workers each take the next rows nobody holds, none waits for another's, none comes back empty
+    // while work is due. The row is checked again as locked: another worker may have claimed it since.
     const { rows } = await this.#db.pool.query<OutboxRow>(
-      `UPDATE outbox SET state = 'running', locked_by = $1, locked_until = $2
-       WHERE id IN (SELECT id FROM outbox WHERE id IN (
-         SELECT id FROM (
-           SELECT o.id,
-             row_number() OVER (PARTITION BY o.merchant_id ORDER BY o.id) AS merchant_turn,
-             row_number() OVER (PARTITION BY coalesce(o.lane_key, o.id::text) ORDER BY o.id) AS key_turn
-           FROM outbox o
-           WHERE ((o.state = 'pending' AND o.available_at <= $3) OR (o.state = 'running' AND o.locked_until < $4))
-             AND ($6::text[] IS NULL OR o.type = ANY($6))
-             AND ($7::text[] IS NULL OR NOT (o.type = ANY($7)))
-             AND NOT (o.merchant_id = ANY($8::text[]))
-             AND NOT (coalesce(o.lane_key, '') = ANY($9::text[]))
-             AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.merchant_id = o.merchant_id AND e.order_id = o.order_id
-                             AND e.id < o.id AND e.state IN ('pending', 'running'))) AS due
-         WHERE merchant_turn <= $10 AND key_turn <= $11
-         ORDER BY greatest(merchant_turn, key_turn), id LIMIT $5) FOR UPDATE SKIP LOCKED)
-         -- checked again on the row as locked: another worker may have claimed it since this one looked
-         AND ((state = 'pending' AND available_at <= $3) OR (state = 'running' AND locked_until < $4))
-       RETURNING *`,
+      `WITH due AS (
+         SELECT o.id,
+           row_number() OVER (PARTITION BY o.merchant_id ORDER BY o.id) AS merchant_turn,
+           row_number() OVER (PARTITION BY coalesce(o.lane_key, o.id::text) ORDER BY o.id) AS key_turn
+         FROM outbox o
+         WHERE ((o.state = 'pending' AND o.available_at <= $3) OR (o.state = 'running' AND o.locked_until < $4))
+           AND ($6::text[] IS NULL OR o.type = ANY($6))
+           AND ($7::text[] IS NULL OR NOT (o.type = ANY($7)))
+           AND NOT (o.merchant_id = ANY($8::text[]))
+           AND NOT (coalesce(o.lane_key, '') = ANY($9::text[]))
+           AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.merchant_id = o.merchant_id AND e.order_id = o.order_id
+                           AND e.id < o.id AND e.state IN ('pending', 'running'))),
+       picked AS (
+         SELECT o.id FROM outbox o JOIN due d ON d.id = o.id
+         WHERE d.merchant_turn <= $10 AND d.key_turn <= $11
+           AND ((o.state = 'pending' AND o.available_at <= $3) OR (o.state = 'running' AND o.locked_until < $4))
+         ORDER BY greatest(d.merchant_turn, d.key_turn), o.id
+         LIMIT $5 FOR UPDATE OF o SKIP LOCKED)
+       UPDATE outbox SET state = 'running', locked_by = $1, locked_until = $2
+       FROM picked WHERE outbox.id = picked.id
+       RETURNING outbox.*`,
       [
         workerId,
         now + leaseMs,

@@ -8,6 +8,10 @@ import type { ServiceStore } from '../ports/service.ts';
 import { LISTENER_NAME, type PostgresDatabase, STOCK_CHANNEL } from './database.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
 
+/** How often the listening connection is asked whether it is still there, and how long it has to answer. */
+const HEARTBEAT_EVERY_MS = 30_000;
+const HEARTBEAT_TIMEOUT_MS = 10_000;
+
 export class PostgresService implements ServiceStore {
   readonly #db: PostgresDatabase;
 
@@ -65,7 +69,12 @@ export class PostgresService implements ServiceStore {
     let retry: ReturnType<typeof setTimeout> | undefined;
     const makeClient =
       this.#db.options.listenerClient ??
-      (() => new pg.Client({ connectionString: this.#db.options.connectionString, application_name: LISTENER_NAME }));
+      (() =>
+        new pg.Client({
+          connectionString: this.#db.options.connectionString,
+          application_name: LISTENER_NAME,
+          keepAlive: true,
+        }));
     const connect = async () => {
       const next = makeClient();
       next.on('notification', (message) => {
@@ -92,6 +101,24 @@ export class PostgresService implements ServiceStore {
       client = next;
       this.#db.listeners.add(next);
     };
+    // A connection cut silently (an idle NAT or load balancer, a failover) says nothing: ask it something now
+    // and then, and treat no answer within the timeout as a lost connection.
+    const heartbeat = setInterval(() => {
+      const current = client;
+      if (!current) return;
+      const silent = setTimeout(() => {
+        if (client !== current) return;
+        client = null;
+        this.#db.listeners.delete(current);
+        current.end().catch(() => {});
+        onLost();
+      }, HEARTBEAT_TIMEOUT_MS);
+      current.query('SELECT 1').then(
+        () => clearTimeout(silent),
+        () => {}, // the connection's own error event reports it
+      );
+    }, HEARTBEAT_EVERY_MS);
+    heartbeat.unref();
     // Reconnects with backoff (0.5 s doubling to 30 s, ±20 %) for as long as it takes; a failed try tries again.
     const reconnect = () => {
       if (stopped) return;
@@ -123,6 +150,7 @@ export class PostgresService implements ServiceStore {
     return async () => {
       stopped = true;
       clearTimeout(retry);
+      clearInterval(heartbeat);
       const current = client;
       client = null;
       if (current) {

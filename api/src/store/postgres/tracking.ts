@@ -1,7 +1,31 @@
 /** Labels, tracking events and the poller's watch list on PostgreSQL. */
-import type { StoredLabel, TrackingStore, WatchedShipment } from '../ports/tracking.ts';
+import type pg from 'pg';
+import type { StoredLabel, TrackingEventRecord, TrackingStore, WatchedShipment } from '../ports/tracking.ts';
 import { type LabelRow, toLabel } from '../rows.ts';
 import type { PostgresDatabase } from './database.ts';
+
+/** Keeps tracking events once per shipment and key, inside the caller's transaction; true for each new one. */
+export async function keepTrackingEvents(
+  client: pg.PoolClient,
+  merchantId: string,
+  records: readonly TrackingEventRecord[],
+  receivedAt: number,
+): Promise<boolean[]> {
+  // One statement: the rows it inserted come back; the others were seen before.
+  const { rows } = await client.query<{ event_key: string }>(
+    `INSERT INTO tracking_events (merchant_id, shipment_id, event_key, status, code, occurred_at, received_at)
+     SELECT $1, e->>'shipmentId', e->>'key', e->>'status', e->>'code', e->>'occurredAt', $2 FROM jsonb_array_elements($3::jsonb) AS e
+     ON CONFLICT DO NOTHING RETURNING event_key`,
+    [merchantId, new Date(receivedAt).toISOString(), JSON.stringify(records)],
+  );
+  const inserted = new Set(rows.map((r) => r.event_key));
+  const seen = new Set<string>();
+  return records.map((e) => {
+    const fresh = inserted.has(e.key) && !seen.has(e.key);
+    seen.add(e.key);
+    return fresh;
+  });
+}
 
 export class PostgresTracking implements TrackingStore {
   readonly #db: PostgresDatabase;
@@ -50,27 +74,6 @@ export class PostgresTracking implements TrackingStore {
     );
     const row = rows[0];
     return row?.order_id ? { orderId: row.order_id, shipmentId: row.shipment_id, carrier: row.carrier } : null;
-  }
-
-  async recordTrackingEvents(
-    merchantId: string,
-    events: readonly { shipmentId: string; key: string; status: string; code: string; occurredAt: string }[],
-    now: number,
-  ): Promise<boolean[]> {
-    // One statement: the rows it inserted come back; the others were seen before.
-    const { rows } = await this.#db.pool.query<{ event_key: string }>(
-      `INSERT INTO tracking_events (merchant_id, shipment_id, event_key, status, code, occurred_at, received_at)
-       SELECT $1, e->>'shipmentId', e->>'key', e->>'status', e->>'code', e->>'occurredAt', $2 FROM jsonb_array_elements($3::jsonb) AS e
-       ON CONFLICT DO NOTHING RETURNING event_key`,
-      [merchantId, new Date(now).toISOString(), JSON.stringify(events)],
-    );
-    const inserted = new Set(rows.map((r) => r.event_key));
-    const seen = new Set<string>();
-    return events.map((e) => {
-      const fresh = inserted.has(e.key) && !seen.has(e.key);
-      seen.add(e.key);
-      return fresh;
-    });
   }
 
   async dueForTracking(now: number, limit: number): Promise<WatchedShipment[]> {

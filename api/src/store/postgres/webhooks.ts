@@ -45,6 +45,18 @@ export class PostgresWebhooks implements WebhookStore {
     return rowCount === 1;
   }
 
+  async updateEndpointHealth(
+    merchantId: string,
+    id: string,
+    health: { failingSince: number | null; disabledReason?: string },
+  ): Promise<void> {
+    await this.#db.pool.query(
+      `UPDATE webhook_endpoints SET failing_since = $3, state = CASE WHEN $4::text IS NULL THEN state ELSE 'disabled' END,
+         disabled_reason = coalesce($4, disabled_reason) WHERE merchant_id = $1 AND id = $2 AND state = 'enabled'`,
+      [merchantId, id, health.failingSince, health.disabledReason ?? null],
+    );
+  }
+
   async recordWebhookAttempt(merchantId: string, a: WebhookAttempt): Promise<void> {
     await this.#db.pool.query(
       `INSERT INTO webhook_attempts (merchant_id, endpoint_id, message_id, event_type, attempt, at, status, duration_ms, error, excerpt, outcome)

@@ -34,25 +34,32 @@ export function reserve(db: SqliteDatabase, merchantId: string, r: Reservation, 
   return changes === 1;
 }
 
+/**
+ * Takes a reservation out of a level: released (a cancellation, or by hand with a note), or shipped (on hand
+ * drops too). The reservation must be there: taking more than is reserved would eat other orders' reservations,
+ * so it is a fault, never clamped. On hand stops at zero: a parcel that left when the count said there was none
+ * left all the same, and the ledger records what really moved.
+ */
 export function takeStock(
   db: SqliteDatabase,
   merchantId: string,
-  r: Reservation,
+  r: Reservation & { note?: string },
   kind: 'release' | 'ship',
   orderId: string,
   at: string,
 ): void {
-  const onHand = kind === 'ship' ? r.quantity : 0;
-  // Never clamped: taking more than a level holds would eat other orders' reservations, so it is a fault.
-  const { changes } = db
-    .sql(
-      `UPDATE inventory_levels SET reserved = reserved - ?, on_hand = on_hand - ?, updated_at = ?
-       WHERE merchant_id = ? AND warehouse_id = ? AND sku = ? AND reserved >= ? AND on_hand >= ?`,
-    )
-    .run(r.quantity, onHand, at, merchantId, r.warehouse, r.sku, r.quantity, onHand);
-  if (changes !== 1)
+  const level = db
+    .sql('SELECT on_hand, reserved FROM inventory_levels WHERE merchant_id = ? AND warehouse_id = ? AND sku = ?')
+    .get(merchantId, r.warehouse, r.sku) as { on_hand: number; reserved: number } | undefined;
+  if (!level || level.reserved < r.quantity)
     throw new StockInvariantError(`${kind} of ${r.quantity} ${r.sku} at ${r.warehouse} exceeds the level (${orderId})`);
-  writeMovement(db, merchantId, { ...r, onHandDelta: -onHand, reservedDelta: -r.quantity, reason: kind, orderId }, at);
+  const onHand = kind === 'ship' ? Math.min(level.on_hand, r.quantity) : 0;
+  db.sql(
+    `UPDATE inventory_levels SET reserved = reserved - ?, on_hand = on_hand - ?, updated_at = ?
+     WHERE merchant_id = ? AND warehouse_id = ? AND sku = ?`,
+  ).run(r.quantity, onHand, at, merchantId, r.warehouse, r.sku);
+  const reason = r.note ? 'adjust' : kind;
+  writeMovement(db, merchantId, { ...r, onHandDelta: -onHand, reservedDelta: -r.quantity, reason, orderId }, at);
 }
 
 export class SqliteInventory implements InventoryStore {
@@ -163,26 +170,18 @@ export class SqliteInventory implements InventoryStore {
       .transaction((): AdjustmentResult => {
         const row = this.#db
           .sql(
-            `UPDATE inventory_levels SET on_hand = on_hand + @onHand, reserved = reserved + @reserved, updated_at = @at
-             WHERE merchant_id = @merchant AND warehouse_id = @warehouse AND sku = @sku
-               AND on_hand + @onHand >= 0 AND reserved + @reserved >= 0
+            `UPDATE inventory_levels SET on_hand = on_hand + @onHand, updated_at = @at
+             WHERE merchant_id = @merchant AND warehouse_id = @warehouse AND sku = @sku AND on_hand + @onHand >= 0
              RETURNING ${LEVEL_COLUMNS}`,
           )
-          .get({
-            merchant: merchantId,
-            warehouse,
-            sku,
-            onHand: adjustment.onHandDelta,
-            reserved: adjustment.reservedDelta,
-            at,
-          }) as LevelRow | undefined;
+          .get({ merchant: merchantId, warehouse, sku, onHand: adjustment.onHandDelta, at }) as LevelRow | undefined;
         if (!row) {
           const exists = this.#db
             .sql('SELECT 1 FROM inventory_levels WHERE merchant_id = ? AND warehouse_id = ? AND sku = ?')
             .get(merchantId, warehouse, sku);
           return { ok: false, reason: exists ? 'below_zero' : 'not_found' };
         }
-        writeMovement(this.#db, merchantId, { warehouse, sku, ...adjustment, reason: 'adjust' }, at);
+        writeMovement(this.#db, merchantId, { warehouse, sku, ...adjustment, reservedDelta: 0, reason: 'adjust' }, at);
         return { ok: true, level: toLevel(row) };
       })
       .immediate();

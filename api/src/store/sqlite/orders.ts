@@ -4,11 +4,13 @@ import type { Reservation } from '../../booking/plan-order.ts';
 import type { IdempotentResponse } from '../ports/idempotency.ts';
 import type { OrderChange, OrderStore, PlaceOrderResult } from '../ports/orders.ts';
 import type { OutboxMessage } from '../ports/outbox.ts';
+import type { TrackingEventRecord } from '../ports/tracking.ts';
 import { type OrderRow, toOrder } from '../rows.ts';
 import { IN_FLIGHT_SQL } from '../rules.ts';
 import { type SqliteDatabase, writeOutbox } from './database.ts';
 import { completeKey } from './idempotency.ts';
 import { reserve, takeStock } from './inventory.ts';
+import { keepTrackingEvents } from './tracking.ts';
 
 export class SqliteOrders implements OrderStore {
   readonly #db: SqliteDatabase;
@@ -86,7 +88,8 @@ export class SqliteOrders implements OrderStore {
   async changeOrder<E>(
     merchantId: string,
     id: string,
-    change: (order: Order) => OrderChange<E>,
+    change: (order: Order, fresh: readonly boolean[]) => OrderChange<E>,
+    events?: { records: readonly TrackingEventRecord[]; receivedAt: number },
   ): Promise<OrderChange<E> | null> {
     return this.#db.raw
       .transaction((): OrderChange<E> | null => {
@@ -94,7 +97,8 @@ export class SqliteOrders implements OrderStore {
           | OrderRow
           | undefined;
         if (!row) return null;
-        const decision = change(toOrder(row));
+        const fresh = events ? keepTrackingEvents(this.#db, merchantId, events.records, events.receivedAt) : [];
+        const decision = change(toOrder(row), fresh);
         if (!decision.ok) return decision;
         const at = decision.order.updatedAt;
         for (const r of decision.releases ?? []) takeStock(this.#db, merchantId, r, 'release', id, at);

@@ -1,7 +1,24 @@
 /** Labels, tracking events and the poller's watch list on SQLite. */
-import type { StoredLabel, TrackingStore, WatchedShipment } from '../ports/tracking.ts';
+import type { StoredLabel, TrackingEventRecord, TrackingStore, WatchedShipment } from '../ports/tracking.ts';
 import { type LabelRow, toLabel } from '../rows.ts';
 import type { SqliteDatabase } from './database.ts';
+
+/** Keeps tracking events once per shipment and key, inside the caller's transaction; true for each new one. */
+export function keepTrackingEvents(
+  db: SqliteDatabase,
+  merchantId: string,
+  records: readonly TrackingEventRecord[],
+  receivedAt: number,
+): boolean[] {
+  const insert = db.sql(
+    `INSERT INTO tracking_events (merchant_id, shipment_id, event_key, status, code, occurred_at, received_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  );
+  const at = new Date(receivedAt).toISOString();
+  return records.map(
+    (e) => insert.run(merchantId, e.shipmentId, e.key, e.status, e.code, e.occurredAt, at).changes === 1,
+  );
+}
 
 export class SqliteTracking implements TrackingStore {
   readonly #db: SqliteDatabase;
@@ -51,21 +68,6 @@ export class SqliteTracking implements TrackingStore {
       .sql('SELECT order_id, shipment_id, carrier FROM labels WHERE merchant_id = ? AND tracking_number = ?')
       .get(merchantId, trackingNumber) as { order_id: string | null; shipment_id: string; carrier: string } | undefined;
     return row?.order_id ? { orderId: row.order_id, shipmentId: row.shipment_id, carrier: row.carrier } : null;
-  }
-
-  async recordTrackingEvents(
-    merchantId: string,
-    events: readonly { shipmentId: string; key: string; status: string; code: string; occurredAt: string }[],
-    now: number,
-  ): Promise<boolean[]> {
-    const insert = this.#db.sql(
-      `INSERT INTO tracking_events (merchant_id, shipment_id, event_key, status, code, occurred_at, received_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-    );
-    const at = new Date(now).toISOString();
-    return this.#db.raw.transaction(() =>
-      events.map((e) => insert.run(merchantId, e.shipmentId, e.key, e.status, e.code, e.occurredAt, at).changes === 1),
-    )();
   }
 
   async dueForTracking(now: number, limit: number): Promise<WatchedShipment[]> {

@@ -43,6 +43,19 @@ export class SqliteWebhooks implements WebhookStore {
     );
   }
 
+  async updateEndpointHealth(
+    merchantId: string,
+    id: string,
+    health: { failingSince: number | null; disabledReason?: string },
+  ): Promise<void> {
+    this.#db
+      .sql(
+        `UPDATE webhook_endpoints SET failing_since = ?, state = CASE WHEN ? IS NULL THEN state ELSE 'disabled' END,
+           disabled_reason = coalesce(?, disabled_reason) WHERE merchant_id = ? AND id = ? AND state = 'enabled'`,
+      )
+      .run(health.failingSince, health.disabledReason ?? null, health.disabledReason ?? null, merchantId, id);
+  }
+
   async recordWebhookAttempt(merchantId: string, a: WebhookAttempt): Promise<void> {
     this.#db
       .sql(
