@@ -1,5 +1,4 @@
 /** Stock levels and their ledger on PostgreSQL; every change announced to the other processes. */
-import type pg from 'pg';
 import type { InventoryUpdate } from '../../../../shared/src/inventory.ts';
 import type { StockLevel } from '../../promise/availability.ts';
 import type { AdjustmentResult, InventoryStore, StockAdjustment, StockMovement } from '../ports/inventory.ts';
