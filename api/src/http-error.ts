@@ -1,9 +1,9 @@
 /** An expected failure of a request: a status, a stable code, a sentence, and per-field details. */
-import type { ErrorDetail } from '../../shared/src/errors.ts';
+import type { ErrorCode, ErrorDetail } from '../../shared/src/errors.ts';
 
 export class HttpError extends Error {
   readonly statusCode: number;
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly details: (ErrorDetail | Record<string, unknown>)[] | undefined;
   readonly headers: Record<string, string>;
   /** more top-level fields of the error body (e.g. orderId) */
@@ -11,7 +11,7 @@ export class HttpError extends Error {
 
   constructor(
     statusCode: number,
-    code: string,
+    code: ErrorCode,
     message: string,
     options: {
       details?: (ErrorDetail | Record<string, unknown>)[];

@@ -1,18 +1,29 @@
 /** The one error shape of the HTTP API (CONTRACT §4): a stable `code`, a sentence, and per-field details. */
 import { type Static, Type } from 'typebox';
 
-export const ErrorCode = Type.Union([
-  Type.Literal('invalid_request'),
-  Type.Literal('unauthorized'),
-  Type.Literal('forbidden'),
-  Type.Literal('not_found'),
-  Type.Literal('conflict'),
-  Type.Literal('payload_too_large'),
-  Type.Literal('unsupported_media_type'),
-  Type.Literal('validation_failed'),
-  Type.Literal('rate_limited'),
-  Type.Literal('internal_error'),
-]);
+export const ErrorCode = Type.Union(
+  [
+    Type.Literal('invalid_request'),
+    Type.Literal('unauthorized'),
+    Type.Literal('forbidden'),
+    Type.Literal('not_found'),
+    Type.Literal('payload_too_large'),
+    Type.Literal('unsupported_media_type'),
+    Type.Literal('validation_failed'),
+    Type.Literal('rate_limited'),
+    Type.Literal('internal_error'),
+    // 409s (CONTRACT §4): the request was fine, the state of things says no
+    Type.Literal('out_of_stock'),
+    Type.Literal('duplicate_reference'),
+    Type.Literal('promise_expired'),
+    Type.Literal('idempotency_in_progress'),
+    Type.Literal('not_cancellable'),
+    Type.Literal('limit_reached'),
+    // 422 on an idempotency key sent again with another body
+    Type.Literal('idempotency_key_reused'),
+  ],
+  { description: 'every error code the API answers with' },
+);
 
 export const ErrorDetail = Type.Object(
   { field: Type.String(), code: Type.String() },
@@ -21,7 +32,7 @@ export const ErrorDetail = Type.Object(
 
 export const ApiError = Type.Object(
   {
-    code: Type.String({ description: 'stable snake_case code, e.g. invalid_request' }),
+    code: ErrorCode,
     message: Type.String(),
     details: Type.Optional(Type.Array(Type.Union([ErrorDetail, Type.Record(Type.String(), Type.Unknown())]))),
     orderId: Type.Optional(Type.String({ description: 'duplicate_reference: the order that has this reference' })),

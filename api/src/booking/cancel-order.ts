@@ -5,7 +5,8 @@
 import type { ErrorDetail } from '../../../shared/src/errors.ts';
 import type { Order, Shipment } from '../../../shared/src/orders.ts';
 import type { Merchant } from '../promise/merchant.ts';
-import { hasLeft } from './order-status.ts';
+import { canTransition, hasLeft } from './order-status.ts';
+import type { OutboxMessage } from './outbox-message.ts';
 import type { Reservation } from './plan-order.ts';
 
 export type CancellationPlan =
@@ -70,4 +71,52 @@ export function planCancellation(
     })
     .filter((item) => item.quantity > 0);
   return { ok: true, shipments, items, releases, whole: items.length === 0 };
+}
+
+export type CancellationDecision =
+  | { ok: true; order: Order; releases: Reservation[]; outbox: OutboxMessage[] }
+  | { ok: false; error: { code: 'not_cancellable' | 'validation_failed'; message: string; details?: ErrorDetail[] } };
+
+/**
+ * Decides a cancellation of a stored order: the plan, the order after it (status, lines, shipments, a timeline
+ * entry) and the `order.cancelled` message; the whole order only while its status may still become cancelled.
+ */
+export function decideCancellation(
+  order: Order,
+  request: { items?: { sku: string; quantity: number }[] | undefined; reason?: string | undefined },
+  merchant: Merchant,
+  { now, actor }: { now: number; actor: string },
+): CancellationDecision {
+  const plan = planCancellation(order, request, merchant);
+  if (!plan.ok) return { ok: false, error: plan };
+  if (plan.whole && !canTransition(order.status, 'cancelled'))
+    return { ok: false, error: { code: 'not_cancellable', message: `An order ${order.status} cannot be cancelled.` } };
+  const at = new Date(now).toISOString();
+  return {
+    ok: true,
+    order: {
+      ...order,
+      status: plan.whole ? 'cancelled' : order.status,
+      items: plan.whole ? order.items : plan.items,
+      shipments: plan.shipments,
+      updatedAt: at,
+      timeline: [
+        ...order.timeline,
+        {
+          at,
+          type: plan.whole ? 'order.cancelled' : 'order.partially_cancelled',
+          actor,
+          message: request.reason ?? (plan.whole ? 'Order cancelled.' : 'Some items cancelled.'),
+        },
+      ],
+    },
+    releases: plan.releases,
+    outbox: [
+      {
+        type: 'order.cancelled',
+        orderId: order.id,
+        payload: { orderId: order.id, whole: plan.whole, items: request.items ?? null },
+      },
+    ],
+  };
 }

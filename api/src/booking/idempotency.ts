@@ -4,6 +4,9 @@
  * in progress after `IDEMPOTENCY_LOCK_MS` belonged to a process that died, and the next request takes it over.
  */
 
+import { createHash } from 'node:crypto';
+import stringify from 'safe-stable-stringify';
+
 /** Idempotency keys and their responses are kept at least this long (CONTRACT §4: ≥ 24 h). */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -41,4 +44,11 @@ export function decideClaim(stored: StoredKey | null, requestHash: string, now: 
   if (stored.state === 'in_progress')
     return stored.lockedAt + IDEMPOTENCY_LOCK_MS < now ? { state: 'new' } : { state: 'in_progress' };
   return { state: 'replay', statusCode: stored.statusCode ?? 500, body: stored.responseBody ?? '' };
+}
+
+/** The hash a key remembers its request by: requests are compared as parsed JSON (key order, spacing aside). */
+export function requestHash(body: unknown): string {
+  return createHash('sha256')
+    .update(stringify(body) ?? '')
+    .digest('hex');
 }

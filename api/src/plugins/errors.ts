@@ -5,8 +5,9 @@
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import type { ApiError, ErrorDetail } from '../../../shared/src/errors.ts';
+import type { ApiError, ErrorCode, ErrorDetail } from '../../../shared/src/errors.ts';
 import { HttpError } from '../http-error.ts';
+import { ServiceError, STATUS_OF } from '../service-error.ts';
 
 const DETAIL_CODES: Record<string, string> = {
   required: 'required',
@@ -38,7 +39,7 @@ function validationDetails(error: FastifyError): ErrorDetail[] {
 }
 
 /** Fastify's own failures of a request (body parsing, size) that are the client's doing. */
-const CLIENT_ERRORS: Record<string, { status: number; code: string }> = {
+const CLIENT_ERRORS: Record<string, { status: number; code: ErrorCode }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload_too_large' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'invalid_request' },
@@ -48,13 +49,16 @@ const CLIENT_ERRORS: Record<string, { status: number; code: string }> = {
 
 export const errorsPlugin = fp(
   async (app: FastifyInstance) => {
-    app.setErrorHandler<FastifyError | HttpError>(async (error, request, reply) => {
+    app.setErrorHandler<FastifyError | HttpError | ServiceError>(async (error, request, reply) => {
       let status: number;
       let body: ApiError;
       if (error instanceof HttpError) {
         status = error.statusCode;
         body = error.body as ApiError;
         reply.headers(error.headers);
+      } else if (error instanceof ServiceError) {
+        status = STATUS_OF[error.type];
+        body = error.body as ApiError;
       } else if (error.validation) {
         status = 400;
         const details = validationDetails(error);
@@ -64,7 +68,7 @@ export const errorsPlugin = fp(
         status = 429;
         body = { code: 'rate_limited', message: error.message };
       } else if (error.code && CLIENT_ERRORS[error.code]) {
-        const known = CLIENT_ERRORS[error.code] as { status: number; code: string };
+        const known = CLIENT_ERRORS[error.code] as { status: number; code: ErrorCode };
         status = known.status;
         body = { code: known.code, message: error.message };
       } else if (

@@ -6,7 +6,17 @@ import { ApiError } from '../../../../shared/src/errors.ts';
 import { CancelRequest, Order, OrderRequest } from '../../../../shared/src/orders.ts';
 import { HttpError, invalidField } from '../../http-error.ts';
 import { callerOf } from '../../plugins/auth.ts';
-import { DEFAULT_LIMITS } from '../../plugins/merchants.ts';
+import { DEFAULT_LIMITS, isTestKey } from '../../plugins/merchants.ts';
+import { parseInstant } from './promise-query.ts';
+
+/** The instant a booking acts at: `at` for test keys, else the clock. */
+function instantOf(presentedKey: string, at: string | undefined, clock: () => number): number {
+  if (at === undefined) return clock();
+  if (!isTestKey(presentedKey)) throw invalidField('at', 'test_key_required', 'at is accepted with test keys only.');
+  const instant = parseInstant(at);
+  if (instant === null) throw invalidField('at', 'invalid_instant', 'at must be an ISO 8601 instant.');
+  return instant;
+}
 
 const OrderId = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
@@ -50,8 +60,9 @@ export async function orderRoutes(app: FastifyInstance): Promise<void> {
       }
       if (key.length > 255)
         throw invalidField('Idempotency-Key', 'too_long', 'Idempotency-Key: at most 255 characters.');
-      const now = app.bookings.instant(request.presentedKey ?? '', request.body.at);
-      const result = await app.bookings.idempotent(caller, key, request.body, now, (idempotency) =>
+      const now = instantOf(request.presentedKey ?? '', request.body.at, app.clock);
+      const merchantId = caller.merchant.merchant.id;
+      const result = await app.bookings.idempotent(merchantId, key, request.body, now, (idempotency) =>
         app.bookings.book(caller, request.body, idempotency),
       );
       if (result.replayed) reply.header('Idempotent-Replayed', 'true');
@@ -122,6 +133,6 @@ export async function orderRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: Order, '4xx': ApiError },
       },
     },
-    async (request) => app.bookings.cancel(callerOf(request), request.params.id, request.body ?? {}, app.clock()),
+    async (request) => app.bookings.cancel(callerOf(request), request.params.id, request.body ?? {}),
   );
 }

@@ -1,13 +1,7 @@
 /** The transactional outbox: messages written with the changes they announce, leased to workers as jobs. */
+import type { OutboxMessage } from '../../booking/outbox-message.ts';
 
-/** A message for the pipeline, written in the same transaction as the change it announces. */
-export interface OutboxMessage {
-  type: string;
-  orderId: string;
-  payload: Record<string, unknown>;
-  /** what bounds this job's concurrency besides its merchant (a webhook endpoint's id); none when absent */
-  laneKey?: string;
-}
+export type { OutboxMessage };
 
 /** One outbox row as the relay sees it. */
 export interface OutboxJob {

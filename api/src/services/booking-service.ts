@@ -1,0 +1,177 @@
+/**
+ * Bookings: the order flow around the pure decisions of api/src/booking. Validate, re-quote from the store's
+ * stock, decide (hold the shopper's promise, or refuse an expired one that got worse), then let the store
+ * reserve and write the order, its ledger, its outbox and its idempotent answer in one transaction. A plain
+ * class: it knows the store, the stock cache, the promise tokens and the clock, not HTTP; failures are
+ * `ServiceError`s with a type and a stable code.
+ */
+import { randomBytes } from 'node:crypto';
+import type { CancelRequest, Order, OrderRequest } from '../../../shared/src/orders.ts';
+import { decideCancellation } from '../booking/cancel-order.ts';
+import { decideBooking } from '../booking/decide-booking.ts';
+import { requestHash } from '../booking/idempotency.ts';
+import { validateOrderRequest } from '../booking/validate-order.ts';
+import type { ApiKey } from '../plugins/merchants.ts';
+import { stockViewOf } from '../promise/availability.ts';
+import { computePromise } from '../promise/compute-promise.ts';
+import type { PromiseClaims } from '../promise-token.ts';
+import { ServiceError, STATUS_OF } from '../service-error.ts';
+import type { Store } from '../store/store.ts';
+
+/** A final answer as stored for idempotent replay: the status and the exact bytes. */
+export interface StoredResponse {
+  statusCode: number;
+  body: string;
+  /** already stored with the change it answers (an order and its answer commit together) */
+  stored?: boolean;
+}
+
+export interface BookingDependencies {
+  store: Store;
+  /** told which skus' stock moved, so cached promises see it */
+  invalidateStock: (merchantId: string, sku: string) => void;
+  verifyPromise: (token: string) => PromiseClaims | null;
+  clock: () => number;
+  onBooked?: () => void;
+}
+
+export function newId(prefix: 'ord' | 'shp'): string {
+  return `${prefix}_${randomBytes(12).toString('base64url')}`;
+}
+
+const duplicateReference = (orderId: string) =>
+  new ServiceError('conflict', 'duplicate_reference', `Order ${orderId} already has this reference and channel.`, {
+    details: [{ field: 'reference', code: 'duplicate_reference' }],
+    extra: { orderId },
+  });
+
+export class BookingService {
+  readonly #deps: BookingDependencies;
+
+  constructor(deps: BookingDependencies) {
+    this.#deps = deps;
+  }
+
+  /**
+   * Runs `work` once per merchant and idempotency key (the IETF draft; replay as Stripe does). Final answers —
+   * the work's own, and conflicts — are stored and replayed byte for byte; other refusals (invalid, and what a
+   * retry may fix) are not stored, so the key stays usable.
+   */
+  async idempotent(
+    merchantId: string,
+    key: string,
+    body: unknown,
+    now: number,
+    work: (idempotency: { key: string; now: number }) => Promise<StoredResponse>,
+  ): Promise<StoredResponse & { replayed: boolean }> {
+    const { store } = this.#deps;
+    const claim = await store.claimIdempotencyKey(merchantId, key, requestHash(body), now);
+    if (claim.state === 'replay') return { statusCode: claim.statusCode, body: claim.body, replayed: true };
+    if (claim.state === 'mismatch') {
+      throw new ServiceError(
+        'invalid',
+        'idempotency_key_reused',
+        'This Idempotency-Key was used with another request body.',
+      );
+    }
+    if (claim.state === 'in_progress') {
+      throw new ServiceError(
+        'conflict',
+        'idempotency_in_progress',
+        'A request with this Idempotency-Key is still being processed.',
+      );
+    }
+    let result: StoredResponse;
+    try {
+      result = await work({ key, now });
+    } catch (error) {
+      if (error instanceof ServiceError && error.type === 'conflict') {
+        // out_of_stock, duplicate_reference and promise_expired are final: stored and replayed.
+        const stored = { statusCode: STATUS_OF.conflict, body: JSON.stringify(error.body) };
+        await store.completeIdempotencyKey(merchantId, key, stored.statusCode, stored.body, now);
+        return { ...stored, replayed: false };
+      }
+      await store.releaseIdempotencyKey(merchantId, key);
+      throw error;
+    }
+    if (!result.stored) await store.completeIdempotencyKey(merchantId, key, result.statusCode, result.body, now);
+    return { ...result, replayed: false };
+  }
+
+  /** Books an order; its 201 answer is stored with it under the idempotency key. */
+  async book(
+    caller: ApiKey,
+    request: OrderRequest,
+    idempotency: { key: string; now: number },
+  ): Promise<StoredResponse> {
+    const { store } = this.#deps;
+    const { now } = idempotency;
+    const runtime = caller.merchant;
+    const { merchant } = runtime;
+    const problems = validateOrderRequest(request, merchant);
+    if (problems.length > 0)
+      throw new ServiceError('invalid', 'validation_failed', 'The order does not validate.', { details: problems });
+    const [existing] = await store.findOrders(merchant.id, {
+      reference: request.reference,
+      channel: request.channel ?? null,
+    });
+    if (existing) throw duplicateReference(existing.id);
+
+    // Re-quote from the store itself, not the promise cache: a booking must see the latest reservations.
+    const lines = request.items.map((item) => ({ sku: item.sku, quantity: item.quantity }));
+    const skus = lines.flatMap((line) => merchant.products.get(line.sku)?.stockUnits.map((u) => u.sku) ?? []);
+    const stock = stockViewOf(await store.inventoryLevels(merchant.id, skus));
+    const destination = {
+      country: request.shippingAddress.country.toUpperCase(),
+      postalCode: request.shippingAddress.postalCode,
+    };
+    const fresh = computePromise({ lines, ...destination }, { now, merchant, stock, ...runtime.caches });
+    const decision = decideBooking(request, {
+      merchant,
+      fresh,
+      ...(request.promiseId !== undefined ? { claims: this.#deps.verifyPromise(request.promiseId) } : {}),
+      now,
+      newId,
+      actor: `api_key:${caller.id}`,
+    });
+    if (!decision.ok) {
+      const { type, code, message, details } = decision.refusal;
+      throw new ServiceError(type, code, message, { details });
+    }
+    const { order, reservations, outbox } = decision;
+    const created = { statusCode: 201, body: JSON.stringify(order) };
+    const placed = await store.placeOrder(merchant.id, order, reservations, outbox, { ...idempotency, ...created });
+    for (const r of reservations) this.#deps.invalidateStock(merchant.id, r.sku);
+    if (!placed.ok && placed.reason === 'duplicate_reference') throw duplicateReference(placed.orderId);
+    if (!placed.ok) {
+      throw new ServiceError('conflict', 'out_of_stock', 'Some items were reserved by other orders meanwhile.', {
+        details: placed.failed.map((r) => ({
+          field: 'items',
+          code: 'out_of_stock',
+          sku: r.sku,
+          warehouse: r.warehouse,
+        })),
+      });
+    }
+    this.#deps.onBooked?.();
+    return { ...created, stored: true };
+  }
+
+  /** Cancels an order, whole or some lines, and releases its stock. */
+  async cancel(caller: ApiKey, orderId: string, request: CancelRequest): Promise<Order> {
+    const merchant = caller.merchant.merchant;
+    const context = { now: this.#deps.clock(), actor: `api_key:${caller.id}` };
+    const result = await this.#deps.store.changeOrder(merchant.id, orderId, (order) =>
+      decideCancellation(order, request, merchant, context),
+    );
+    if (!result) throw new ServiceError('not_found', 'not_found', `No order ${orderId}.`);
+    if (!result.ok) {
+      const { code, message, details } = result.error;
+      throw new ServiceError(code === 'not_cancellable' ? 'conflict' : 'invalid', code, message, {
+        details: details ?? [],
+      });
+    }
+    for (const r of result.releases ?? []) this.#deps.invalidateStock(merchant.id, r.sku);
+    return result.order;
+  }
+}
