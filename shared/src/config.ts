@@ -3,10 +3,10 @@
  * semantic checks that JSON Schema cannot express (time zones, holiday codes, increasing rate tables …) run after.
  */
 import { type Static, Type } from 'typebox';
+import { ConfigId, Country, IsoDate } from './primitives.ts';
 
-const Id = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$', description: 'letters, digits, _ . -' });
-const Country = Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2, upper case' });
-const LocalDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
+const Id = ConfigId;
+const LocalDate = IsoDate;
 const Weekday = Type.Integer({ minimum: 1, maximum: 7, description: 'ISO weekday, 1 = Monday … 7 = Sunday' });
 const Weekdays = Type.Array(Weekday, { minItems: 1, maxItems: 7, uniqueItems: true });
 const PostalPattern = Type.String({

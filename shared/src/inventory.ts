@@ -1,20 +1,19 @@
 /** Inventory levels and their update (CONTRACT §4 "Inventory"). */
 import { type Static, Type } from 'typebox';
-
-const Quantity = Type.Integer({ minimum: 0, maximum: 1_000_000_000 });
+import { IsoDate, StockCount } from './primitives.ts';
 
 export const Incoming = Type.Object(
   {
     quantity: Type.Integer({ minimum: 1, maximum: 1_000_000_000 }),
-    expectedAt: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'arrival date, local to the warehouse' }),
+    expectedAt: { ...IsoDate, description: 'arrival date, local to the warehouse' },
   },
   { additionalProperties: false },
 );
 
 export const InventoryUpdate = Type.Object(
   {
-    onHand: Type.Optional(Quantity),
-    safetyStock: Type.Optional(Quantity),
+    onHand: Type.Optional(StockCount),
+    safetyStock: Type.Optional(StockCount),
     incoming: Type.Optional(Type.Array(Incoming, { maxItems: 100, description: 'replaces the whole list' })),
   },
   { additionalProperties: false },

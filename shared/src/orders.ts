@@ -1,12 +1,9 @@
 /** Orders (CONTRACT §4 "Orders"): the booking request, the order, and cancellation. */
 import { type Static, Type } from 'typebox';
-
-const Sku = Type.String({ minLength: 1, maxLength: 64 });
-const Amount = Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'minor units' });
-const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+import { Amount, CountryInput, Currency, IsoDate, ObjectId, PostalCode, Quantity, Sku } from './primitives.ts';
 
 export const OrderLineInput = Type.Object(
-  { sku: Sku, quantity: Type.Integer({ minimum: 1, maximum: 9999 }), unitPrice: Amount },
+  { sku: Sku, quantity: Quantity, unitPrice: Amount },
   { additionalProperties: false },
 );
 
@@ -15,9 +12,9 @@ export const ShippingAddress = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 200 }),
     line1: Type.String({ minLength: 1, maxLength: 200 }),
     line2: Type.Optional(Type.String({ maxLength: 200 })),
-    postalCode: Type.String({ minLength: 1, maxLength: 16 }),
+    postalCode: PostalCode,
     city: Type.String({ minLength: 1, maxLength: 100 }),
-    country: Type.String({ pattern: '^[A-Za-z]{2}$' }),
+    country: CountryInput,
     phone: Type.Optional(Type.String({ maxLength: 40 })),
     email: Type.Optional(Type.String({ maxLength: 254, format: 'email' })),
   },
@@ -25,7 +22,7 @@ export const ShippingAddress = Type.Object(
 );
 
 export const OrderTotals = Type.Object(
-  { items: Amount, shipping: Amount, tax: Amount, total: Amount, currency: Type.String({ pattern: '^[A-Z]{3}$' }) },
+  { items: Amount, shipping: Amount, tax: Amount, total: Amount, currency: Currency },
   { additionalProperties: false },
 );
 
@@ -34,7 +31,7 @@ export const OrderRequest = Type.Object(
     reference: Type.String({ minLength: 1, maxLength: 100, description: "the merchant's own order number" }),
     channel: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'e.g. web, app, marketplace' })),
     promiseId: Type.Optional(Type.String({ minLength: 1, maxLength: 8192 })),
-    optionId: Type.String({ minLength: 1, maxLength: 64 }),
+    optionId: ObjectId,
     items: Type.Array(OrderLineInput, { minItems: 1, maxItems: 100 }),
     shippingAddress: ShippingAddress,
     totals: OrderTotals,
@@ -121,13 +118,10 @@ export const Order = Type.Object(
 export const CancelRequest = Type.Object(
   {
     items: Type.Optional(
-      Type.Array(
-        Type.Object(
-          { sku: Sku, quantity: Type.Integer({ minimum: 1, maximum: 9999 }) },
-          { additionalProperties: false },
-        ),
-        { minItems: 1, maxItems: 100 },
-      ),
+      Type.Array(Type.Object({ sku: Sku, quantity: Quantity }, { additionalProperties: false }), {
+        minItems: 1,
+        maxItems: 100,
+      }),
     ),
     reason: Type.Optional(Type.String({ maxLength: 500 })),
   },

@@ -4,12 +4,10 @@
  */
 import { type Static, Type } from 'typebox';
 import { DeliveryType } from './config.ts';
+import { CountryInput, Instant, IsoDate, MAX_QUANTITY, PostalCode, Sku } from './primitives.ts';
 
 /** Hard limits of one promise request; over them the answer is 400 invalid_request. */
-export const PROMISE_LIMITS = { maxLines: 100, maxQuantity: 9999, maxItemsLength: 4000 } as const;
-
-const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'a local date, YYYY-MM-DD' });
-const Instant = Type.String({ description: 'an ISO 8601 instant in UTC' });
+export const PROMISE_LIMITS = { maxLines: 100, maxQuantity: MAX_QUANTITY, maxItemsLength: 4000 } as const;
 
 export const PromiseQuery = Type.Object({
   key: Type.String({ minLength: 1, maxLength: 200, description: 'a publishable key (pk_…)' }),
@@ -21,12 +19,12 @@ export const PromiseQuery = Type.Object({
       examples: ['MUG-01:1,TEE-02:2'],
     }),
   ),
-  sku: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'one product (instead of items)' })),
+  sku: Type.Optional({ ...Sku, description: 'one product (instead of items)' }),
   quantity: Type.Optional(
     Type.Integer({ minimum: 1, maximum: PROMISE_LIMITS.maxQuantity, description: 'with sku; default 1' }),
   ),
-  country: Type.String({ pattern: '^[A-Za-z]{2}$', description: 'destination, ISO 3166-1 alpha-2' }),
-  postalCode: Type.Optional(Type.String({ minLength: 1, maxLength: 16, description: 'destination postal code' })),
+  country: { ...CountryInput, description: 'destination, ISO 3166-1 alpha-2' },
+  postalCode: Type.Optional({ ...PostalCode, description: 'destination postal code' }),
   locale: Type.Optional(Type.String({ minLength: 2, maxLength: 35, description: 'BCP 47 tag, e.g. fr-FR' })),
   at: Type.Optional(Type.String({ maxLength: 40, description: 'test keys only: the instant to promise at' })),
 });
