@@ -40,29 +40,34 @@ export const OrderRequest = Type.Object(
   { additionalProperties: false },
 );
 
-export const OrderStatus = Type.Union([
-  Type.Literal('accepted'),
-  Type.Literal('in_preparation'),
-  Type.Literal('partially_shipped'),
-  Type.Literal('shipped'),
-  Type.Literal('delivered'),
-  Type.Literal('closed'),
-  Type.Literal('cancelled'),
-]);
+/** Order statuses (CONTRACT §4), in the order they move forward; `cancelled` only before anything shipped. */
+export const ORDER_STATUSES = [
+  'accepted',
+  'in_preparation',
+  'partially_shipped',
+  'shipped',
+  'delivered',
+  'closed',
+  'cancelled',
+] as const;
 
-export const ShipmentStatus = Type.Union([
-  Type.Literal('pending'),
-  Type.Literal('label_created'),
-  Type.Literal('picked_up'),
-  Type.Literal('in_transit'),
-  Type.Literal('out_for_delivery'),
-  Type.Literal('available_for_pickup'),
-  Type.Literal('delivered'),
-  Type.Literal('failed_attempt'),
-  Type.Literal('exception'),
-  Type.Literal('returned_to_sender'),
-  Type.Literal('cancelled'),
-]);
+/** Shipment statuses: `pending` before a label, then the normalized tracking statuses (CONTRACT §4). */
+export const SHIPMENT_STATUSES = [
+  'pending',
+  'label_created',
+  'picked_up',
+  'in_transit',
+  'out_for_delivery',
+  'available_for_pickup',
+  'delivered',
+  'failed_attempt',
+  'exception',
+  'returned_to_sender',
+  'cancelled',
+] as const;
+
+export const OrderStatus = Type.Enum(ORDER_STATUSES);
+export const ShipmentStatus = Type.Enum(SHIPMENT_STATUSES);
 
 export const TimelineEntry = Type.Object({
   at: Type.String({ description: 'ISO instant' }),

@@ -2,16 +2,15 @@
  * The order status machine (CONTRACT §4): statuses move forward only, may jump forward (a first tracking event
  * may already say delivered), never back; `cancelled` is reachable only before anything has shipped.
  */
-import type { OrderStatus, ShipmentStatus } from '../../../shared/src/orders.ts';
+import { ORDER_STATUSES, type OrderStatus, type ShipmentStatus } from '../../../shared/src/orders.ts';
 
-const FORWARD: readonly OrderStatus[] = [
-  'accepted',
-  'in_preparation',
-  'partially_shipped',
-  'shipped',
-  'delivered',
-  'closed',
-];
+const FORWARD: readonly OrderStatus[] = ORDER_STATUSES.filter((status) => status !== 'cancelled');
+
+/** Orders whose shipments may still be moving: the exception scan and the poller look at these. */
+export const IN_FLIGHT: readonly OrderStatus[] = ['accepted', 'in_preparation', 'partially_shipped', 'shipped'];
+
+/** Shipments that will never move again: the poller and the scan leave them alone. */
+export const SETTLED: ReadonlySet<ShipmentStatus> = new Set(['delivered', 'cancelled', 'returned_to_sender']);
 
 /** Whether an order may go from one status to another. */
 export function canTransition(from: OrderStatus, to: OrderStatus): boolean {

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Order } from '../../../shared/src/orders.ts';
-import { hasLeft } from '../booking/order-status.ts';
+import { hasLeft, SETTLED } from '../booking/order-status.ts';
 import type { OutboxMessage, ShipmentException, Store } from '../store/store.ts';
 import { labelledAt } from './shipment-jobs.ts';
 
@@ -22,9 +22,6 @@ export const NEXT_ACTIONS: Readonly<Record<ShipmentException['reason'], string>>
   delivery_failed: 'Fix the endpoint (see its attempts), then replay the message from the outbox.',
   job_failed: 'Read the error, fix its cause (carrier account, address), then replay the job from the outbox.',
 };
-
-/** Shipments that will never move again: the poller and the scan leave them alone. */
-export const SETTLED: ReadonlySet<string> = new Set(['delivered', 'cancelled', 'returned_to_sender']);
 
 /** One id per shipment, reason and occasion, so the same occasion never opens twice. */
 export function exceptionId(shipmentId: string, reason: string, occasion: string): string {

@@ -1,9 +1,11 @@
 /** Rules every store adapter applies the same way. */
 
+import { IN_FLIGHT } from '../booking/order-status.ts';
+
 export { IDEMPOTENCY_LOCK_MS, IDEMPOTENCY_TTL_MS } from '../booking/idempotency.ts';
 
-/** Order statuses whose shipments may still be moving (the exception scan pages through these). */
-export const IN_FLIGHT_SQL = `status IN ('accepted', 'in_preparation', 'partially_shipped', 'shipped')`;
+/** Order statuses whose shipments may still be moving (the exception scan pages through these), as SQL. */
+export const IN_FLIGHT_SQL = `status IN (${IN_FLIGHT.map((status) => `'${status}'`).join(', ')})`;
 
 /** The incoming quantity a level can promise against (backorders). */
 export function incomingTotal(incoming: readonly { quantity: number }[]): number {

@@ -7,10 +7,11 @@
  * carrier per round (a rate limit the carriers' APIs need); the others wait a little and come first next time.
  * New events go through the same ingestion as pushed ones.
  */
+
+import { SETTLED } from '../../booking/order-status.ts';
 import type { MerchantRegistry } from '../../plugins/merchants.ts';
 import type { Store, WatchedShipment } from '../../store/store.ts';
 import { adapterOf, type CarrierAdapters } from '../carriers/adapters.ts';
-import { SETTLED } from '../exceptions.ts';
 import { labelledAt } from '../shipment-jobs.ts';
 import { applyTrackingEvents } from './apply-event.ts';
 import { CARRIER_CODES } from './statuses.ts';

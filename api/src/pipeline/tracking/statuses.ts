@@ -2,20 +2,11 @@
  * Normalized tracking statuses (CONTRACT §4) and each carrier adapter's table from its own event codes.
  * A code missing from a table is refused at ingestion, never guessed.
  */
-import type { ShipmentStatus } from '../../../../shared/src/orders.ts';
+import { SHIPMENT_STATUSES, type ShipmentStatus } from '../../../../shared/src/orders.ts';
 
-export const TRACKING_STATUSES = [
-  'label_created',
-  'picked_up',
-  'in_transit',
-  'out_for_delivery',
-  'available_for_pickup',
-  'delivered',
-  'failed_attempt',
-  'exception',
-  'returned_to_sender',
-  'cancelled',
-] as const satisfies readonly ShipmentStatus[];
+export const TRACKING_STATUSES = SHIPMENT_STATUSES.filter(
+  (status): status is Exclude<ShipmentStatus, 'pending'> => status !== 'pending',
+);
 
 export type TrackingStatus = (typeof TRACKING_STATUSES)[number];
 
