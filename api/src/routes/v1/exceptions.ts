@@ -1,34 +1,20 @@
 /** The exception queue (secret key): list by state, acknowledge, resolve with a note. */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { ApiError } from '../../../../shared/src/errors.ts';
+import { EXCEPTION_STATES, ShipmentException } from '../../../../shared/src/pipeline.ts';
 import { HttpError } from '../../http-error.ts';
 import { callerOf } from '../../plugins/auth.ts';
 
-const State = Type.Union([Type.Literal('open'), Type.Literal('acknowledged'), Type.Literal('resolved')]);
-const ExceptionView = Type.Object({
-  id: Type.String(),
-  kind: Type.Union([Type.Literal('shipment'), Type.Literal('outbox')], {
-    description: 'shipment: carrier news or silence about a parcel; outbox: a job that gave up (webhook, label)',
-  }),
-  orderId: Type.String(),
-  shipmentId: Type.Union([Type.String(), Type.Null()]),
-  reason: Type.String({
-    description:
-      'failed_attempt, exception, returned_to_sender, label_voided, no_scan, late (shipment); delivery_failed, job_failed (outbox)',
-  }),
-  nextAction: Type.String(),
-  detail: Type.Union([Type.String(), Type.Null()]),
-  state: Type.String(),
-  note: Type.Union([Type.String(), Type.Null()]),
-  createdAt: Type.String(),
-  updatedAt: Type.String(),
-});
+const State = Type.Enum(EXCEPTION_STATES);
 const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
-export async function exceptionRoutes(app: FastifyInstance): Promise<void> {
+export async function exceptionRoutes(instance: FastifyInstance): Promise<void> {
+  // Typed from the route schemas: params, query and body as validated, replies as their schema says.
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const common = { onRequest: app.requireSecretKey };
-  app.get<{ Querystring: { state?: 'open' | 'acknowledged' | 'resolved'; limit?: number } }>(
+  app.get(
     '/v1/exceptions',
     {
       ...common,
@@ -41,7 +27,7 @@ export async function exceptionRoutes(app: FastifyInstance): Promise<void> {
           state: Type.Optional(State),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
         }),
-        response: { 200: Type.Object({ data: Type.Array(ExceptionView) }), '4xx': ApiError },
+        response: { 200: Type.Object({ data: Type.Array(ShipmentException) }), '4xx': ApiError },
       },
     },
     async (request) => ({
@@ -57,7 +43,7 @@ export async function exceptionRoutes(app: FastifyInstance): Promise<void> {
     ['acknowledge', 'acknowledged'],
     ['resolve', 'resolved'],
   ] as const) {
-    app.post<{ Params: { id: string }; Body: { note?: string } }>(
+    app.post(
       `/v1/exceptions/:id/${action}`,
       {
         ...common,
@@ -70,7 +56,7 @@ export async function exceptionRoutes(app: FastifyInstance): Promise<void> {
           security: [{ secretKey: [] }],
           params: Id,
           body: Type.Object({ note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }),
-          response: { 200: ExceptionView, '4xx': ApiError },
+          response: { 200: ShipmentException, '4xx': ApiError },
         },
       },
       async (request) => {

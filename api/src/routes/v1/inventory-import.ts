@@ -11,6 +11,7 @@
 
 import type { Readable } from 'node:stream';
 import { PassThrough } from 'node:stream';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Value } from 'typebox/value';
 import { InventoryUpdate } from '../../../../shared/src/inventory.ts';
@@ -170,7 +171,12 @@ function parseLine(text: string, format: 'csv' | 'ndjson', header: string[] | nu
   return { ok: true, line: { warehouse, sku, update } };
 }
 
-export async function inventoryImportRoutes(app: FastifyInstance, options: InventoryImportOptions = {}): Promise<void> {
+export async function inventoryImportRoutes(
+  instance: FastifyInstance,
+  options: InventoryImportOptions = {},
+): Promise<void> {
+  // Typed from the route schemas: params, query and body as validated, replies as their schema says.
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const maxBodyBytes = options.maxBodyBytes ?? IMPORT_LIMITS.maxBodyBytes;
   const maxLineBytes = options.maxLineBytes ?? IMPORT_LIMITS.maxLineBytes;
 

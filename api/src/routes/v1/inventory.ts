@@ -1,6 +1,7 @@
 /** Inventory levels (CONTRACT §4 "Inventory"), secret key only. A change shows in the next promise. */
 
 import type { RateLimitOptions } from '@fastify/rate-limit';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { ApiError } from '../../../../shared/src/errors.ts';
@@ -45,7 +46,9 @@ function stockedLevel(runtime: MerchantRuntime, params: { warehouse: string; sku
   return params;
 }
 
-export async function inventoryRoutes(app: FastifyInstance): Promise<void> {
+export async function inventoryRoutes(instance: FastifyInstance): Promise<void> {
+  // Typed from the route schemas: params, query and body as validated, replies as their schema says.
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   // Counted after authentication, per key: a merchant's bulk sync must not starve another's.
   const writeLimit: RateLimitOptions = {
     hook: 'preHandler',
@@ -53,7 +56,7 @@ export async function inventoryRoutes(app: FastifyInstance): Promise<void> {
     keyGenerator: (request) => `write|${request.apiKey?.id ?? request.ip}`,
   };
 
-  app.get<{ Params: { sku: string } }>(
+  app.get(
     '/v1/inventory/:sku',
     {
       onRequest: app.requireSecretKey,
@@ -88,7 +91,7 @@ export async function inventoryRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: { sku: string }; Querystring: { limit?: number } }>(
+  app.get(
     '/v1/inventory/:sku/movements',
     {
       onRequest: app.requireSecretKey,
@@ -127,7 +130,7 @@ export async function inventoryRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.put<{ Params: { warehouse: string; sku: string }; Body: InventoryUpdate }>(
+  app.put(
     '/v1/inventory/:warehouse/:sku',
     {
       onRequest: app.requireSecretKey,
@@ -156,10 +159,7 @@ export async function inventoryRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post<{
-    Params: { warehouse: string; sku: string };
-    Body: { onHandDelta?: number; reservedDelta?: number; note: string; orderId?: string };
-  }>(
+  app.post(
     '/v1/inventory/:warehouse/:sku/adjustments',
     {
       onRequest: app.requireSecretKey,

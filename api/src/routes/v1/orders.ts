@@ -1,5 +1,6 @@
 /** Orders (CONTRACT §4): book with an Idempotency-Key, read, find by reference, cancel. Secret keys only. */
 import type { RateLimitOptions } from '@fastify/rate-limit';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { ApiError } from '../../../../shared/src/errors.ts';
@@ -20,7 +21,9 @@ function instantOf(presentedKey: string, at: string | undefined, clock: () => nu
 
 const OrderId = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
-export async function orderRoutes(app: FastifyInstance): Promise<void> {
+export async function orderRoutes(instance: FastifyInstance): Promise<void> {
+  // Typed from the route schemas: params, query and body as validated, replies as their schema says.
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   // Counted after authentication, per key.
   const writeLimit: RateLimitOptions = {
     hook: 'preHandler',
@@ -30,7 +33,7 @@ export async function orderRoutes(app: FastifyInstance): Promise<void> {
   const sendJson = (reply: FastifyReply, statusCode: number, body: string) =>
     reply.status(statusCode).type('application/json; charset=utf-8').send(body);
 
-  app.post<{ Body: OrderRequest }>(
+  app.post(
     '/v1/orders',
     {
       onRequest: app.requireSecretKey,
@@ -71,7 +74,7 @@ export async function orderRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/v1/orders/:id',
     {
       onRequest: app.requireSecretKey,
@@ -90,7 +93,7 @@ export async function orderRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Querystring: { reference: string; channel?: string } }>(
+  app.get(
     '/v1/orders',
     {
       onRequest: app.requireSecretKey,
@@ -113,7 +116,7 @@ export async function orderRoutes(app: FastifyInstance): Promise<void> {
     }),
   );
 
-  app.post<{ Params: { id: string }; Body: CancelRequest | undefined }>(
+  app.post(
     '/v1/orders/:id/cancel',
     {
       onRequest: app.requireSecretKey,

@@ -2,7 +2,9 @@
  * GET /v1/promise: parse → stock → the core → sign → reply with cache headers. Thin on purpose; the rule lives
  * in api/src/promise.
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import { ApiError } from '../../../../shared/src/errors.ts';
 import { DeliveryPromise, PromiseQuery } from '../../../../shared/src/promise.ts';
 import { HttpError, invalidField } from '../../http-error.ts';
@@ -13,8 +15,7 @@ import { parsePromiseQuery } from './promise-query.ts';
 export const PROMISE_TTL_MS = 15 * 60_000;
 const MAX_AGE_SECONDS = 60;
 
-function presentedKey(request: FastifyRequest<{ Querystring: PromiseQuery }>): string {
-  const key = request.query.key;
+function presentedKey(key: string): string {
   if (key.startsWith('sk_')) {
     throw invalidField(
       'key',
@@ -36,8 +37,10 @@ function allowOrigin(request: FastifyRequest, reply: FastifyReply, caller: ApiKe
   else if (origin && caller.allowedOrigins.includes(origin)) reply.header('Access-Control-Allow-Origin', origin);
 }
 
-export async function promiseRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Querystring: PromiseQuery }>(
+export async function promiseRoutes(instance: FastifyInstance): Promise<void> {
+  // Typed from the route schemas: params, query and body as validated, replies as their schema says.
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+  app.get(
     '/v1/promise',
     {
       schema: {
@@ -48,7 +51,11 @@ export async function promiseRoutes(app: FastifyInstance): Promise<void> {
         tags: ['promise'],
         security: [{ publishableKey: [] }],
         querystring: PromiseQuery,
-        response: { 200: DeliveryPromise, '4xx': ApiError },
+        response: {
+          200: DeliveryPromise,
+          304: Type.Null({ description: 'Not modified: the ETag in If-None-Match still matches' }),
+          '4xx': ApiError,
+        },
       },
       // Who is asking comes before what is asked (CONTRACT §4): a missing or unknown key is 401 whatever else.
       onRequest: async (request) => {
@@ -75,7 +82,7 @@ export async function promiseRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const plainKey = presentedKey(request);
+      const plainKey = presentedKey(request.query.key);
       const caller = queryKeyOf(app, request);
       if (!caller) throw new HttpError(401, 'unauthorized', 'Unknown API key.');
       allowOrigin(request, reply, caller);
@@ -99,11 +106,13 @@ export async function promiseRoutes(app: FastifyInstance): Promise<void> {
           (earliestCutoff ?? Number.POSITIVE_INFINITY) - now,
         );
         reply.header('Cache-Control', `public, max-age=${Math.max(0, Math.floor(fresh / 1000))}`);
-        if (request.headers['if-none-match'] === etag) return reply.status(304).send();
+        if (request.headers['if-none-match'] === etag) return reply.status(304).send(null);
       }
       // The shown part is serialized once per answer (the 200 schema above documents the whole body).
       const head = `{"promiseId":${JSON.stringify(promiseId)},"generatedAt":"${new Date(now).toISOString()}","expiresAt":"${new Date(expiresAt).toISOString()}",`;
-      return reply.type('application/json; charset=utf-8').send(head + bodyTail);
+      // Already JSON: Fastify sends a string as it is, so the cached answer is never serialized twice.
+      const body = head + bodyTail;
+      return reply.type('application/json; charset=utf-8').send(body as unknown as DeliveryPromise);
     },
   );
 }

@@ -1,24 +1,17 @@
 /** Shipment labels and the outbox's dead letters (secret keys). */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { ApiError } from '../../../../shared/src/errors.ts';
+import { OUTBOX_STATES, OutboxJob } from '../../../../shared/src/pipeline.ts';
+import { ObjectId } from '../../../../shared/src/primitives.ts';
 import { HttpError } from '../../http-error.ts';
 import { callerOf } from '../../plugins/auth.ts';
 
-const OutboxJobSchema = Type.Object({
-  id: Type.Integer(),
-  orderId: Type.String(),
-  type: Type.String(),
-  payload: Type.Record(Type.String(), Type.Unknown()),
-  state: Type.String(),
-  attempts: Type.Integer(),
-  lastError: Type.Union([Type.String(), Type.Null()]),
-  availableAt: Type.String(),
-  createdAt: Type.String(),
-});
-
-export async function shipmentRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Params: { id: string } }>(
+export async function shipmentRoutes(instance: FastifyInstance): Promise<void> {
+  // Typed from the route schemas: params, query and body as validated, replies as their schema says.
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+  app.get(
     '/v1/shipments/:id/label',
     {
       onRequest: app.requireSecretKey,
@@ -26,8 +19,14 @@ export async function shipmentRoutes(app: FastifyInstance): Promise<void> {
         summary: "A shipment's label: a 4×6 in PDF with the tracking barcode",
         tags: ['shipments'],
         security: [{ secretKey: [] }],
-        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),
-        response: { '4xx': ApiError },
+        params: Type.Object({ id: ObjectId }),
+        response: {
+          200: {
+            description: 'the label, a 4×6 in PDF',
+            content: { 'application/pdf': { schema: Type.Unsafe<Uint8Array>({ type: 'string', format: 'binary' }) } },
+          },
+          '4xx': ApiError,
+        },
       },
     },
     async (request, reply) => {
@@ -41,7 +40,7 @@ export async function shipmentRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Querystring: { state?: 'pending' | 'running' | 'done' | 'dead'; limit?: number } }>(
+  app.get(
     '/v1/outbox',
     {
       onRequest: app.requireSecretKey,
@@ -50,12 +49,10 @@ export async function shipmentRoutes(app: FastifyInstance): Promise<void> {
         tags: ['pipeline'],
         security: [{ secretKey: [] }],
         querystring: Type.Object({
-          state: Type.Optional(
-            Type.Union([Type.Literal('pending'), Type.Literal('running'), Type.Literal('done'), Type.Literal('dead')]),
-          ),
+          state: Type.Optional(Type.Enum(OUTBOX_STATES)),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
         }),
-        response: { 200: Type.Object({ data: Type.Array(OutboxJobSchema) }), '4xx': ApiError },
+        response: { 200: Type.Object({ data: Type.Array(OutboxJob) }), '4xx': ApiError },
       },
     },
     async (request) => ({
@@ -67,7 +64,7 @@ export async function shipmentRoutes(app: FastifyInstance): Promise<void> {
     }),
   );
 
-  app.post<{ Params: { id: number } }>(
+  app.post(
     '/v1/outbox/:id/replay',
     {
       onRequest: app.requireSecretKey,

@@ -4,6 +4,7 @@
  * applied; the answer says what became of every event.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { Value } from 'typebox/value';
@@ -99,8 +100,10 @@ async function ingest(app: FastifyInstance, runtime: MerchantRuntime, events: Ev
   return result;
 }
 
-export async function trackingRoutes(app: FastifyInstance): Promise<void> {
-  app.post<{ Body: { events: EventInputs } }>(
+export async function trackingRoutes(instance: FastifyInstance): Promise<void> {
+  // Typed from the route schemas: params, query and body as validated, replies as their schema says.
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+  app.post(
     '/v1/tracking/events',
     {
       onRequest: app.requireSecretKey,
@@ -128,13 +131,14 @@ export async function trackingRoutes(app: FastifyInstance): Promise<void> {
   );
 
   // Carrier pushes: no API key, but an HMAC of the exact bytes with the carrier's trackingSecret.
-  await app.register(async (scope) => {
+  await app.register(async (plain) => {
+    const scope = plain.withTypeProvider<TypeBoxTypeProvider>();
     scope.addContentTypeParser(
       'application/json',
       { parseAs: 'string', bodyLimit: 4 * 1_048_576 },
       (_request, body, done) => done(null, body),
     );
-    scope.post<{ Params: { merchant: string; carrier: string }; Body: string }>(
+    scope.post(
       '/v1/tracking/carriers/:merchant/:carrier/events',
       {
         schema: {

@@ -1,8 +1,10 @@
 /** Webhook endpoints (CONTRACT §4 "Downstream"): register, list, read, delete, rotate the secret, re-enable, log. */
 import { randomBytes } from 'node:crypto';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { type Static, Type } from 'typebox';
+import { Type } from 'typebox';
 import { ApiError } from '../../../../shared/src/errors.ts';
+import { WebhookAttempt, WebhookEndpointView } from '../../../../shared/src/pipeline.ts';
 import { HttpError } from '../../http-error.ts';
 import { checkWebhookUrl, UrlRefused } from '../../pipeline/webhooks/ssrf-guard.ts';
 import { EVENT_TYPES } from '../../pipeline/webhooks/webhook-jobs.ts';
@@ -22,18 +24,7 @@ const EndpointInput = Type.Object(
   { additionalProperties: false },
 );
 
-const EndpointView = Type.Object({
-  id: Type.String(),
-  url: Type.String(),
-  events: Type.Array(Type.String()),
-  description: Type.Union([Type.String(), Type.Null()]),
-  state: Type.String(),
-  disabledReason: Type.Union([Type.String(), Type.Null()]),
-  createdAt: Type.String(),
-  secret: Type.Optional(Type.String({ description: 'shown when created and when rotated only' })),
-});
-
-const view = (endpoint: WebhookEndpoint, withSecret = false): Static<typeof EndpointView> => ({
+const view = (endpoint: WebhookEndpoint, withSecret = false): WebhookEndpointView => ({
   id: endpoint.id,
   url: endpoint.url,
   events: endpoint.events,
@@ -47,7 +38,9 @@ const view = (endpoint: WebhookEndpoint, withSecret = false): Static<typeof Endp
 const newSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
 const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
-export async function webhookEndpointRoutes(app: FastifyInstance): Promise<void> {
+export async function webhookEndpointRoutes(instance: FastifyInstance): Promise<void> {
+  // Typed from the route schemas: params, query and body as validated, replies as their schema says.
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['webhooks'];
   const security = [{ secretKey: [] }];
   const find = async (merchantId: string, id: string) => {
@@ -56,7 +49,7 @@ export async function webhookEndpointRoutes(app: FastifyInstance): Promise<void>
     return endpoint;
   };
 
-  app.post<{ Body: Static<typeof EndpointInput> }>(
+  app.post(
     '/v1/webhook-endpoints',
     {
       onRequest: app.requireSecretKey,
@@ -66,7 +59,7 @@ export async function webhookEndpointRoutes(app: FastifyInstance): Promise<void>
         tags,
         security,
         body: EndpointInput,
-        response: { 201: EndpointView, '4xx': ApiError },
+        response: { 201: WebhookEndpointView, '4xx': ApiError },
       },
     },
     async (request, reply) => {
@@ -118,7 +111,7 @@ export async function webhookEndpointRoutes(app: FastifyInstance): Promise<void>
         summary: 'List webhook endpoints',
         tags,
         security,
-        response: { 200: Type.Object({ data: Type.Array(EndpointView) }), '4xx': ApiError },
+        response: { 200: Type.Object({ data: Type.Array(WebhookEndpointView) }), '4xx': ApiError },
       },
     },
     async (request) => ({
@@ -126,7 +119,7 @@ export async function webhookEndpointRoutes(app: FastifyInstance): Promise<void>
     }),
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/v1/webhook-endpoints/:id',
     {
       onRequest: app.requireSecretKey,
@@ -135,13 +128,13 @@ export async function webhookEndpointRoutes(app: FastifyInstance): Promise<void>
         tags,
         security,
         params: Id,
-        response: { 200: EndpointView, '4xx': ApiError },
+        response: { 200: WebhookEndpointView, '4xx': ApiError },
       },
     },
     async (request) => view(await find(callerOf(request).merchant.merchant.id, request.params.id)),
   );
 
-  app.delete<{ Params: { id: string } }>(
+  app.delete(
     '/v1/webhook-endpoints/:id',
     {
       onRequest: app.requireSecretKey,
@@ -154,7 +147,7 @@ export async function webhookEndpointRoutes(app: FastifyInstance): Promise<void>
     },
   );
 
-  app.post<{ Params: { id: string } }>(
+  app.post(
     '/v1/webhook-endpoints/:id/rotate-secret',
     {
       onRequest: app.requireSecretKey,
@@ -163,7 +156,7 @@ export async function webhookEndpointRoutes(app: FastifyInstance): Promise<void>
         tags,
         security,
         params: Id,
-        response: { 200: EndpointView, '4xx': ApiError },
+        response: { 200: WebhookEndpointView, '4xx': ApiError },
       },
     },
     async (request) => {
@@ -180,7 +173,7 @@ export async function webhookEndpointRoutes(app: FastifyInstance): Promise<void>
     },
   );
 
-  app.post<{ Params: { id: string } }>(
+  app.post(
     '/v1/webhook-endpoints/:id/enable',
     {
       onRequest: app.requireSecretKey,
@@ -189,7 +182,7 @@ export async function webhookEndpointRoutes(app: FastifyInstance): Promise<void>
         tags,
         security,
         params: Id,
-        response: { 200: EndpointView, '4xx': ApiError },
+        response: { 200: WebhookEndpointView, '4xx': ApiError },
       },
     },
     async (request) => {
@@ -205,7 +198,7 @@ export async function webhookEndpointRoutes(app: FastifyInstance): Promise<void>
     },
   );
 
-  app.get<{ Params: { id: string }; Querystring: { limit?: number } }>(
+  app.get(
     '/v1/webhook-endpoints/:id/attempts',
     {
       onRequest: app.requireSecretKey,
@@ -216,6 +209,7 @@ export async function webhookEndpointRoutes(app: FastifyInstance): Promise<void>
         security,
         params: Id,
         querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }),
+        response: { 200: Type.Object({ data: Type.Array(WebhookAttempt) }), '4xx': ApiError },
       },
     },
     async (request) => {
@@ -225,7 +219,7 @@ export async function webhookEndpointRoutes(app: FastifyInstance): Promise<void>
     },
   );
 
-  app.post<{ Params: { id: string; messageId: string } }>(
+  app.post(
     '/v1/webhook-endpoints/:id/messages/:messageId/replay',
     {
       onRequest: app.requireSecretKey,

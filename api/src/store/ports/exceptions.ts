@@ -1,29 +1,8 @@
 /** The exception queue the merchant's team works through. */
+import type { ShipmentException } from '../../../../shared/src/pipeline.ts';
 
-/** Something that needs someone: the merchant's team works through these. */
-export interface ShipmentException {
-  id: string;
-  /** `shipment`: carrier news or silence about a parcel; `outbox`: a job that gave up (a webhook, a label) */
-  kind: 'shipment' | 'outbox';
-  orderId: string;
-  /** null when the exception is not about one shipment */
-  shipmentId: string | null;
-  reason:
-    | 'failed_attempt'
-    | 'exception'
-    | 'returned_to_sender'
-    | 'no_scan'
-    | 'late'
-    | 'label_voided'
-    | 'delivery_failed'
-    | 'job_failed';
-  nextAction: string;
-  detail: string | null;
-  state: 'open' | 'acknowledged' | 'resolved';
-  note: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+/** Something that needs someone: the merchant's team works through these (the schema is in shared/). */
+export type { ShipmentException };
 
 export interface ExceptionStore {
   /** Opens an exception unless one with the same id exists; true when it is new. */

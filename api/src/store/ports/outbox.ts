@@ -1,22 +1,11 @@
 /** The transactional outbox: messages written with the changes they announce, leased to workers as jobs. */
+import type { OutboxJob } from '../../../../shared/src/pipeline.ts';
 import type { OutboxMessage } from '../../booking/outbox-message.ts';
 
 export type { OutboxMessage };
 
-/** One outbox row as the relay sees it. */
-export interface OutboxJob {
-  id: number;
-  merchantId: string;
-  orderId: string;
-  type: string;
-  payload: Record<string, unknown>;
-  laneKey: string | null;
-  state: 'pending' | 'running' | 'done' | 'dead';
-  attempts: number;
-  lastError: string | null;
-  availableAt: string;
-  createdAt: string;
-}
+/** One outbox row as the relay (and the API) sees it; the schema is in shared/. */
+export type { OutboxJob };
 
 /** Which jobs a worker's lane takes, and what it must leave alone because it is already busy with it. */
 export interface OutboxClaimFilter {

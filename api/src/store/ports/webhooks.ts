@@ -1,4 +1,5 @@
 /** Webhook endpoints and the log of every delivery attempt. */
+import type { WebhookAttempt } from '../../../../shared/src/pipeline.ts';
 
 /** Where a merchant wants events delivered (Standard Webhooks). */
 export interface WebhookEndpoint {
@@ -18,24 +19,8 @@ export interface WebhookEndpoint {
   createdAt: string;
 }
 
-/** One delivery attempt, for the endpoint's message log. */
-export interface WebhookAttempt {
-  endpointId: string;
-  messageId: string;
-  eventType: string;
-  attempt: number;
-  at: string;
-  status: number | null;
-  durationMs: number;
-  error: string | null;
-  /** the first few hundred characters of the answer, never more */
-  excerpt: string | null;
-  /**
-   * `answered` (any status), `no_answer` (connected, then silence past the timeout or a cut connection),
-   * `no_connection` (refused, unreachable, or no connection within the timeout), `refused_url` (the SSRF guard)
-   */
-  outcome: 'answered' | 'no_answer' | 'no_connection' | 'refused_url';
-}
+/** One delivery attempt, for the endpoint's message log; the schema is in shared/. */
+export type { WebhookAttempt };
 
 export interface WebhookStore {
   saveWebhookEndpoint(merchantId: string, endpoint: WebhookEndpoint): Promise<void>;
