@@ -10,8 +10,9 @@ import { parseArgs } from 'node:util';
 import { ConfigError, DEMO_CONFIG_PATH, loadMerchantConfigs } from './config/load-config.ts';
 import { seedLevels, stockViewOf } from './promise/availability.ts';
 import { computePromise, merchantCaches } from './promise/compute-promise.ts';
+import { parseInstant } from './promise/instant.ts';
 import { compileMerchant } from './promise/merchant.ts';
-import { parseInstant, parseItems } from './routes/v1/promise-query.ts';
+import { parseItems } from './routes/v1/promise-query.ts';
 import { settingsFromEnv, startServer, startWorker } from './server.ts';
 
 const USAGE = `usage:

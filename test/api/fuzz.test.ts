@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashKey } from '../../api/src/plugins/merchants.ts';
+import { hashKey } from '../../api/src/merchants/registry.ts';
 import { SECRET, testApp } from '../fixtures/app.ts';
 import { baseConfig } from '../fixtures/merchant.ts';
 

@@ -4,7 +4,7 @@
  */
 import type { Order } from '../../../shared/src/orders.ts';
 import { advance } from '../booking/order-status.ts';
-import type { MerchantRegistry } from '../plugins/merchants.ts';
+import type { MerchantRegistry } from '../merchants/registry.ts';
 import type { OutboxJob, Store } from '../store/store.ts';
 import { adapterOf } from './carriers/adapters.ts';
 import type { CarrierAdapter } from './carriers/carrier-adapter.ts';

@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { HttpError } from '../http-error.ts';
-import type { ApiKey } from './merchants.ts';
+import type { ApiKey } from '../merchants/registry.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {

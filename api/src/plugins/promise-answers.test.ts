@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MONDAY_MORNING, testApp } from '../../../test/fixtures/app.ts';
+import type { MerchantRuntime } from '../merchants/registry.ts';
 import type { PromiseRequest } from '../promise/compute-promise.ts';
-import type { MerchantRuntime } from './merchants.ts';
 import { PROMISE_ANSWERS_DEFAULTS, PromiseAnswers } from './promise-answers.ts';
 
 const BASE = '/v1/promise?key=pk_test_fixture&country=FR&postalCode=75011';

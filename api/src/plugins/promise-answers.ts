@@ -12,8 +12,8 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { LRUCache } from 'lru-cache';
+import type { MerchantRuntime } from '../merchants/registry.ts';
 import { computePromise, type PromiseRequest, type PromiseResult } from '../promise/compute-promise.ts';
-import type { MerchantRuntime } from './merchants.ts';
 
 export interface PromiseAnswer {
   merchantId: string;

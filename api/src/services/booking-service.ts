@@ -11,7 +11,7 @@ import { decideCancellation } from '../booking/cancel-order.ts';
 import { decideBooking } from '../booking/decide-booking.ts';
 import { requestHash } from '../booking/idempotency.ts';
 import { validateOrderRequest } from '../booking/validate-order.ts';
-import type { ApiKey } from '../plugins/merchants.ts';
+import type { ApiKey } from '../merchants/registry.ts';
 import { stockViewOf } from '../promise/availability.ts';
 import { computePromise } from '../promise/compute-promise.ts';
 import type { PromiseClaims } from '../promise-token.ts';

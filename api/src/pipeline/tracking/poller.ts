@@ -9,7 +9,7 @@
  */
 
 import { SETTLED } from '../../booking/order-status.ts';
-import type { MerchantRegistry } from '../../plugins/merchants.ts';
+import type { MerchantRegistry } from '../../merchants/registry.ts';
 import type { Store, WatchedShipment } from '../../store/store.ts';
 import { adapterOf, type CarrierAdapters } from '../carriers/adapters.ts';
 import { labelledAt } from '../shipment-jobs.ts';

@@ -8,8 +8,8 @@ import { ApiError } from '../../../../shared/src/errors.ts';
 import { InventoryUpdate, SkuInventory, SkuLevel, type WarehouseLevel } from '../../../../shared/src/inventory.ts';
 import { planReleaseByHand } from '../../booking/release-by-hand.ts';
 import { HttpError, validationFailed } from '../../http-error.ts';
+import { DEFAULT_LIMITS, type MerchantRuntime } from '../../merchants/registry.ts';
 import { callerOf } from '../../plugins/auth.ts';
-import { DEFAULT_LIMITS, type MerchantRuntime } from '../../plugins/merchants.ts';
 import type { StockLevel } from '../../promise/availability.ts';
 import { dayFromIso } from '../../promise/local-date.ts';
 

@@ -6,18 +6,9 @@ import { Type } from 'typebox';
 import { ApiError } from '../../../../shared/src/errors.ts';
 import { CancelRequest, Order, OrderRequest } from '../../../../shared/src/orders.ts';
 import { HttpError, invalidField } from '../../http-error.ts';
+import { DEFAULT_LIMITS } from '../../merchants/registry.ts';
 import { callerOf } from '../../plugins/auth.ts';
-import { DEFAULT_LIMITS, isTestKey } from '../../plugins/merchants.ts';
-import { parseInstant } from './promise-query.ts';
-
-/** The instant a booking acts at: `at` for test keys, else the clock. */
-function instantOf(presentedKey: string, at: string | undefined, clock: () => number): number {
-  if (at === undefined) return clock();
-  if (!isTestKey(presentedKey)) throw invalidField('at', 'test_key_required', 'at is accepted with test keys only.');
-  const instant = parseInstant(at);
-  if (instant === null) throw invalidField('at', 'invalid_instant', 'at must be an ISO 8601 instant.');
-  return instant;
-}
+import { instantFor } from '../../promise/instant.ts';
 
 const OrderId = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
@@ -63,7 +54,9 @@ export async function orderRoutes(instance: FastifyInstance): Promise<void> {
       }
       if (key.length > 255)
         throw invalidField('Idempotency-Key', 'too_long', 'Idempotency-Key: at most 255 characters.');
-      const now = instantOf(request.presentedKey ?? '', request.body.at, app.clock);
+      const found = instantFor(request.presentedKey ?? '', request.body.at, app.clock);
+      if (!found.ok) throw invalidField(found.field, found.code, found.message);
+      const now = found.instant;
       const merchantId = caller.merchant.merchant.id;
       const result = await app.bookings.idempotent(merchantId, key, request.body, now, (idempotency) =>
         app.bookings.book(caller, request.body, idempotency),

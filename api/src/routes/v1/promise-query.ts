@@ -7,10 +7,10 @@ import { PROMISE_LIMITS, type PromiseQuery } from '../../../../shared/src/promis
 import { isKnownCountry } from '../../config/validate-config.ts';
 import { invalidField } from '../../http-error.ts';
 import type { PromiseRequest } from '../../promise/compute-promise.ts';
+import { fixedInstant } from '../../promise/instant.ts';
 
 const SKU = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const POSTAL_CHARACTERS = /^[A-Za-z0-9][A-Za-z0-9 -]{0,15}$/;
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 function parseQuantity(text: string, field: string): number {
   if (!/^\d{1,9}$/.test(text))
@@ -40,13 +40,6 @@ export function parseItems(items: string): { sku: string; quantity: number }[] {
 }
 
 /** An ISO 8601 instant with a zone, between 2000 and 2100; null when it is not one. */
-export function parseInstant(text: string): number | null {
-  if (!INSTANT.test(text)) return null;
-  const instant = Date.parse(text);
-  if (!Number.isFinite(instant) || instant < Date.UTC(2000, 0, 1) || instant >= Date.UTC(2100, 0, 1)) return null;
-  return instant;
-}
-
 export interface ParsedPromiseQuery {
   request: PromiseRequest;
   locale: string | null;
@@ -54,7 +47,7 @@ export interface ParsedPromiseQuery {
   at: number | null;
 }
 
-export function parsePromiseQuery(query: PromiseQuery, { testKey }: { testKey: boolean }): ParsedPromiseQuery {
+export function parsePromiseQuery(query: PromiseQuery, { presentedKey }: { presentedKey: string }): ParsedPromiseQuery {
   let lines: PromiseRequest['lines'];
   if (query.items !== undefined && query.sku !== undefined) {
     throw invalidField('sku', 'conflicts_with_items', 'Give either items or sku (with quantity), not both.');
@@ -99,11 +92,9 @@ export function parsePromiseQuery(query: PromiseQuery, { testKey }: { testKey: b
 
   let at: number | null = null;
   if (query.at !== undefined) {
-    if (!testKey)
-      throw invalidField('at', 'test_key_required', 'at fixes the clock and is accepted with test keys only.');
-    at = parseInstant(query.at);
-    if (at === null)
-      throw invalidField('at', 'invalid_instant', 'at must be an ISO 8601 instant, e.g. 2026-11-23T10:00:00Z.');
+    const found = fixedInstant(presentedKey, query.at);
+    if (!found.ok) throw invalidField(found.field, found.code, found.message);
+    at = found.instant;
   }
   return { request: { lines, country, postalCode }, locale, at };
 }

@@ -8,8 +8,8 @@ import { Type } from 'typebox';
 import { ApiError } from '../../../../shared/src/errors.ts';
 import { DeliveryPromise, PromiseQuery } from '../../../../shared/src/promise.ts';
 import { HttpError, invalidField } from '../../http-error.ts';
+import { type ApiKey, DEFAULT_LIMITS } from '../../merchants/registry.ts';
 import { queryKeyOf } from '../../plugins/auth.ts';
-import { type ApiKey, DEFAULT_LIMITS, isTestKey } from '../../plugins/merchants.ts';
 import { parsePromiseQuery } from './promise-query.ts';
 
 export const PROMISE_TTL_MS = 15 * 60_000;
@@ -86,7 +86,7 @@ export async function promiseRoutes(instance: FastifyInstance): Promise<void> {
       const caller = queryKeyOf(app, request);
       if (!caller) throw new HttpError(401, 'unauthorized', 'Unknown API key.');
       allowOrigin(request, reply, caller);
-      const parsed = parsePromiseQuery(request.query, { testKey: isTestKey(plainKey) });
+      const parsed = parsePromiseQuery(request.query, { presentedKey: plainKey });
       const now = parsed.at ?? app.clock();
       const answer = await app.promiseAnswers.answer(caller.merchant, parsed.request, now);
       const { result, etag, earliestCutoff, bodyTail } = answer;

@@ -10,11 +10,11 @@ import { type Static, Type } from 'typebox';
 import { Value } from 'typebox/value';
 import { ApiError } from '../../../../shared/src/errors.ts';
 import { HttpError } from '../../http-error.ts';
+import type { MerchantRuntime } from '../../merchants/registry.ts';
 import { applyTrackingEvents, type TrackingEvent } from '../../pipeline/tracking/apply-event.ts';
 import { CARRIER_CODES, TRACKING_STATUSES, type TrackingStatus } from '../../pipeline/tracking/statuses.ts';
 import { callerOf } from '../../plugins/auth.ts';
-import type { MerchantRuntime } from '../../plugins/merchants.ts';
-import { parseInstant } from './promise-query.ts';
+import { parseInstant } from '../../promise/instant.ts';
 
 const EventFields = {
   trackingNumber: Type.String({ minLength: 4, maxLength: 64 }),

@@ -2,10 +2,8 @@
 import type { OutboxJob } from '../../../../shared/src/pipeline.ts';
 import type { OutboxMessage } from '../../booking/outbox-message.ts';
 
-export type { OutboxMessage };
-
 /** One outbox row as the relay (and the API) sees it; the schema is in shared/. */
-export type { OutboxJob };
+export type { OutboxJob, OutboxMessage };
 
 /** Which jobs a worker's lane takes, and what it must leave alone because it is already busy with it. */
 export interface OutboxClaimFilter {

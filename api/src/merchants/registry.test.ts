@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { baseConfig } from '../../../test/fixtures/merchant.ts';
-import { hashKey, MerchantRegistry } from './merchants.ts';
+import { hashKey, MerchantRegistry } from './registry.ts';
 
 describe('MerchantRegistry', () => {
   it('authenticates a key whose configured keyHash is written in upper-case hex', () => {

@@ -1,0 +1,75 @@
+/**
+ * The merchants this process serves, compiled for the core, and their API keys. Keys are kept only as SHA-256
+ * hashes; a presented key is hashed and looked up, so no plain key stays in memory or reaches a log.
+ */
+import type { MerchantConfig } from '../../../shared/src/config.ts';
+import { configuredKeyHash, hashKey } from '../config/key-hash.ts';
+import { type StockLevel, seedLevels } from '../promise/availability.ts';
+import { type MerchantCaches, merchantCaches } from '../promise/compute-promise.ts';
+import { compileMerchant, type Merchant } from '../promise/merchant.ts';
+
+/** Defaults of CONTRACT §2 `limits`. */
+export const DEFAULT_LIMITS = { promisePerMinutePerIp: 600, writesPerMinutePerKey: 6000 } as const;
+
+export interface MerchantRuntime {
+  merchant: Merchant;
+  caches: MerchantCaches;
+  limits: { promisePerMinutePerIp: number; writesPerMinutePerKey: number };
+  /** the config's inventory section, as levels to seed */
+  seed: StockLevel[];
+}
+
+export interface ApiKey {
+  merchant: MerchantRuntime;
+  type: 'publishable' | 'secret';
+  allowedOrigins: readonly string[];
+  /** the fingerprint that rate limits and logs use instead of the key */
+  id: string;
+}
+
+export { isTestKey } from '../promise/instant.ts';
+export { hashKey };
+
+export class MerchantRegistry {
+  readonly #byId = new Map<string, MerchantRuntime>();
+  readonly #keys = new Map<string, ApiKey>();
+
+  constructor(configs: readonly MerchantConfig[]) {
+    for (const config of configs) {
+      const merchant = compileMerchant(config);
+      const runtime: MerchantRuntime = {
+        merchant,
+        caches: merchantCaches(merchant),
+        limits: { ...DEFAULT_LIMITS, ...config.limits },
+        seed: seedLevels(config.inventory ?? []),
+      };
+      this.#byId.set(merchant.id, runtime);
+      for (const key of config.keys) {
+        const hash = configuredKeyHash(key);
+        this.#keys.set(hash, {
+          merchant: runtime,
+          type: key.type,
+          allowedOrigins: key.allowedOrigins ?? [],
+          id: hash.slice(7, 23),
+        });
+      }
+    }
+  }
+
+  get all(): MerchantRuntime[] {
+    return [...this.#byId.values()];
+  }
+
+  byId(id: string): MerchantRuntime | undefined {
+    return this.#byId.get(id);
+  }
+
+  /** The key record for a presented key, or undefined. A key's prefix must match its declared type. */
+  authenticate(key: string): ApiKey | undefined {
+    if (key.length > 200) return undefined;
+    const found = this.#keys.get(hashKey(key));
+    if (!found) return undefined;
+    const prefix = found.type === 'publishable' ? 'pk_' : 'sk_';
+    return key.startsWith(prefix) ? found : undefined;
+  }
+}
