@@ -34,12 +34,12 @@ export interface AppOptions {
   store: Store;
   /** ms since the epoch; defaults to Date.now */
   clock?: () => number;
-  /** the promise-signing secret; defaults to PROMESSE_SECRET, else one kept in the store */
-  secret?: string;
+  /** the promise-signing secret (PROMESSE_SECRET); without one, a secret kept in the store */
+  secret?: string | undefined;
   logger?: FastifyServerOptions['logger'];
   /** request bodies above this size get 413 (bytes) */
   bodyLimit?: number;
-  /** webhook delivery seams for tests: resolver, sender, private addresses allowed */
+  /** the pipeline's settings (PROMESSE_* of api/src/settings.ts) and, in tests, its seams: resolver, sender */
   webhooks?: PipelineOptions;
   /**
    * Which proxies to believe about the client's address (X-Forwarded-For): false (none, the default), true
@@ -80,7 +80,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(stockPlugin, { store: options.store });
   await app.register(clockPlugin, {
     clock: options.clock ?? Date.now,
-    secret: options.secret ?? process.env.PROMESSE_SECRET,
+    secret: options.secret,
   });
   await app.register(promiseAnswersPlugin);
   await app.register(metricsPlugin, { token: options.metricsToken });

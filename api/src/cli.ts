@@ -13,7 +13,8 @@ import { computePromise, merchantCaches } from './promise/compute-promise.ts';
 import { parseInstant } from './promise/instant.ts';
 import { compileMerchant } from './promise/merchant.ts';
 import { parseItems } from './routes/v1/promise-query.ts';
-import { settingsFromEnv, startServer, startWorker } from './server.ts';
+import { startServer, startWorker } from './server.ts';
+import { settingsFromEnv } from './settings.ts';
 
 const USAGE = `usage:
   promesse serve
@@ -74,10 +75,10 @@ async function main(argv: string[]): Promise<number> {
   const [command = 'serve', ...rest] = argv;
   switch (command) {
     case 'serve':
-      await startServer(settingsFromEnv());
+      await startServer(settingsFromEnv(process.env));
       return -1; // keeps running
     case 'worker':
-      await startWorker(settingsFromEnv());
+      await startWorker(settingsFromEnv(process.env));
       return -1;
     case 'check-config':
       return checkConfig(rest[0]);

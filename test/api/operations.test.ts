@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AppOptions, buildApp } from '../../api/src/app.ts';
-import { parseTrustProxy } from '../../api/src/server.ts';
+import { parseTrustProxy } from '../../api/src/settings.ts';
 import { sqliteStore } from '../../api/src/store/sqlite/sqlite-store.ts';
 import { MONDAY_MORNING } from '../fixtures/app.ts';
 import { baseConfig } from '../fixtures/merchant.ts';

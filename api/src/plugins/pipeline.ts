@@ -6,9 +6,9 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { SandboxCarrier } from '../pipeline/carriers/sandbox.ts';
-import type { JourneySettings } from '../pipeline/carriers/sandbox-journey.ts';
 import { openException, scanForExceptions } from '../pipeline/exceptions.ts';
 import { inTurn, type JobHandler, OutboxRelay } from '../pipeline/outbox-relay.ts';
+import { DEFAULT_PIPELINE, type PipelineSettings } from '../pipeline/settings.ts';
 import { shipmentJobs } from '../pipeline/shipment-jobs.ts';
 import { TrackingPoller } from '../pipeline/tracking/poller.ts';
 import { httpSender, type Sender } from '../pipeline/webhooks/send.ts';
@@ -26,18 +26,11 @@ declare module 'fastify' {
   }
 }
 
-/** A labelled shipment with no scan for this long opens a `no_scan` exception (PROMESSE_NO_SCAN_HOURS, default 48). */
-const NO_SCAN_MS = Number(process.env.PROMESSE_NO_SCAN_HOURS ?? 48) * 3_600_000;
-/** Parcels silent this long are lost: no longer polled, their order closed (PROMESSE_TRACKING_GIVE_UP_DAYS, 30). */
-const GIVE_UP_MS = Number(process.env.PROMESSE_TRACKING_GIVE_UP_DAYS ?? 30) * 86_400_000;
-
-export interface PipelineOptions {
+/** The pipeline's settings (defaults for any not given), and seams tests inject. */
+export interface PipelineOptions extends Partial<PipelineSettings> {
   /** injected in tests: no real DNS lookup, no real connection */
   resolve?: Resolver;
   send?: Sender;
-  allowPrivateWebhooks?: boolean;
-  /** the sandbox carrier's simulated journeys (speed and rates); default from PROMESSE_SANDBOX_* */
-  sandbox?: JourneySettings;
 }
 
 /** Every handler of every job family; a type several handle runs them in turn. */
@@ -48,20 +41,18 @@ function combine(...families: Record<string, JobHandler>[]): Record<string, JobH
 
 export const pipelinePlugin = fp(
   async (app: FastifyInstance, options: PipelineOptions) => {
-    const webhookTargets = {
-      resolve: options.resolve ?? systemResolver,
-      allowPrivate: options.allowPrivateWebhooks ?? process.env.PROMESSE_ALLOW_PRIVATE_WEBHOOKS === 'true',
-    };
+    const settings: PipelineSettings = { ...DEFAULT_PIPELINE, ...options };
+    const webhookTargets = { resolve: options.resolve ?? systemResolver, allowPrivate: settings.allowPrivateWebhooks };
     app.decorate('webhookTargets', webhookTargets);
-    const adapters = { sandbox: new SandboxCarrier(options.sandbox) };
+    const adapters = { sandbox: new SandboxCarrier(settings.sandbox) };
     const poller = new TrackingPoller({
       store: app.store,
       merchants: app.merchants,
       adapters,
       clock: app.clock,
-      pollAfterMs: Number(process.env.PROMESSE_TRACKING_POLL_AFTER_MS ?? 10_000),
-      perCarrier: Number(process.env.PROMESSE_TRACKING_POLLS_PER_CARRIER ?? 50),
-      giveUpMs: GIVE_UP_MS,
+      pollAfterMs: settings.pollAfterMs,
+      perCarrier: settings.pollsPerCarrier,
+      giveUpMs: settings.giveUpMs,
       onStockChange: (merchantId, skus) => {
         for (const sku of skus) app.stock.invalidate(merchantId, sku);
       },
@@ -106,30 +97,26 @@ export const pipelinePlugin = fp(
       if (scan) return;
       relay.start();
       // The silence and lateness scan; event-driven exceptions open as the events arrive.
-      const every = Number(process.env.PROMESSE_EXCEPTION_SCAN_MS ?? 600_000);
       scan = setInterval(() => {
         scanForExceptions({
           store: app.store,
           clock: app.clock,
-          noScanMs: NO_SCAN_MS,
-          giveUpMs: GIVE_UP_MS,
+          noScanMs: settings.noScanMs,
+          giveUpMs: settings.giveUpMs,
         }).catch((error: unknown) => app.log.warn({ err: error }, 'exception scan failed'));
-      }, every);
+      }, settings.exceptionScanMs);
       scan.unref();
       let busy = false;
-      polling = setInterval(
-        () => {
-          if (busy) return;
-          busy = true;
-          poller
-            .runOnce()
-            .catch((error: unknown) => app.log.warn({ err: error }, 'tracking poll failed'))
-            .finally(() => {
-              busy = false;
-            });
-        },
-        Number(process.env.PROMESSE_TRACKING_POLL_MS ?? 5000),
-      );
+      polling = setInterval(() => {
+        if (busy) return;
+        busy = true;
+        poller
+          .runOnce()
+          .catch((error: unknown) => app.log.warn({ err: error }, 'tracking poll failed'))
+          .finally(() => {
+            busy = false;
+          });
+      }, settings.pollEveryMs);
       polling.unref();
     });
     app.addHook('onClose', async () => {

@@ -16,15 +16,6 @@ export interface JourneySettings {
   lossRate: number;
 }
 
-export function journeySettingsFromEnv(env: NodeJS.ProcessEnv = process.env): JourneySettings {
-  return {
-    speed: Number(env.PROMESSE_SANDBOX_SPEED ?? 3600),
-    delayRate: Number(env.PROMESSE_SANDBOX_DELAY_RATE ?? 0.1),
-    failedAttemptRate: Number(env.PROMESSE_SANDBOX_FAILED_ATTEMPT_RATE ?? 0.1),
-    lossRate: Number(env.PROMESSE_SANDBOX_LOSS_RATE ?? 0.01),
-  };
-}
-
 const HOUR = 3_600_000;
 
 /** Deterministic draws in [0, 1) from a tracking number. */

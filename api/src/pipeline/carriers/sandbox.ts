@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import bwipjs from 'bwip-js';
 import { PDFDocument, rgb, StandardFonts } from 'pdf-lib';
 import type { CarrierAdapter, CarrierEvent, CreatedLabel, LabelRequest, TrackRequest } from './carrier-adapter.ts';
-import { type JourneySettings, journeySettingsFromEnv, journeySoFar } from './sandbox-journey.ts';
+import { type JourneySettings, journeySoFar } from './sandbox-journey.ts';
 import { s10TrackingNumber } from './tracking-number.ts';
 
 const INCH = 72;
@@ -24,7 +24,7 @@ export class SandboxCarrier implements CarrierAdapter {
   readonly name = 'sandbox';
   readonly #journeys: JourneySettings;
 
-  constructor(journeys: JourneySettings = journeySettingsFromEnv()) {
+  constructor(journeys: JourneySettings) {
     this.#journeys = journeys;
   }
 
