@@ -1,5 +1,6 @@
 /** An expected failure of a request: a status, a stable code, a sentence, and per-field details. */
 import type { ErrorCode, ErrorDetail } from '../../shared/src/errors.ts';
+import { errorBody } from './service-error.ts';
 
 export class HttpError extends Error {
   readonly statusCode: number;
@@ -30,12 +31,7 @@ export class HttpError extends Error {
 
   /** The body the API answers with. */
   get body(): Record<string, unknown> {
-    return {
-      code: this.code,
-      message: this.message,
-      ...(this.details ? { details: this.details } : {}),
-      ...this.extra,
-    };
+    return errorBody(this);
   }
 }
 

@@ -30,13 +30,23 @@ export class ServiceError extends Error {
 
   /** The body the API answers with. */
   get body(): Record<string, unknown> {
-    return {
-      code: this.code,
-      message: this.message,
-      ...(this.details ? { details: this.details } : {}),
-      ...this.extra,
-    };
+    return errorBody(this);
   }
+}
+
+/** The one error body of the API (CONTRACT §4): `{code, message, details?}` and any extra top-level fields. */
+export function errorBody(error: {
+  code: ErrorCode;
+  message: string;
+  details: (ErrorDetail | Record<string, unknown>)[] | undefined;
+  extra: Record<string, unknown>;
+}): Record<string, unknown> {
+  return {
+    code: error.code,
+    message: error.message,
+    ...(error.details ? { details: error.details } : {}),
+    ...error.extra,
+  };
 }
 
 /** The HTTP status of each kind of service failure: the one place it is decided. */
