@@ -3,11 +3,11 @@
  * leaves on hand once whatever the order of events, a carrier speaks only for its own parcels, and a push with
  * no body is refused, not a crash. Reservations left behind can be corrected by hand, with a reason.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MerchantConfig } from '../../shared/src/config.ts';
-import { MONDAY_MORNING, SECRET, storeFactories, testApp } from '../fixtures/app.ts';
+import { bookAndLabel, MONDAY_MORNING, SECRET, storeFactories, testApp, trackEvents } from '../fixtures/app.ts';
 import { baseConfig } from '../fixtures/merchant.ts';
 
 const stores = await storeFactories();
@@ -40,30 +40,13 @@ describe.each(stores)('carrier faults on %s', (_name, makeStore) => {
   const start = async (config = twoCarriers()) => {
     app = await testApp({ store: await makeStore(), now: MONDAY_MORNING, merchants: [config] });
   };
-  const book = async (optionId = 'colissimo-home', quantity = 1) => {
-    const response = await app.inject({
-      method: 'POST',
-      url: '/v1/orders',
-      headers: { ...json, 'idempotency-key': randomUUID() },
-      payload: {
-        reference: randomUUID(),
-        optionId,
-        items: [{ sku: 'MUG-01', quantity, unitPrice: 1000 }],
-        shippingAddress: { name: 'Ada', line1: '1 rue', postalCode: '75011', city: 'Paris', country: 'FR' },
-        totals: { items: 1000 * quantity, shipping: 0, tax: 0, total: 1000 * quantity, currency: 'EUR' },
-      },
+  const book = (optionId = 'colissimo-home', quantity = 1) =>
+    bookAndLabel(app, {
+      optionId,
+      items: [{ sku: 'MUG-01', quantity, unitPrice: 1000 }],
+      totals: { items: 1000 * quantity, shipping: 0, tax: 0, total: 1000 * quantity, currency: 'EUR' },
     });
-    expect(response.statusCode).toBe(201);
-    await app.relay.drain();
-    return (await app.inject({ url: `/v1/orders/${response.json().id}`, headers: SECRET })).json();
-  };
-  const track = (events: Record<string, unknown>[]) =>
-    app.inject({
-      method: 'POST',
-      url: '/v1/tracking/events',
-      headers: json,
-      payload: { events: events.map((e) => ({ carrier: 'colissimo', ...e })) },
-    });
+  const track = (events: Record<string, unknown>[]) => trackEvents(app, events);
   const order = async (id: string) => (await app.inject({ url: `/v1/orders/${id}`, headers: SECRET })).json();
   const level = async () => (await app.inject({ url: '/v1/inventory/MUG-01', headers: SECRET })).json().warehouses[0];
   const openExceptions = async () => (await app.inject({ url: '/v1/exceptions', headers: SECRET })).json().data;
