@@ -14,7 +14,7 @@ import { parseInstant } from './promise/instant.ts';
 import { compileMerchant } from './promise/merchant.ts';
 import { parseItems } from './routes/v1/promise-query.ts';
 import { startServer, startWorker } from './server.ts';
-import { settingsFromEnv } from './settings.ts';
+import { SettingsError, settingsFromEnv } from './settings.ts';
 
 const USAGE = `usage:
   promesse serve
@@ -95,7 +95,8 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof ConfigError) console.error(error.message);
+    // A bad config or setting is the operator's to fix: its message names what and where, a stack adds nothing.
+    if (error instanceof ConfigError || error instanceof SettingsError) console.error(error.message);
     else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
     // Exit now: a half-started server (its port taken) must not linger with timers or connections open.
     process.exit(1);

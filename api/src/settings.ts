@@ -1,7 +1,8 @@
 /**
  * Every setting Promesse takes from the environment, read once at start into one validated object that is passed
  * down (nothing below server.ts and cli.ts reads the environment). A bad value stops the start with a message
- * naming the variable and what it got.
+ * naming the variable and what it got. Hours, days, the speed and the two round intervals must be positive;
+ * the poll delay and the parcels per round whole numbers, 0 or more; rates from 0 to 1.
  *
  * | variable | default | meaning |
  * | PORT, HOST | 8787, 127.0.0.1 | where the API listens |
@@ -46,23 +47,36 @@ export interface Settings {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** A setting that cannot be used: the start stops, and the CLI prints this message alone. */
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-/** A number variable within bounds; unset (or empty) takes the default. */
-function number(
-  env: Env,
-  name: string,
-  fallback: number,
-  { min = 0, max = Number.MAX_SAFE_INTEGER, integer = false } = {},
-): number {
+/** What a number variable accepts: only values that never made sense are refused, so old settings still start. */
+interface Rule {
+  says: string;
+  accepts: (value: number) => boolean;
+}
+const POSITIVE: Rule = { says: 'a positive number', accepts: (n) => n > 0 };
+const POSITIVE_WHOLE: Rule = { says: 'a positive whole number', accepts: (n) => Number.isSafeInteger(n) && n > 0 };
+const WHOLE: Rule = { says: 'a whole number, 0 or more', accepts: (n) => Number.isSafeInteger(n) && n >= 0 };
+const RATE: Rule = { says: 'a number from 0 to 1', accepts: (n) => n >= 0 && n <= 1 };
+const PORT: Rule = {
+  says: 'a whole number from 0 to 65535',
+  accepts: (n) => Number.isInteger(n) && n >= 0 && n <= 65535,
+};
+
+/** A number variable; unset (or blank) takes the default. */
+function number(env: Env, name: string, fallback: number, rule: Rule): number {
   const text = env[name];
   if (text === undefined || text.trim() === '') return fallback;
   const value = Number(text);
-  const ok = Number.isFinite(value) && value >= min && value <= max && (!integer || Number.isInteger(value));
-  if (!ok) {
-    const kind = integer ? 'a whole number' : 'a number';
-    throw new Error(`${name} must be ${kind} from ${min} to ${max}, got "${text}"`);
-  }
+  if (!Number.isFinite(value) || !rule.accepts(value))
+    throw new SettingsError(`${name} must be ${rule.says}, got "${text}"`);
   return value;
 }
 
@@ -70,7 +84,7 @@ function number(
 function flag(env: Env, name: string, fallback: boolean): boolean {
   const text = env[name];
   if (text === undefined || text === '') return fallback;
-  if (text !== 'true' && text !== 'false') throw new Error(`${name} must be true or false, got "${text}"`);
+  if (text !== 'true' && text !== 'false') throw new SettingsError(`${name} must be true or false, got "${text}"`);
   return text === 'true';
 }
 
@@ -86,19 +100,18 @@ export function parseTrustProxy(text: string | undefined): boolean | number | st
   const entries = value.split(',').map((entry) => entry.trim());
   const bad = entries.find((entry) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(entry));
   if (bad !== undefined)
-    throw new Error(`PROMESSE_TRUST_PROXY must be true, false, a hop count or addresses/CIDRs, got "${bad}"`);
+    throw new SettingsError(`PROMESSE_TRUST_PROXY must be true, false, a hop count or addresses/CIDRs, got "${bad}"`);
   return entries;
 }
 
-/** Reads and checks every setting; throws naming the first bad variable. */
+/** Reads and checks every setting; throws a SettingsError naming the first bad variable and its value. */
 export function settingsFromEnv(env: Env): Settings {
   const logLevel = env.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel))
-    throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
-  const rate = (name: string, fallback: number) => number(env, name, fallback, { max: 1 });
+    throw new SettingsError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   const d = DEFAULT_PIPELINE;
   return {
-    port: number(env, 'PORT', 8787, { max: 65535, integer: true }),
+    port: number(env, 'PORT', 8787, PORT),
     host: env.HOST || '127.0.0.1',
     configPath: env.PROMESSE_CONFIG || DEMO_CONFIG_PATH,
     dataDir: resolve(env.PROMESSE_DATA_DIR || './data'),
@@ -110,20 +123,17 @@ export function settingsFromEnv(env: Env): Settings {
     metricsToken: env.PROMESSE_METRICS_TOKEN || undefined,
     pipeline: {
       allowPrivateWebhooks: flag(env, 'PROMESSE_ALLOW_PRIVATE_WEBHOOKS', d.allowPrivateWebhooks),
-      noScanMs: number(env, 'PROMESSE_NO_SCAN_HOURS', d.noScanMs / 3_600_000, { min: 1 }) * 3_600_000,
-      giveUpMs: number(env, 'PROMESSE_TRACKING_GIVE_UP_DAYS', d.giveUpMs / 86_400_000, { min: 1 }) * 86_400_000,
-      exceptionScanMs: number(env, 'PROMESSE_EXCEPTION_SCAN_MS', d.exceptionScanMs, { min: 1000, integer: true }),
-      pollEveryMs: number(env, 'PROMESSE_TRACKING_POLL_MS', d.pollEveryMs, { min: 100, integer: true }),
-      pollAfterMs: number(env, 'PROMESSE_TRACKING_POLL_AFTER_MS', d.pollAfterMs, { min: 100, integer: true }),
-      pollsPerCarrier: number(env, 'PROMESSE_TRACKING_POLLS_PER_CARRIER', d.pollsPerCarrier, {
-        min: 1,
-        integer: true,
-      }),
+      noScanMs: number(env, 'PROMESSE_NO_SCAN_HOURS', d.noScanMs / HOUR, POSITIVE) * HOUR,
+      giveUpMs: number(env, 'PROMESSE_TRACKING_GIVE_UP_DAYS', d.giveUpMs / DAY, POSITIVE) * DAY,
+      exceptionScanMs: number(env, 'PROMESSE_EXCEPTION_SCAN_MS', d.exceptionScanMs, POSITIVE_WHOLE),
+      pollEveryMs: number(env, 'PROMESSE_TRACKING_POLL_MS', d.pollEveryMs, POSITIVE_WHOLE),
+      pollAfterMs: number(env, 'PROMESSE_TRACKING_POLL_AFTER_MS', d.pollAfterMs, WHOLE),
+      pollsPerCarrier: number(env, 'PROMESSE_TRACKING_POLLS_PER_CARRIER', d.pollsPerCarrier, WHOLE),
       sandbox: {
-        speed: number(env, 'PROMESSE_SANDBOX_SPEED', d.sandbox.speed, { min: 1 }),
-        delayRate: rate('PROMESSE_SANDBOX_DELAY_RATE', d.sandbox.delayRate),
-        failedAttemptRate: rate('PROMESSE_SANDBOX_FAILED_ATTEMPT_RATE', d.sandbox.failedAttemptRate),
-        lossRate: rate('PROMESSE_SANDBOX_LOSS_RATE', d.sandbox.lossRate),
+        speed: number(env, 'PROMESSE_SANDBOX_SPEED', d.sandbox.speed, POSITIVE),
+        delayRate: number(env, 'PROMESSE_SANDBOX_DELAY_RATE', d.sandbox.delayRate, RATE),
+        failedAttemptRate: number(env, 'PROMESSE_SANDBOX_FAILED_ATTEMPT_RATE', d.sandbox.failedAttemptRate, RATE),
+        lossRate: number(env, 'PROMESSE_SANDBOX_LOSS_RATE', d.sandbox.lossRate, RATE),
       },
     },
   };

@@ -1,6 +1,7 @@
 /**
  * Running Promesse behind a load balancer and in production: which proxies are believed about client
- * addresses, who may read /metrics, the security headers, and a start that fails when the port is taken.
+ * addresses, who may read /metrics, the security headers, and a start that fails when the port is taken or a
+ * setting is bad.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -153,5 +154,19 @@ describe('a start that cannot listen', () => {
     });
     expect(code).toBe(1);
     expect(stderr).toContain('EADDRINUSE');
+  });
+
+  it('exits 1 on a bad setting, printing the message that names it and nothing more', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'api/src/cli.ts', 'serve'], {
+      env: { ...process.env, PROMESSE_NO_SCAN_HOURS: 'abc' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(1);
+    expect(stderr.trim()).toBe('PROMESSE_NO_SCAN_HOURS must be a positive number, got "abc"');
   });
 });

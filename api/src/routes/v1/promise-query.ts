@@ -39,7 +39,7 @@ export function parseItems(items: string): { sku: string; quantity: number }[] {
   });
 }
 
-/** An ISO 8601 instant with a zone, between 2000 and 2100; null when it is not one. */
+/** A promise query read: the core's request, the answer's locale, and the instant `at` fixed. */
 export interface ParsedPromiseQuery {
   request: PromiseRequest;
   locale: string | null;
