@@ -51,6 +51,9 @@ export const OutboxJob = Type.Object({
   createdAt: Instant,
 });
 
+/** A job as GET /v1/outbox shows it: what the relay keeps for itself (merchant, lane) stays inside. */
+export const OutboxJobView = Type.Omit(OutboxJob, ['merchantId', 'laneKey']);
+
 export const WebhookAttempt = Type.Object({
   endpointId: Type.String(),
   messageId: Type.String(),
@@ -83,5 +86,6 @@ export const WebhookEndpointView = Type.Object({
 
 export type ShipmentException = Static<typeof ShipmentException>;
 export type OutboxJob = Static<typeof OutboxJob>;
+export type OutboxJobView = Static<typeof OutboxJobView>;
 export type WebhookAttempt = Static<typeof WebhookAttempt>;
 export type WebhookEndpointView = Static<typeof WebhookEndpointView>;

@@ -76,6 +76,7 @@ describe('GET /v1/promise', () => {
     });
     expect(cached.statusCode).toBe(304);
     expect(cached.body).toBe('');
+    expect(cached.headers['content-type']).toBeUndefined();
   });
 
   it('answers CORS for the origins the key allows, and varies on Origin', async () => {

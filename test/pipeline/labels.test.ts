@@ -95,6 +95,17 @@ describe.each(stores)('labels through the outbox on %s', (_name, makeStore) => {
       attempts: 1,
       lastError: expect.stringContaining('missing-adapter'),
     });
+    expect(Object.keys(job).sort()).toEqual([
+      'attempts',
+      'availableAt',
+      'createdAt',
+      'id',
+      'lastError',
+      'orderId',
+      'payload',
+      'state',
+      'type',
+    ]);
     expect(Date.parse(job.availableAt) - now).toBeGreaterThanOrEqual(800);
     for (let attempt = 2; attempt <= 10; attempt++) {
       now += 3_600_000 * 1.3;

@@ -93,6 +93,18 @@ describe('decideBooking', () => {
     });
   });
 
+  it('says an expired promise got worse, and a live one whose option is gone can no longer be delivered', () => {
+    const noOption = { ...context().fresh, options: [] };
+    const refusal = (expiresAt: number) =>
+      decideBooking({ ...request, promiseId: 'prm_x' }, context({ fresh: noOption, claims: claims({ expiresAt }) }));
+    expect(refusal(Date.parse(AT) - 1)).toMatchObject({
+      refusal: { code: 'promise_expired', message: 'The promise expired and the chosen option got worse.' },
+    });
+    expect(refusal(Date.parse(AT) + 60_000)).toMatchObject({
+      refusal: { code: 'promise_expired', message: 'The chosen option can no longer be delivered.' },
+    });
+  });
+
   it("refuses a promise that does not verify, is another merchant's, or is for another cart", () => {
     const field = (c: PromiseClaims | null) =>
       decideBooking({ ...request, promiseId: 'prm_x' }, context({ claims: c })).ok === false;

@@ -83,7 +83,7 @@ export function decideBooking(request: OrderRequest, context: BookingContext): B
       return refuse({
         type: 'conflict',
         code: 'promise_expired',
-        message: option
+        message: expired
           ? 'The promise expired and the chosen option got worse.'
           : 'The chosen option can no longer be delivered.',
         details: fresh.options,

@@ -106,7 +106,7 @@ export async function promiseRoutes(instance: FastifyInstance): Promise<void> {
           (earliestCutoff ?? Number.POSITIVE_INFINITY) - now,
         );
         reply.header('Cache-Control', `public, max-age=${Math.max(0, Math.floor(fresh / 1000))}`);
-        if (request.headers['if-none-match'] === etag) return reply.status(304).send(null);
+        if (request.headers['if-none-match'] === etag) return reply.status(304).send();
       }
       // The shown part is serialized once per answer (the 200 schema above documents the whole body).
       const head = `{"promiseId":${JSON.stringify(promiseId)},"generatedAt":"${new Date(now).toISOString()}","expiresAt":"${new Date(expiresAt).toISOString()}",`;

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { ApiError } from '../../../../shared/src/errors.ts';
-import { OUTBOX_STATES, OutboxJob } from '../../../../shared/src/pipeline.ts';
+import { OUTBOX_STATES, OutboxJobView } from '../../../../shared/src/pipeline.ts';
 import { ObjectId } from '../../../../shared/src/primitives.ts';
 import { HttpError } from '../../http-error.ts';
 import { callerOf } from '../../plugins/auth.ts';
@@ -52,7 +52,7 @@ export async function shipmentRoutes(instance: FastifyInstance): Promise<void> {
           state: Type.Optional(Type.Enum(OUTBOX_STATES)),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
         }),
-        response: { 200: Type.Object({ data: Type.Array(OutboxJob) }), '4xx': ApiError },
+        response: { 200: Type.Object({ data: Type.Array(OutboxJobView) }), '4xx': ApiError },
       },
     },
     async (request) => ({

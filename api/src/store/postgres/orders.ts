@@ -105,11 +105,18 @@ export class PostgresOrders implements OrderStore {
   }
 
   async findOrders(merchantId: string, query: { reference: string; channel?: string | null }): Promise<Order[]> {
-    // An absent channel matches every channel; null is the empty channel.
-    const { rows } = await this.#db.pool.query<OrderRow>(
-      'SELECT document FROM orders WHERE merchant_id = $1 AND reference = $2 AND ($3 OR channel = $4) ORDER BY created_at',
-      [merchantId, query.reference, query.channel === undefined, query.channel ?? ''],
-    );
+    // An absent channel matches every channel; null is the empty channel. Two statements, so that the one a
+    // booking's duplicate check runs keeps to the (merchant_id, channel, reference) index.
+    const { rows } =
+      query.channel === undefined
+        ? await this.#db.pool.query<OrderRow>(
+            'SELECT document FROM orders WHERE merchant_id = $1 AND reference = $2 ORDER BY created_at',
+            [merchantId, query.reference],
+          )
+        : await this.#db.pool.query<OrderRow>(
+            'SELECT document FROM orders WHERE merchant_id = $1 AND channel = $2 AND reference = $3 ORDER BY created_at',
+            [merchantId, query.channel ?? '', query.reference],
+          );
     return rows.map(toOrder);
   }
 

@@ -76,12 +76,19 @@ export class SqliteOrders implements OrderStore {
   }
 
   async findOrders(merchantId: string, query: { reference: string; channel?: string | null }): Promise<Order[]> {
-    // An absent channel matches every channel; null is the empty channel.
-    const rows = this.#db
-      .sql(
-        'SELECT document FROM orders WHERE merchant_id = ? AND reference = ? AND (? OR channel = ?) ORDER BY created_at',
-      )
-      .all(merchantId, query.reference, query.channel === undefined ? 1 : 0, query.channel ?? '') as OrderRow[];
+    // An absent channel matches every channel; null is the empty channel. Two statements, so that the one a
+    // booking's duplicate check runs keeps to the (merchant_id, channel, reference) index.
+    const rows = (
+      query.channel === undefined
+        ? this.#db
+            .sql('SELECT document FROM orders WHERE merchant_id = ? AND reference = ? ORDER BY created_at')
+            .all(merchantId, query.reference)
+        : this.#db
+            .sql(
+              'SELECT document FROM orders WHERE merchant_id = ? AND channel = ? AND reference = ? ORDER BY created_at',
+            )
+            .all(merchantId, query.channel ?? '', query.reference)
+    ) as OrderRow[];
     return rows.map(toOrder);
   }
 
