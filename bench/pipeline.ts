@@ -43,7 +43,7 @@ export async function webhookLatency(bookings = 100): Promise<{ p50: number; p95
   const app = await buildApp({
     merchants: [benchMerchant()],
     store: sqliteStore({ dataDir: mkdtempSync(join(tmpdir(), 'promesse-bench-')) }),
-    webhooks: { allowPrivateWebhooks: true },
+    pipeline: { allowPrivateWebhooks: true },
   });
   await app.ready();
   app.startPipeline();

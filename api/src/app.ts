@@ -40,7 +40,7 @@ export interface AppOptions {
   /** request bodies above this size get 413 (bytes) */
   bodyLimit?: number;
   /** the pipeline's settings (PROMESSE_* of api/src/settings.ts) and, in tests, its seams: resolver, sender */
-  webhooks?: PipelineOptions;
+  pipeline?: PipelineOptions;
   /**
    * Which proxies to believe about the client's address (X-Forwarded-For): false (none, the default), true
    * (any), a hop count, or addresses and CIDR ranges. Per-IP rate limits count the address it yields.
@@ -85,7 +85,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(promiseAnswersPlugin);
   await app.register(metricsPlugin, { token: options.metricsToken });
   await app.register(bookingsPlugin);
-  await app.register(pipelinePlugin, options.webhooks ?? {});
+  await app.register(pipelinePlugin, options.pipeline ?? {});
   await app.register(authPlugin);
   await app.register(rateLimit, {
     global: false,

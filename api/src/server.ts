@@ -49,7 +49,7 @@ export async function startWorker(settings: Settings): Promise<FastifyInstance> 
     merchants,
     store: openStore(settings),
     secret: settings.secret,
-    webhooks: settings.pipeline,
+    pipeline: settings.pipeline,
     logger: { level: settings.logLevel },
   });
   await app.ready();
@@ -66,7 +66,7 @@ export async function startServer(settings: Settings): Promise<FastifyInstance> 
     merchants,
     store,
     secret: settings.secret,
-    webhooks: settings.pipeline,
+    pipeline: settings.pipeline,
     trustProxy: settings.trustProxy,
     metricsToken: settings.metricsToken,
     demo: settings.demo,

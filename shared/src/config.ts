@@ -108,7 +108,7 @@ export const CarrierConfig = Type.Object(
 
 export const ProductConfig = Type.Object(
   {
-    sku: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' }),
+    sku: ConfigId,
     name: Type.String({ minLength: 1, maxLength: 200 }),
     weightGrams: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000 })),
     dimensionsCm: Type.Optional(

@@ -1,6 +1,6 @@
 /** Inventory levels and their update (CONTRACT §4 "Inventory"). */
 import { type Static, Type } from 'typebox';
-import { IsoDate, StockCount } from './primitives.ts';
+import { Instant, IsoDate, Nullable, StockCount } from './primitives.ts';
 
 export const Incoming = Type.Object(
   {
@@ -33,6 +33,21 @@ export const SkuLevel = Type.Object({ sku: Type.String(), ...WarehouseLevel.prop
 
 export const SkuInventory = Type.Object({ sku: Type.String(), warehouses: Type.Array(WarehouseLevel) });
 
+export const MOVEMENT_REASONS = ['seed', 'set', 'import', 'reserve', 'release', 'ship', 'adjust'] as const;
+
+/** One line of the stock ledger: why a level moved. */
+export const StockMovement = Type.Object({
+  at: Instant,
+  warehouse: Type.String(),
+  sku: Type.String(),
+  onHandDelta: Type.Integer(),
+  reservedDelta: Type.Integer(),
+  reason: Type.Enum(MOVEMENT_REASONS),
+  orderId: Nullable(Type.String()),
+  note: Nullable(Type.String({ description: 'why someone adjusted the level by hand (adjust)' })),
+});
+
+export type StockMovement = Static<typeof StockMovement>;
 export type Incoming = Static<typeof Incoming>;
 export type InventoryUpdate = Static<typeof InventoryUpdate>;
 export type WarehouseLevel = Static<typeof WarehouseLevel>;

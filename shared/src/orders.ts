@@ -51,7 +51,10 @@ export const ORDER_STATUSES = [
   'cancelled',
 ] as const;
 
-/** Shipment statuses: `pending` before a label, then the normalized tracking statuses (CONTRACT §4). */
+/**
+ * Shipment statuses: `pending` before a label, then the normalized tracking statuses (CONTRACT §4). From
+ * `picked_up` on, every status but `cancelled` means the parcel has left the warehouse.
+ */
 export const SHIPMENT_STATUSES = [
   'pending',
   'label_created',

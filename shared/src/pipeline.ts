@@ -3,9 +3,7 @@
  * attempts. The store's ports take their types from here, so the routes and the store say the same thing.
  */
 import { type Static, Type } from 'typebox';
-import { Instant } from './primitives.ts';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+import { Instant, Nullable } from './primitives.ts';
 
 export const EXCEPTION_STATES = ['open', 'acknowledged', 'resolved'] as const;
 export const EXCEPTION_REASONS = [

@@ -30,7 +30,7 @@ describe.each(stores)('the exception queue on %s', (_name, makeStore) => {
       store: await makeStore(),
       now: () => now,
       merchants: [baseConfig(), other],
-      webhooks: { resolve: async () => ['93.184.216.34'], send },
+      pipeline: { resolve: async () => ['93.184.216.34'], send },
     });
     await app.inject({
       method: 'POST',

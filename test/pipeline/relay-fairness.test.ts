@@ -73,7 +73,7 @@ describe.each(stores)('the relay under a slow receiver, on %s', (_name, makeStor
       store: await makeStore(),
       now: () => Date.now(),
       merchants: [...SLOW_MERCHANTS.map(merchantNamed), otherMerchant()],
-      webhooks: { allowPrivateWebhooks: false, resolve: async () => ['93.184.216.34'], send },
+      pipeline: { allowPrivateWebhooks: false, resolve: async () => ['93.184.216.34'], send },
     });
     const slowOrders: [string, string][] = [];
     for (const id of SLOW_MERCHANTS) {
@@ -108,7 +108,7 @@ describe.each(stores)('the relay under a slow receiver, on %s', (_name, makeStor
   it('refuses a 17th endpoint for one merchant', async () => {
     app = await testApp({
       store: await makeStore(),
-      webhooks: { allowPrivateWebhooks: false, resolve: async () => ['93.184.216.34'] },
+      pipeline: { allowPrivateWebhooks: false, resolve: async () => ['93.184.216.34'] },
     });
     for (let i = 0; i < 16; i++) expect((await endpoint(json, `https://h${i}.example/`)).statusCode).toBe(201);
     const over = await endpoint(json, 'https://h16.example/');
@@ -128,7 +128,7 @@ describe.each(stores)('the relay under a slow receiver, on %s', (_name, makeStor
     app = await testApp({
       store: await makeStore(),
       now: () => now,
-      webhooks: { allowPrivateWebhooks: false, resolve: async () => ['93.184.216.34'], send },
+      pipeline: { allowPrivateWebhooks: false, resolve: async () => ['93.184.216.34'], send },
     });
     await endpoint(json, 'https://erp.example/hook');
     const order = (await book(json)).json();
@@ -159,7 +159,7 @@ describe.each(stores)('the relay under a slow receiver, on %s', (_name, makeStor
     };
     app = await testApp({
       store: await makeStore(),
-      webhooks: { allowPrivateWebhooks: false, resolve: async () => ['93.184.216.34'], send },
+      pipeline: { allowPrivateWebhooks: false, resolve: async () => ['93.184.216.34'], send },
     });
     const silent = (await endpoint(json, 'https://silent.example/')).json();
     const closed = (await endpoint(json, 'https://closed.example/')).json();

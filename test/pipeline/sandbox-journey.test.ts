@@ -53,7 +53,7 @@ describe.each(stores)('the sandbox carrier over time, on %s', (_name, makeStore)
     app = await testApp({
       store: await makeStore(),
       now: () => now,
-      webhooks: { sandbox: { speed: 3600, delayRate: 0, failedAttemptRate: 1, lossRate: 0 } },
+      pipeline: { sandbox: { speed: 3600, delayRate: 0, failedAttemptRate: 1, lossRate: 0 } },
     });
     const booked = await bookOne(app);
     const id = booked.json().id;

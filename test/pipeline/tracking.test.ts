@@ -54,7 +54,7 @@ describe.each(stores)('tracking on %s', (_name, makeStore) => {
       store: await makeStore(),
       now: () => now,
       merchants: [config],
-      webhooks: { allowPrivateWebhooks: false, resolve: async () => ['93.184.216.34'], send },
+      pipeline: { allowPrivateWebhooks: false, resolve: async () => ['93.184.216.34'], send },
     });
   };
   const book = async (

@@ -50,9 +50,9 @@ describe.each(stores)('webhooks on %s', (_name, makeStore) => {
     server?.close();
   });
 
-  const start = async (webhooks: AppOptions['webhooks'] = {}) => {
+  const start = async (pipeline: AppOptions['pipeline'] = {}) => {
     now = MONDAY_MORNING;
-    app = await testApp({ store: await makeStore(), now: () => now, webhooks });
+    app = await testApp({ store: await makeStore(), now: () => now, pipeline });
   };
   const register = async (url: string, events = ['*']) =>
     app.inject({ method: 'POST', url: '/v1/webhook-endpoints', headers: json, payload: { url, events } });

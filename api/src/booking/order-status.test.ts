@@ -1,7 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { advance, canTransition, statusFromShipments } from './order-status.ts';
+import { SHIPMENT_STATUSES } from '../../../shared/src/orders.ts';
+import { advance, canTransition, hasLeft, statusFromShipments } from './order-status.ts';
 
 describe('order statuses', () => {
+  it('count a parcel as gone from the warehouse from its pickup on, never before a pickup or once cancelled', () => {
+    expect(SHIPMENT_STATUSES.filter(hasLeft)).toEqual([
+      'picked_up',
+      'in_transit',
+      'out_for_delivery',
+      'available_for_pickup',
+      'delivered',
+      'failed_attempt',
+      'exception',
+      'returned_to_sender',
+    ]);
+  });
+
   it('move forward and may jump, never back', () => {
     expect(canTransition('accepted', 'delivered')).toBe(true);
     expect(canTransition('shipped', 'in_preparation')).toBe(false);

@@ -2,7 +2,12 @@
  * The order status machine (CONTRACT §4): statuses move forward only, may jump forward (a first tracking event
  * may already say delivered), never back; `cancelled` is reachable only before anything has shipped.
  */
-import { ORDER_STATUSES, type OrderStatus, type ShipmentStatus } from '../../../shared/src/orders.ts';
+import {
+  ORDER_STATUSES,
+  type OrderStatus,
+  SHIPMENT_STATUSES,
+  type ShipmentStatus,
+} from '../../../shared/src/orders.ts';
 
 const FORWARD: readonly OrderStatus[] = ORDER_STATUSES.filter((status) => status !== 'cancelled');
 
@@ -20,17 +25,10 @@ export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
   return FORWARD.indexOf(to) > FORWARD.indexOf(from);
 }
 
-/** Shipment statuses at which the parcel has left the warehouse. */
-const LEFT: ReadonlySet<ShipmentStatus> = new Set([
-  'picked_up',
-  'in_transit',
-  'out_for_delivery',
-  'available_for_pickup',
-  'delivered',
-  'failed_attempt',
-  'exception',
-  'returned_to_sender',
-]);
+/** Shipment statuses at which the parcel has left the warehouse: from the pickup on, a cancelled label aside. */
+const LEFT: ReadonlySet<ShipmentStatus> = new Set(
+  SHIPMENT_STATUSES.slice(SHIPMENT_STATUSES.indexOf('picked_up')).filter((status) => status !== 'cancelled'),
+);
 
 export function hasLeft(status: ShipmentStatus): boolean {
   return LEFT.has(status);

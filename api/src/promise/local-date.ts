@@ -2,8 +2,10 @@
  * Local dates as whole days since 1970-01-01 ("day numbers"). The core walks calendars day by day; integers keep
  * that walk allocation-free, and a `YYYY-MM-DD` string is made only at the edge, for the answer.
  */
+import { ISO_DATE_PATTERN } from '../../../shared/src/primitives.ts';
 
 const MS_PER_DAY = 86_400_000;
+const ISO_DATE = new RegExp(ISO_DATE_PATTERN);
 
 /** A local calendar date, counted in days since 1970-01-01. */
 export type Day = number;
@@ -13,7 +15,7 @@ export type Day = number;
  * @example dayFromIso('2026-11-23') // 20415
  */
 export function dayFromIso(iso: string): Day | null {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return null;
+  if (!ISO_DATE.test(iso)) return null;
   const year = Number(iso.slice(0, 4));
   const month = Number(iso.slice(5, 7));
   const date = Number(iso.slice(8, 10));

@@ -2,10 +2,13 @@
 
 import { IN_FLIGHT } from '../booking/order-status.ts';
 
-export { IDEMPOTENCY_LOCK_MS, IDEMPOTENCY_TTL_MS } from '../booking/idempotency.ts';
-
 /** Order statuses whose shipments may still be moving (the exception scan pages through these), as SQL. */
 export const IN_FLIGHT_SQL = `status IN (${IN_FLIGHT.map((status) => `'${status}'`).join(', ')})`;
+
+/** The ledger's reason for stock an order gives up: shipped, released, or released by hand with a note. */
+export function takenReason(kind: 'release' | 'ship', note: string | null | undefined): 'release' | 'ship' | 'adjust' {
+  return kind === 'release' && note ? 'adjust' : kind;
+}
 
 /** The incoming quantity a level can promise against (backorders). */
 export function incomingTotal(incoming: readonly { quantity: number }[]): number {

@@ -8,7 +8,7 @@ import { CountdownController } from '../controllers/countdown-controller.ts';
 import { FetchStatus, PromiseController } from '../controllers/promise-controller.ts';
 import { DpErrorEvent, DpPromiseEvent, DpSelectEvent } from '../events.ts';
 import { fill, LocalizeController } from '../localize/localize-controller.ts';
-import type { Strings } from '../localize/strings.ts';
+import type { Strings } from '../localize/string-table.ts';
 import { styles } from './delivery-promise.styles.ts';
 import { DestinationController } from './destination-form.ts';
 import { optionList } from './option-list.ts';

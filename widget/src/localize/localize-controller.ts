@@ -4,8 +4,9 @@
  * arrives, and formats dates, prices, durations, countries and plurals in that locale through Intl.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { Plural, Strings } from './string-table.ts';
 import en from './strings/en.ts';
-import { loadedStrings, loadStrings, type Plural, type Strings } from './strings.ts';
+import { loadedStrings, loadStrings } from './strings.ts';
 
 type Formatter = Intl.DateTimeFormat | Intl.NumberFormat | Intl.DisplayNames | Intl.PluralRules;
 

@@ -5,39 +5,7 @@
  * separate chunks loaded on first use, so a page loads only its own language.
  */
 
-/** A sentence with a `{count}`, one form per plural category `Intl.PluralRules` names; `other` is the fallback. */
-export type Plural = { [category in Intl.LDMLPluralRule]?: string } & { other: string };
-
-export interface Strings {
-  deliveredOn: string;
-  deliveredBetween: string;
-  tomorrow: string;
-  today: string;
-  orderWithin: string;
-  deliverTo: string;
-  deliverToCountry: string;
-  change: string;
-  country: string;
-  postalCode: string;
-  apply: string;
-  cancel: string;
-  options: string;
-  fastest: string;
-  cheapest: string;
-  home: string;
-  pickup_point: string;
-  locker: string;
-  free: string;
-  showMore: Plural;
-  outOfStock: string;
-  noService: string;
-  unknownSku: string;
-  partial: string;
-  unavailable: string;
-  loading: string;
-  fromDate: string;
-}
-
+import type { Strings } from './string-table.ts';
 import en from './strings/en.ts';
 
 const loaders: Record<string, () => Promise<{ default: Strings }>> = {

@@ -5,7 +5,14 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { ApiError } from '../../../../shared/src/errors.ts';
-import { InventoryUpdate, SkuInventory, SkuLevel, type WarehouseLevel } from '../../../../shared/src/inventory.ts';
+import {
+  InventoryUpdate,
+  SkuInventory,
+  SkuLevel,
+  StockMovement,
+  type WarehouseLevel,
+} from '../../../../shared/src/inventory.ts';
+import { MAX_QUANTITY } from '../../../../shared/src/primitives.ts';
 import { planReleaseByHand } from '../../booking/release-by-hand.ts';
 import { HttpError, validationFailed } from '../../http-error.ts';
 import { DEFAULT_LIMITS, type MerchantRuntime } from '../../merchants/registry.ts';
@@ -104,17 +111,7 @@ export async function inventoryRoutes(instance: FastifyInstance): Promise<void> 
         response: {
           200: Type.Object({
             sku: Type.String(),
-            movements: Type.Array(
-              Type.Object({
-                at: Type.String(),
-                warehouse: Type.String(),
-                onHandDelta: Type.Integer(),
-                reservedDelta: Type.Integer(),
-                reason: Type.String({ description: 'seed, set, import, reserve, release, ship or adjust' }),
-                orderId: Type.Union([Type.String(), Type.Null()]),
-                note: Type.Union([Type.String(), Type.Null()], { description: 'why an adjustment was made' }),
-              }),
-            ),
+            movements: Type.Array(Type.Omit(StockMovement, ['sku'])),
           }),
           '4xx': ApiError,
         },
@@ -177,7 +174,7 @@ export async function inventoryRoutes(instance: FastifyInstance): Promise<void> 
         body: Type.Object(
           {
             onHandDelta: Type.Optional(Type.Integer({ minimum: -1_000_000, maximum: 1_000_000 })),
-            reservedDelta: Type.Optional(Type.Integer({ minimum: -9999, maximum: 0 })),
+            reservedDelta: Type.Optional(Type.Integer({ minimum: -MAX_QUANTITY, maximum: 0 })),
             note: Type.String({ minLength: 1, maxLength: 500, description: 'why: kept in the ledger' }),
             orderId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'whose reservation' })),
           },

@@ -3,13 +3,14 @@
  * schema has checked types and lengths; this checks what needs knowledge (countries, postal formats, locales).
  */
 import { postcodeValidator, postcodeValidatorExistsForCountry } from 'postcode-validator';
+import { CONFIG_ID_PATTERN } from '../../../../shared/src/primitives.ts';
 import { PROMISE_LIMITS, type PromiseQuery } from '../../../../shared/src/promise.ts';
 import { isKnownCountry } from '../../config/validate-config.ts';
 import { invalidField } from '../../http-error.ts';
 import type { PromiseRequest } from '../../promise/compute-promise.ts';
 import { fixedInstant } from '../../promise/instant.ts';
 
-const SKU = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const SKU = new RegExp(CONFIG_ID_PATTERN);
 const POSTAL_CHARACTERS = /^[A-Za-z0-9][A-Za-z0-9 -]{0,15}$/;
 
 function parseQuantity(text: string, field: string): number {

@@ -53,7 +53,7 @@ export async function promiseRoutes(instance: FastifyInstance): Promise<void> {
         querystring: PromiseQuery,
         response: {
           200: DeliveryPromise,
-          304: Type.Null({ description: 'Not modified: the ETag in If-None-Match still matches' }),
+          304: Type.Unsafe<undefined>({ description: 'Not modified: the ETag in If-None-Match still matches' }),
           '4xx': ApiError,
         },
       },

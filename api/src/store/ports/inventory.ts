@@ -1,19 +1,8 @@
 /** Stock levels and their ledger: what is on hand, reserved and incoming per warehouse and sku. */
-import type { InventoryUpdate } from '../../../../shared/src/inventory.ts';
+import type { InventoryUpdate, StockMovement } from '../../../../shared/src/inventory.ts';
 import type { StockLevel } from '../../promise/availability.ts';
 
-/** One line of the stock ledger: why a level moved. */
-export interface StockMovement {
-  at: string;
-  warehouse: string;
-  sku: string;
-  onHandDelta: number;
-  reservedDelta: number;
-  reason: 'seed' | 'set' | 'import' | 'reserve' | 'release' | 'ship' | 'adjust';
-  orderId: string | null;
-  /** why someone adjusted the level by hand (`adjust`); null otherwise */
-  note: string | null;
-}
+export type { StockMovement };
 
 /**
  * A correction of on hand by hand (a stocktake, breakage), with the reason for the ledger. Reservations belong to

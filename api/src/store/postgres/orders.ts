@@ -4,6 +4,7 @@
  * with them.
  */
 import type { Order } from '../../../../shared/src/orders.ts';
+import { IDEMPOTENCY_TTL_MS } from '../../booking/idempotency.ts';
 import type { Reservation } from '../../booking/plan-order.ts';
 import type { IdempotentResponse } from '../ports/idempotency.ts';
 import { StockInvariantError } from '../ports/inventory.ts';
@@ -11,7 +12,7 @@ import type { OrderChange, OrderStore, PlaceOrderResult } from '../ports/orders.
 import type { OutboxMessage } from '../ports/outbox.ts';
 import type { TrackingEventRecord } from '../ports/tracking.ts';
 import { type OrderRow, toOrder } from '../rows.ts';
-import { IDEMPOTENCY_TTL_MS, IN_FLIGHT_SQL, inLockOrder } from '../rules.ts';
+import { IN_FLIGHT_SQL, inLockOrder, takenReason } from '../rules.ts';
 import { notify, type PostgresDatabase, STOCK_CHANNEL, writeMovements, writeOutbox } from './database.ts';
 import { keepTrackingEvents } from './tracking.ts';
 
@@ -162,7 +163,7 @@ export class PostgresOrders implements OrderStore {
           sku: r.sku,
           onHandDelta: -taken[0].on_hand,
           reservedDelta: -r.quantity,
-          reason: ship ? ('ship' as const) : note ? ('adjust' as const) : ('release' as const),
+          reason: takenReason(ship ? 'ship' : 'release', note),
           orderId: id,
           note,
         });

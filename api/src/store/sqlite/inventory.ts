@@ -10,7 +10,7 @@ import {
   type StockMovement,
 } from '../ports/inventory.ts';
 import { LEVEL_COLUMNS, type LevelRow, MOVEMENT_COLUMNS, type MovementRow, toLevel, toMovement } from '../rows.ts';
-import { incomingTotal } from '../rules.ts';
+import { incomingTotal, takenReason } from '../rules.ts';
 import { type SqliteDatabase, writeMovement } from './database.ts';
 
 export function reserve(db: SqliteDatabase, merchantId: string, r: Reservation, orderId: string, at: string): boolean {
@@ -58,7 +58,7 @@ export function takeStock(
     `UPDATE inventory_levels SET reserved = reserved - ?, on_hand = on_hand - ?, updated_at = ?
      WHERE merchant_id = ? AND warehouse_id = ? AND sku = ?`,
   ).run(r.quantity, onHand, at, merchantId, r.warehouse, r.sku);
-  const reason = r.note ? 'adjust' : kind;
+  const reason = takenReason(kind, r.note);
   writeMovement(db, merchantId, { ...r, onHandDelta: -onHand, reservedDelta: -r.quantity, reason, orderId }, at);
 }
 

@@ -1,4 +1,4 @@
-import type { Strings } from '../strings.ts';
+import type { Strings } from '../string-table.ts';
 
 const strings: Strings = {
   deliveredOn: 'Voraussichtliche Lieferung {date}',
