@@ -154,6 +154,25 @@ export const LimitsConfig = Type.Object(
   { additionalProperties: false },
 );
 
+/** Learned delivery estimates (CONTRACT §6); every field has the default written beside it. */
+export const EstimatesConfig = Type.Object(
+  {
+    mode: Type.Optional(Type.Enum(['learned', 'configured'], { description: 'default learned' })),
+    onTimeTarget: Type.Optional(
+      Type.Number({ minimum: 0.5, maximum: 0.999, description: 'share delivered by latest; default 0.95' }),
+    ),
+    minSamples: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 100_000, description: 'deliveries a lane needs; default 30' }),
+    ),
+    windowDays: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 3650, description: 'how far back deliveries count; default 365' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const ESTIMATE_DEFAULTS = { mode: 'learned', onTimeTarget: 0.95, minSamples: 30, windowDays: 365 } as const;
+
 export const MerchantConfig = Type.Object(
   {
     merchant: Type.Object(
@@ -169,12 +188,14 @@ export const MerchantConfig = Type.Object(
     carriers: Type.Array(CarrierConfig, { minItems: 1 }),
     products: Type.Array(ProductConfig),
     limits: Type.Optional(LimitsConfig),
+    estimates: Type.Optional(EstimatesConfig),
     inventory: Type.Optional(Type.Array(InventorySeedConfig)),
   },
   { additionalProperties: false },
 );
 
 export type MerchantConfig = Static<typeof MerchantConfig>;
+export type EstimatesConfig = Static<typeof EstimatesConfig>;
 export type WarehouseConfig = Static<typeof WarehouseConfig>;
 export type CarrierConfig = Static<typeof CarrierConfig>;
 export type ServiceConfig = Static<typeof ServiceConfig>;

@@ -2,7 +2,7 @@
  * A merchant's config compiled for the promise core: weekday masks, normalized postal patterns, surcharges split
  * into fixed and percent, bundles resolved to their weight and size. Built once per config load; pure data.
  */
-import type { DeliveryType, MerchantConfig } from '../../../shared/src/config.ts';
+import { type DeliveryType, ESTIMATE_DEFAULTS, type MerchantConfig } from '../../../shared/src/config.ts';
 import { type Day, dayFromIso } from './local-date.ts';
 
 export interface Warehouse {
@@ -90,6 +90,16 @@ export interface Merchant {
   services: readonly Service[];
   products: ReadonlyMap<string, Product>;
   warehouseById: ReadonlyMap<string, Warehouse>;
+  serviceById: ReadonlyMap<string, Service>;
+  /** how promises use delivery history (CONTRACT §6), defaults filled in */
+  estimates: EstimateSettings;
+}
+
+export interface EstimateSettings {
+  mode: 'learned' | 'configured';
+  onTimeTarget: number;
+  minSamples: number;
+  windowDays: number;
 }
 
 /** Upper case without spaces: how postal codes and patterns are compared. */
@@ -194,5 +204,7 @@ export function compileMerchant(config: MerchantConfig): Merchant {
     services,
     products,
     warehouseById: new Map(warehouses.map((w) => [w.id, w])),
+    serviceById: new Map(services.map((s) => [s.id, s])),
+    estimates: { ...ESTIMATE_DEFAULTS, ...config.estimates },
   };
 }

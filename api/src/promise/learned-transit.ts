@@ -1,0 +1,288 @@
+/**
+ * Transit learned from deliveries (CONTRACT §6 "The rule"). Deliveries are kept per lane (service × warehouse ×
+ * country) and per postal-code prefix; a promise looks for the longest prefix of its postal code with at least
+ * `minSamples` deliveries in the `windowDays` before its instant (only deliveries known then), else the country,
+ * else nothing (the configured transit applies).
+ *
+ * Past a plain quantile, four things keep ranges tight while the target holds on unseen deliveries:
+ * - season: a delivery weighs by how close its dispatch is to the promise's time of year (the weeks just past,
+ *   and the same weeks last year), so a peak season or a slow spring does not spill into the months after it;
+ * - recency: a delivery weighs half as much every `halfLifeDays`, so this year's weeks outweigh last year's;
+ * - borrowing strength: a prefix with few deliveries leans on its parent (the next shorter prefix, or the
+ *   country) in proportion n / (n + minSamples), so one odd week in a small area does not swing its promise;
+ * - a finite-sample correction: the quantile is taken at target × (1 + 1/n_eff), n_eff being the effective
+ *   number of deliveries under their weights, which keeps small lanes from promising a hair too early.
+ * Transit is counted in delivery days (`transit.ts`), so weekends and holidays are already out of the numbers.
+ */
+import { LRUCache } from 'lru-cache';
+import type { EstimateSettings } from './merchant.ts';
+
+const MS_PER_DAY = 86_400_000;
+
+/** How fast older deliveries fade: last year's counts half as much as this week's. */
+export const DEFAULT_HALF_LIFE_DAYS = 365;
+/** How wide a season is: deliveries dispatched within about this many days of the year of the promise count. */
+export const DEFAULT_SEASON_DAYS = 30;
+
+/** What a lane learned for one promise: transit days for earliest and latest, and how many deliveries said so. */
+export interface LearnedTransit {
+  transitDays: readonly [number, number];
+  samples: number;
+}
+
+export interface TransitModelOptions {
+  halfLifeDays?: number;
+  seasonDays?: number;
+  /** the plain model (no recency, no borrowing, no correction): the naive quantile baselines compare against */
+  plain?: boolean;
+}
+
+interface Delivery {
+  deliveredAt: number;
+  /** the day of the year it was dispatched (0–365), for the seasonal weight */
+  season: number;
+  transit: number;
+}
+
+/** Deliveries sorted by `deliveredAt`, so a window is two binary searches. */
+class DeliveryLog {
+  readonly entries: Delivery[] = [];
+
+  add(delivery: Delivery): void {
+    const { entries } = this;
+    // Deliveries mostly arrive in order: append, else insert in place.
+    if (entries.length === 0 || (entries.at(-1) as Delivery).deliveredAt <= delivery.deliveredAt) {
+      entries.push(delivery);
+      return;
+    }
+    entries.splice(this.firstAfter(delivery.deliveredAt), 0, delivery);
+  }
+
+  /** The index of the first delivery strictly after `at`. */
+  firstAfter(at: number): number {
+    let low = 0;
+    let high = this.entries.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((this.entries[mid] as Delivery).deliveredAt <= at) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+
+  /** The deliveries in (from, to]. */
+  window(from: number, to: number): Delivery[] {
+    return this.entries.slice(this.firstAfter(from), this.firstAfter(to));
+  }
+}
+
+/** One lane's deliveries, by postal-code prefix; the empty prefix is the whole country. */
+class LaneHistory {
+  readonly byPrefix = new Map<string, DeliveryLog>();
+  version = 0;
+
+  add(postalCode: string, delivery: Delivery): void {
+    for (let length = 0; length <= postalCode.length; length++) {
+      const prefix = postalCode.slice(0, length);
+      let log = this.byPrefix.get(prefix);
+      if (!log) {
+        log = new DeliveryLog();
+        this.byPrefix.set(prefix, log);
+      }
+      log.add(delivery);
+    }
+    this.version++;
+  }
+}
+
+/** Upper case without spaces, as postal codes are compared everywhere. */
+const normalize = (code: string) => code.toUpperCase().replace(/\s+/g, '');
+
+export class TransitModel {
+  readonly #lanes = new Map<string, LaneHistory>();
+  readonly #answers = new LRUCache<string, LearnedTransit | 'none'>({ max: 50_000 });
+  readonly #halfLifeMs: number;
+  readonly #seasonDays: number;
+  readonly #plain: boolean;
+  #size = 0;
+
+  constructor(options: TransitModelOptions = {}) {
+    this.#halfLifeMs = (options.halfLifeDays ?? DEFAULT_HALF_LIFE_DAYS) * MS_PER_DAY;
+    this.#seasonDays = options.seasonDays ?? DEFAULT_SEASON_DAYS;
+    this.#plain = options.plain ?? false;
+  }
+
+  /** How many deliveries the model holds. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Learns one delivery of a lane; `transit` in delivery days (`observedTransit`). */
+  add(
+    lane: { service: string; warehouse: string; country: string },
+    postalCode: string,
+    deliveredAt: number,
+    transit: number,
+    dispatchedAt = deliveredAt,
+  ): void {
+    const key = laneKey(lane.service, lane.warehouse, lane.country);
+    let history = this.#lanes.get(key);
+    if (!history) {
+      history = new LaneHistory();
+      this.#lanes.set(key, history);
+    }
+    history.add(normalize(postalCode), { deliveredAt, season: dayOfYear(dispatchedAt), transit });
+    this.#size++;
+  }
+
+  /**
+   * The learned transit for a shipment promised at `now`, or null when even the country has fewer than
+   * `minSamples` deliveries in the window (the configured transit applies then).
+   * @example model.estimate({ service: 'home', warehouse: 'paris', country: 'FR' }, '75011', now, settings)
+   * // { transitDays: [1, 3], samples: 412 }
+   */
+  estimate(
+    lane: { service: string; warehouse: string; country: string },
+    postalCode: string | null,
+    now: number,
+    settings: Pick<EstimateSettings, 'onTimeTarget' | 'minSamples' | 'windowDays'>,
+  ): LearnedTransit | null {
+    const key = laneKey(lane.service, lane.warehouse, lane.country);
+    const history = this.#lanes.get(key);
+    if (!history) return null;
+    const code = normalize(postalCode ?? '');
+    // Within one day the window moves by less than a day's deliveries: answers are kept per day and lane state.
+    const day = Math.floor(now / MS_PER_DAY);
+    const cacheKey = `${key}|${code}|${day}|${history.version}|${settings.onTimeTarget}|${settings.minSamples}|${settings.windowDays}`;
+    const cached = this.#answers.get(cacheKey);
+    if (cached !== undefined) return cached === 'none' ? null : cached;
+    const answer = this.#learn(history, code, now, settings);
+    this.#answers.set(cacheKey, answer ?? 'none');
+    return answer;
+  }
+
+  #learn(
+    history: LaneHistory,
+    code: string,
+    now: number,
+    settings: Pick<EstimateSettings, 'onTimeTarget' | 'minSamples' | 'windowDays'>,
+  ): LearnedTransit | null {
+    const from = now - settings.windowDays * MS_PER_DAY;
+    for (let length = code.length; length >= 0; length--) {
+      const own = history.byPrefix.get(code.slice(0, length))?.window(from, now) ?? [];
+      if (own.length < settings.minSamples) continue;
+      if (this.#plain) return { transitDays: plainRange(own, settings.onTimeTarget), samples: own.length };
+      const parent = length > 0 ? (history.byPrefix.get(code.slice(0, length - 1))?.window(from, now) ?? []) : [];
+      return {
+        transitDays: this.#weightedRange(own, parent, now, settings),
+        samples: own.length,
+      };
+    }
+    return null;
+  }
+
+  #weightedRange(
+    own: readonly Delivery[],
+    parent: readonly Delivery[],
+    now: number,
+    settings: Pick<EstimateSettings, 'onTimeTarget' | 'minSamples'>,
+  ): [number, number] {
+    // The parent's share shrinks as the prefix gathers deliveries of its own.
+    const ownShare = parent.length > own.length ? own.length / (own.length + settings.minSamples) : 1;
+    const mass: number[] = [];
+    let sum = 0;
+    let sumSquares = 0;
+    const pour = (deliveries: readonly Delivery[], share: number) => {
+      if (share <= 0) return;
+      const today = dayOfYear(now);
+      const weights = deliveries.map(
+        (d) => 0.5 ** ((now - d.deliveredAt) / this.#halfLifeMs) * seasonWeight(today, d.season, this.#seasonDays),
+      );
+      const total = weights.reduce((a, b) => a + b, 0);
+      deliveries.forEach((d, i) => {
+        const w = ((weights[i] as number) / total) * share;
+        mass[d.transit] = (mass[d.transit] ?? 0) + w;
+        sum += w;
+        sumSquares += w * w;
+      });
+    };
+    pour(own, ownShare);
+    pour(parent, 1 - ownShare);
+    const effective = (sum * sum) / sumSquares;
+    const level = Math.min(1, settings.onTimeTarget + (1 - settings.onTimeTarget) / effective);
+    return rangeFromMass(mass, sum, level);
+  }
+}
+
+/** The transit a shipment is promised with, and where it came from (the `estimate` of an option). */
+export interface TransitEstimate {
+  transitDays: readonly [number, number];
+  basis: 'history' | 'configured';
+  /** comparable deliveries used; 0 when configured */
+  samples: number;
+}
+
+/**
+ * Step 4's transit (CONTRACT §6): learned when learning is on and the lane has enough deliveries, else the
+ * configured `transitDays`; null when there is neither (no lane).
+ */
+export function learnedOrConfigured(
+  model: TransitModel | null,
+  settings: EstimateSettings,
+  lane: { service: string; warehouse: string; country: string },
+  postalCode: string | null,
+  now: number,
+  configured: readonly [number, number] | null,
+): TransitEstimate | null {
+  if (model && settings.mode === 'learned') {
+    const learned = model.estimate(lane, postalCode, now, settings);
+    if (learned) return { transitDays: learned.transitDays, basis: 'history', samples: learned.samples };
+  }
+  return configured ? { transitDays: configured, basis: 'configured', samples: 0 } : null;
+}
+
+/** Keeps every weight above zero, so a lane whose deliveries are all out of season still has a distribution. */
+const SEASON_FLOOR = 1e-6;
+
+/**
+ * How much a delivery dispatched on day `season` of its year speaks for a promise on day `today` of this one: a
+ * Gaussian in the days between them around the year, `width` days wide.
+ */
+function seasonWeight(today: number, season: number, width: number): number {
+  const apart = Math.abs(today - season);
+  const distance = Math.min(apart, 365 - apart);
+  return SEASON_FLOOR + Math.exp(-((distance / width) ** 2));
+}
+
+function dayOfYear(instant: number): number {
+  const date = new Date(instant);
+  return Math.floor((instant - Date.UTC(date.getUTCFullYear(), 0, 1)) / MS_PER_DAY);
+}
+
+function laneKey(service: string, warehouse: string, country: string): string {
+  return `${service}\u0000${warehouse}\u0000${country}`;
+}
+
+/** The plain empirical quantiles, every delivery alike. */
+function plainRange(deliveries: readonly Delivery[], target: number): [number, number] {
+  const mass: number[] = [];
+  for (const d of deliveries) mass[d.transit] = (mass[d.transit] ?? 0) + 1;
+  return rangeFromMass(mass, deliveries.length, target);
+}
+
+/**
+ * From a histogram of transit days: `latest`, the fewest days by which at least `level` of the mass arrived;
+ * `earliest`, the most days before which at most `1 − level` arrived.
+ */
+function rangeFromMass(mass: readonly (number | undefined)[], total: number, level: number): [number, number] {
+  let earliest: number | null = null;
+  let cumulative = 0;
+  const tolerance = 1e-9 * total;
+  for (let days = 0; days < mass.length; days++) {
+    cumulative += mass[days] ?? 0;
+    if (earliest === null && cumulative > (1 - level) * total + tolerance) earliest = days;
+    if (cumulative >= level * total - tolerance) return [earliest ?? days, days];
+  }
+  const last = mass.length - 1;
+  return [earliest ?? last, last];
+}
