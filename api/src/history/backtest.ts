@@ -52,7 +52,7 @@ export function backtest(
     const seen = observedTransit(observation, merchant, calendar);
     if ('refused' in seen) continue;
     if (seen.dispatch < split) {
-      model.add(observation, observation.postalCode, observation.deliveredAt, seen.transit, observation.dispatchedAt);
+      model.add(observation, observation.postalCode, observation.deliveredAt, seen.transit, seen.dispatch);
       train++;
     } else {
       later.push({ observation, ...seen });
@@ -79,6 +79,7 @@ export function backtest(
       { service: service.id, warehouse: warehouse.id, country: observation.country },
       observation.postalCode,
       now,
+      dispatch,
       lane?.transitDays ?? null,
     );
     if (!estimate) continue; // neither history nor a configured lane: nothing would have been promised

@@ -8,6 +8,7 @@
  * - season: a delivery weighs by how close its dispatch is to the promise's time of year (the weeks just past,
  *   and the same weeks last year), so a peak season or a slow spring does not spill into the months after it;
  * - recency: a delivery weighs half as much every `halfLifeDays`, so this year's weeks outweigh last year's;
+ * - weekday: a delivery dispatched on the promise's weekday counts more (a Friday parcel waits out a weekend);
  * - borrowing strength: a prefix with few deliveries leans on its parent (the next shorter prefix, or the
  *   country) in proportion n / (n + minSamples), so one odd week in a small area does not swing its promise;
  * - a finite-sample correction: the quantile is taken at target × (1 + 1/n_eff), n_eff being the effective
@@ -15,14 +16,15 @@
  * Transit is counted in delivery days (`transit.ts`), so weekends and holidays are already out of the numbers.
  */
 import { LRUCache } from 'lru-cache';
+import { type Day, dayFromIso, isoWeekday, MS_PER_DAY, yearOfDay } from './local-date.ts';
 import type { EstimateSettings } from './merchant.ts';
-
-const MS_PER_DAY = 86_400_000;
 
 /** How fast older deliveries fade: last year's counts half as much as this week's. */
 export const DEFAULT_HALF_LIFE_DAYS = 365;
 /** How wide a season is: deliveries dispatched within about this many days of the year of the promise count. */
 export const DEFAULT_SEASON_DAYS = 30;
+/** How much a delivery dispatched on another weekday counts against one dispatched on the promise's weekday. */
+export const DEFAULT_OTHER_WEEKDAY = 0.3;
 
 /** What a lane learned for one promise: transit days for earliest and latest, and how many deliveries said so. */
 export interface LearnedTransit {
@@ -33,6 +35,7 @@ export interface LearnedTransit {
 export interface TransitModelOptions {
   halfLifeDays?: number;
   seasonDays?: number;
+  otherWeekday?: number;
   /** the plain model (no recency, no borrowing, no correction): the naive quantile baselines compare against */
   plain?: boolean;
 }
@@ -41,6 +44,8 @@ interface Delivery {
   deliveredAt: number;
   /** the day of the year it was dispatched (0–365), for the seasonal weight */
   season: number;
+  /** the ISO weekday it was dispatched on */
+  weekday: number;
   transit: number;
 }
 
@@ -103,12 +108,14 @@ export class TransitModel {
   readonly #answers = new LRUCache<string, LearnedTransit | 'none'>({ max: 50_000 });
   readonly #halfLifeMs: number;
   readonly #seasonDays: number;
+  readonly #otherWeekday: number;
   readonly #plain: boolean;
   #size = 0;
 
   constructor(options: TransitModelOptions = {}) {
     this.#halfLifeMs = (options.halfLifeDays ?? DEFAULT_HALF_LIFE_DAYS) * MS_PER_DAY;
     this.#seasonDays = options.seasonDays ?? DEFAULT_SEASON_DAYS;
+    this.#otherWeekday = options.otherWeekday ?? DEFAULT_OTHER_WEEKDAY;
     this.#plain = options.plain ?? false;
   }
 
@@ -123,7 +130,7 @@ export class TransitModel {
     postalCode: string,
     deliveredAt: number,
     transit: number,
-    dispatchedAt = deliveredAt,
+    dispatch: Day,
   ): void {
     const key = laneKey(lane.service, lane.warehouse, lane.country);
     let history = this.#lanes.get(key);
@@ -131,14 +138,20 @@ export class TransitModel {
       history = new LaneHistory();
       this.#lanes.set(key, history);
     }
-    history.add(normalize(postalCode), { deliveredAt, season: dayOfYear(dispatchedAt), transit });
+    history.add(normalize(postalCode), {
+      deliveredAt,
+      season: dayOfYear(dispatch),
+      weekday: isoWeekday(dispatch),
+      transit,
+    });
     this.#size++;
   }
 
   /**
    * The learned transit for a shipment promised at `now`, or null when even the country has fewer than
    * `minSamples` deliveries in the window (the configured transit applies then).
-   * @example model.estimate({ service: 'home', warehouse: 'paris', country: 'FR' }, '75011', now, settings)
+   * `dispatch` is the shipment's dispatch date (steps 1–3), whose season and weekday weigh the deliveries.
+   * @example model.estimate({ service: 'home', warehouse: 'paris', country: 'FR' }, '75011', now, settings, day)
    * // { transitDays: [1, 3], samples: 412 }
    */
   estimate(
@@ -146,17 +159,22 @@ export class TransitModel {
     postalCode: string | null,
     now: number,
     settings: Pick<EstimateSettings, 'onTimeTarget' | 'minSamples' | 'windowDays'>,
+    dispatch: Day = Math.floor(now / MS_PER_DAY),
   ): LearnedTransit | null {
     const key = laneKey(lane.service, lane.warehouse, lane.country);
     const history = this.#lanes.get(key);
     if (!history) return null;
     const code = normalize(postalCode ?? '');
-    // Within one day the window moves by less than a day's deliveries: answers are kept per day and lane state.
+    // An answer depends on which deliveries the window holds (found in the country's log, which has them all)
+    // and, through the weights, on the day: it is kept for as long as both stay the same.
+    const all = history.byPrefix.get('') as DeliveryLog;
+    const from = now - settings.windowDays * MS_PER_DAY;
+    const window = `${all.firstAfter(from)}-${all.firstAfter(now)}`;
     const day = Math.floor(now / MS_PER_DAY);
-    const cacheKey = `${key}|${code}|${day}|${history.version}|${settings.onTimeTarget}|${settings.minSamples}|${settings.windowDays}`;
+    const cacheKey = `${key}|${code}|${day}|${dispatch}|${window}|${history.version}|${settings.onTimeTarget}|${settings.minSamples}|${settings.windowDays}`;
     const cached = this.#answers.get(cacheKey);
     if (cached !== undefined) return cached === 'none' ? null : cached;
-    const answer = this.#learn(history, code, now, settings);
+    const answer = this.#learn(history, code, now, dispatch, settings);
     this.#answers.set(cacheKey, answer ?? 'none');
     return answer;
   }
@@ -165,6 +183,7 @@ export class TransitModel {
     history: LaneHistory,
     code: string,
     now: number,
+    dispatch: Day,
     settings: Pick<EstimateSettings, 'onTimeTarget' | 'minSamples' | 'windowDays'>,
   ): LearnedTransit | null {
     const from = now - settings.windowDays * MS_PER_DAY;
@@ -172,9 +191,13 @@ export class TransitModel {
       const own = history.byPrefix.get(code.slice(0, length))?.window(from, now) ?? [];
       if (own.length < settings.minSamples) continue;
       if (this.#plain) return { transitDays: plainRange(own, settings.onTimeTarget), samples: own.length };
-      const parent = length > 0 ? (history.byPrefix.get(code.slice(0, length - 1))?.window(from, now) ?? []) : [];
+      // The parent is the nearest shorter prefix that knows more than this one does.
+      let parent: Delivery[] = [];
+      for (let shorter = length - 1; shorter >= 0 && parent.length <= own.length; shorter--) {
+        parent = history.byPrefix.get(code.slice(0, shorter))?.window(from, now) ?? [];
+      }
       return {
-        transitDays: this.#weightedRange(own, parent, now, settings),
+        transitDays: this.#weightedRange(own, parent, now, dispatch, settings),
         samples: own.length,
       };
     }
@@ -185,6 +208,7 @@ export class TransitModel {
     own: readonly Delivery[],
     parent: readonly Delivery[],
     now: number,
+    dispatch: Day,
     settings: Pick<EstimateSettings, 'onTimeTarget' | 'minSamples'>,
   ): [number, number] {
     // The parent's share shrinks as the prefix gathers deliveries of its own.
@@ -194,9 +218,13 @@ export class TransitModel {
     let sumSquares = 0;
     const pour = (deliveries: readonly Delivery[], share: number) => {
       if (share <= 0) return;
-      const today = dayOfYear(now);
+      const season = dayOfYear(dispatch);
+      const weekday = isoWeekday(dispatch);
       const weights = deliveries.map(
-        (d) => 0.5 ** ((now - d.deliveredAt) / this.#halfLifeMs) * seasonWeight(today, d.season, this.#seasonDays),
+        (d) =>
+          0.5 ** ((now - d.deliveredAt) / this.#halfLifeMs) *
+          seasonWeight(season, d.season, this.#seasonDays) *
+          (d.weekday === weekday ? 1 : this.#otherWeekday),
       );
       const total = weights.reduce((a, b) => a + b, 0);
       deliveries.forEach((d, i) => {
@@ -232,10 +260,11 @@ export function learnedOrConfigured(
   lane: { service: string; warehouse: string; country: string },
   postalCode: string | null,
   now: number,
+  dispatch: Day,
   configured: readonly [number, number] | null,
 ): TransitEstimate | null {
   if (model && settings.mode === 'learned') {
-    const learned = model.estimate(lane, postalCode, now, settings);
+    const learned = model.estimate(lane, postalCode, now, settings, dispatch);
     if (learned) return { transitDays: learned.transitDays, basis: 'history', samples: learned.samples };
   }
   return configured ? { transitDays: configured, basis: 'configured', samples: 0 } : null;
@@ -254,9 +283,8 @@ function seasonWeight(today: number, season: number, width: number): number {
   return SEASON_FLOOR + Math.exp(-((distance / width) ** 2));
 }
 
-function dayOfYear(instant: number): number {
-  const date = new Date(instant);
-  return Math.floor((instant - Date.UTC(date.getUTCFullYear(), 0, 1)) / MS_PER_DAY);
+function dayOfYear(day: Day): number {
+  return day - (dayFromIso(`${yearOfDay(day)}-01-01`) as Day);
 }
 
 function laneKey(service: string, warehouse: string, country: string): string {
