@@ -5,12 +5,18 @@
  *   promesse check-config FILE|DIR    validate merchant configs and list every problem
  *   promesse promise --items MUG-01:1 --country FR [--postal-code 75011] [--at ISO] [--config FILE] [--merchant ID]
  *                                     compute a promise from the config's seed stock and print it as JSON
+ *   promesse backtest --config FILE --history FILE --split YYYY-MM-DD [--merchant ID]
+ *                                     learn from the history dispatched before the split, promise the rest, print
+ *                                     {train, test, onTimeRate, withinRangeRate, meanRangeDays, meanLatestDays}
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, DEMO_CONFIG_PATH, loadMerchantConfigs } from './config/load-config.ts';
+import { backtestFile } from './history/backtest.ts';
+import { readHistoryFile } from './history/read-history.ts';
 import { seedLevels, stockViewOf } from './promise/availability.ts';
 import { computePromise, merchantCaches } from './promise/compute-promise.ts';
 import { parseInstant } from './promise/instant.ts';
+import { dayFromIso } from './promise/local-date.ts';
 import { compileMerchant } from './promise/merchant.ts';
 import { parseItems } from './routes/v1/promise-query.ts';
 import { startServer, startWorker } from './server.ts';
@@ -20,7 +26,8 @@ const USAGE = `usage:
   promesse serve
   promesse worker                       (outbox relay only: labels, webhooks; several may share one PostgreSQL)
   promesse check-config FILE|DIR
-  promesse promise --items SKU:QTY[,…] --country CC [--postal-code CODE] [--at ISO] [--config PATH] [--merchant ID]`;
+  promesse promise --items SKU:QTY[,…] --country CC [--postal-code CODE] [--at ISO] [--config PATH] [--merchant ID]
+  promesse backtest --config PATH --history FILE(.csv|.jsonl) --split YYYY-MM-DD [--merchant ID]`;
 
 function checkConfig(path: string | undefined): number {
   if (!path) {
@@ -48,12 +55,8 @@ function promiseCommand(args: string[]): number {
     console.error(USAGE);
     return 2;
   }
-  const loaded = loadMerchantConfigs(values.config ?? process.env.PROMESSE_CONFIG ?? DEMO_CONFIG_PATH);
-  const found = values.merchant ? loaded.find((m) => m.config.merchant.id === values.merchant) : loaded[0];
-  if (!found) {
-    console.error(`no merchant "${values.merchant}"`);
-    return 2;
-  }
+  const found = merchantOf(values.config ?? process.env.PROMESSE_CONFIG ?? DEMO_CONFIG_PATH, values.merchant);
+  if (!found) return 2;
   const now = values.at ? parseInstant(values.at) : Date.now();
   if (now === null) {
     console.error(`--at: not an ISO instant: ${values.at}`);
@@ -71,6 +74,42 @@ function promiseCommand(args: string[]): number {
   return 0;
 }
 
+function merchantOf(configPath: string, id: string | undefined) {
+  const loaded = loadMerchantConfigs(configPath);
+  const found = id ? loaded.find((m) => m.config.merchant.id === id) : loaded[0];
+  if (!found) console.error(`no merchant "${id}"`);
+  return found;
+}
+
+async function backtestCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      config: { type: 'string' },
+      history: { type: 'string' },
+      split: { type: 'string' },
+      merchant: { type: 'string' },
+    },
+  });
+  const split = values.split ? dayFromIso(values.split) : null;
+  if (!values.config || !values.history || split === null) {
+    if (values.split && split === null) console.error(`--split: not a date (YYYY-MM-DD): ${values.split}`);
+    console.error(USAGE);
+    return 2;
+  }
+  const found = merchantOf(values.config, values.merchant);
+  if (!found) return 2;
+  const { result, problems, refused } = await backtestFile(
+    compileMerchant(found.config),
+    readHistoryFile(values.history),
+    split,
+  );
+  for (const p of problems) console.error(`line ${p.line}: ${p.field || 'line'}: ${p.code}`);
+  if (refused > 0) console.error(`${refused} line(s) left out`);
+  console.log(JSON.stringify(result));
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command = 'serve', ...rest] = argv;
   switch (command) {
@@ -84,6 +123,8 @@ async function main(argv: string[]): Promise<number> {
       return checkConfig(rest[0]);
     case 'promise':
       return promiseCommand(rest);
+    case 'backtest':
+      return backtestCommand(rest);
     default:
       console.error(USAGE);
       return 2;

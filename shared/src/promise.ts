@@ -44,12 +44,20 @@ export const PromiseLine = Type.Object({
 
 export const DeliveryWindow = Type.Object({ earliest: IsoDate, latest: IsoDate });
 
+/** Where a delivery window came from (CONTRACT §6): learned from past deliveries, or the configured transit. */
+export const Estimate = Type.Object({
+  basis: Type.Enum(['history', 'configured']),
+  samples: Type.Integer({ minimum: 0, description: 'comparable deliveries used; 0 when configured' }),
+  onTimeTarget: Type.Number({ description: 'the share of parcels meant to arrive by delivery.latest' }),
+});
+
 export const ShipmentPromise = Type.Object({
   warehouse: Type.String(),
   items: Type.Array(Type.Object({ sku: Type.String(), quantity: Type.Integer() })),
   dispatchDate: IsoDate,
   cutoffAt: Type.Union([Instant, Type.Null()]),
   delivery: DeliveryWindow,
+  estimate: Estimate,
 });
 
 export const OptionTag = Type.Union([Type.Literal('fastest'), Type.Literal('cheapest')]);
@@ -66,6 +74,7 @@ export const DeliveryOption = Type.Object({
   delivery: DeliveryWindow,
   shipments: Type.Array(ShipmentPromise),
   tags: Type.Array(OptionTag),
+  estimate: { ...Estimate, description: 'history only when every shipment is; samples: the fewest of any shipment' },
 });
 
 export const PromiseStatus = Type.Union([
@@ -96,6 +105,7 @@ export type PromiseQuery = Static<typeof PromiseQuery>;
 export type PromiseLine = Static<typeof PromiseLine>;
 export type LineReason = NonNullable<PromiseLine['reason']>;
 export type DeliveryWindow = Static<typeof DeliveryWindow>;
+export type Estimate = Static<typeof Estimate>;
 export type ShipmentPromise = Static<typeof ShipmentPromise>;
 export type DeliveryOption = Static<typeof DeliveryOption>;
 export type OptionTag = Static<typeof OptionTag>;

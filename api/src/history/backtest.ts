@@ -10,6 +10,7 @@ import { type Merchant, normalizePostalCode } from '../promise/merchant.ts';
 import { LaneIndex } from '../promise/rating.ts';
 import { observedTransit, type TransitObservation } from '../promise/transit.ts';
 import { zonedInstant } from '../promise/zone.ts';
+import type { HistoryLine, HistoryProblem } from './read-history.ts';
 
 export interface BacktestResult {
   train: number;
@@ -106,3 +107,26 @@ export function backtest(
 }
 
 const round = (n: number) => Math.round(n * 10_000) / 10_000;
+
+/** A history file's problems, and the backtest of what it held (the `promesse backtest` command). */
+export async function backtestFile(
+  merchant: Merchant,
+  history: AsyncIterable<HistoryLine>,
+  split: Day,
+): Promise<{ result: BacktestResult; problems: HistoryProblem[]; refused: number }> {
+  const observations: TransitObservation[] = [];
+  const problems: HistoryProblem[] = [];
+  let refused = 0;
+  for await (const line of history) {
+    if ('problems' in line) {
+      refused++;
+      if (problems.length < MAX_LISTED_PROBLEMS) problems.push(...line.problems);
+    } else {
+      observations.push(line.observation);
+    }
+  }
+  return { result: backtest(merchant, observations, split), problems, refused };
+}
+
+/** Problems listed by the backtest command before it only counts them. */
+const MAX_LISTED_PROBLEMS = 100;

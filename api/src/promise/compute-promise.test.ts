@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { DeliveryOption } from '../../../shared/src/promise.ts';
-import { baseConfig, promiseAt } from '../../../test/fixtures/merchant.ts';
+import { baseConfig, onlyOption, promiseAt } from '../../../test/fixtures/merchant.ts';
 import { validateMerchantConfig } from '../config/validate-config.ts';
 import { mergeLines, sortAndTag } from './compute-promise.ts';
+import { TransitModel } from './learned-transit.ts';
+import { MS_PER_DAY } from './local-date.ts';
 
 function option(id: string, earliest: string, latest: string, amount: number): DeliveryOption {
   return {
@@ -17,6 +19,7 @@ function option(id: string, earliest: string, latest: string, amount: number): D
     delivery: { earliest, latest },
     shipments: [],
     tags: [],
+    estimate: { basis: 'configured', samples: 0, onTimeTarget: 0.95 },
   };
 }
 
@@ -44,12 +47,41 @@ describe('computePromise', () => {
               dispatchDate: '2026-11-23',
               cutoffAt: '2026-11-23T13:00:00.000Z',
               delivery: { earliest: '2026-11-24', latest: '2026-11-25' },
+              estimate: { basis: 'configured', samples: 0, onTimeTarget: 0.95 },
             },
           ],
           tags: ['fastest', 'cheapest'],
+          estimate: { basis: 'configured', samples: 0, onTimeTarget: 0.95 },
         },
       ],
     });
+  });
+
+  it('promises from history once the lane has enough deliveries, and says so (CONTRACT §6)', () => {
+    const transit = new TransitModel();
+    const now = Date.parse('2026-11-23T09:00:00Z');
+    const today = Math.floor(now / MS_PER_DAY);
+    // 40 parcels, dispatched on the Mondays before, each delivered 3 delivery days later.
+    for (let week = 1; week <= 40; week++) {
+      transit.add(
+        { service: 'colissimo-home', warehouse: 'paris', country: 'FR' },
+        '75011',
+        now - (week * 7 - 3) * MS_PER_DAY,
+        3,
+        today - week * 7,
+      );
+    }
+    const learned = onlyOption(promiseAt(baseConfig(), { at: '2026-11-23T09:00:00Z', transit }));
+    expect(learned.delivery).toEqual({ earliest: '2026-11-26', latest: '2026-11-26' }); // Monday + 3 delivery days
+    expect(learned.dispatchDate).toBe('2026-11-23'); // steps 1–3 unchanged
+    expect(learned.estimate).toEqual({ basis: 'history', samples: 40, onTimeTarget: 0.95 });
+    expect(learned.shipments[0]?.estimate).toEqual({ basis: 'history', samples: 40, onTimeTarget: 0.95 });
+
+    const config = baseConfig();
+    config.estimates = { mode: 'configured' };
+    const configured = onlyOption(promiseAt(config, { at: '2026-11-23T09:00:00Z', transit }));
+    expect(configured.delivery).toEqual({ earliest: '2026-11-24', latest: '2026-11-25' });
+    expect(configured.estimate.basis).toBe('configured');
   });
 
   it('merges cart lines of the same sku into one line', () => {

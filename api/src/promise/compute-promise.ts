@@ -4,10 +4,11 @@
  * per-merchant caches come in as arguments.
  */
 import { LRUCache } from 'lru-cache';
-import type { DeliveryOption, LineReason, PromiseLine, PromiseStatus } from '../../../shared/src/promise.ts';
+import type { DeliveryOption, Estimate, LineReason, PromiseLine, PromiseStatus } from '../../../shared/src/promise.ts';
 import type { StockView } from './availability.ts';
 import { BusinessCalendar } from './calendar.ts';
 import { orderWindow, type ShipmentSchedule, scheduleShipment } from './estimate.ts';
+import { learnedOrConfigured, type TransitModel } from './learned-transit.ts';
 import { type Day, isoFromDay } from './local-date.ts';
 import { type Merchant, normalizePostalCode, type Warehouse } from './merchant.ts';
 import { fits, LaneIndex, type Parcel, shipmentPrice } from './rating.ts';
@@ -29,6 +30,8 @@ export interface PromiseEnvironment {
   stock: StockView;
   /** shipment schedules by warehouse, carrier, transit, readiness and order window; reused across promises */
   schedules: LRUCache<string, ScheduleText | 'none'>;
+  /** the merchant's delivery history (CONTRACT §6); without it every promise uses the configured transit */
+  transit?: TransitModel | null;
 }
 
 /** The per-merchant caches of the core: calendars, lane index and schedules. Build once per merchant config. */
@@ -93,6 +96,7 @@ function planShipments(
 
 /** A schedule as the answer shows it; formatted once per promise and shared by the services that ride it. */
 export interface ScheduleText {
+  dispatch: Day;
   dispatchDate: string;
   cutoffAt: string | null;
   delivery: { earliest: string; latest: string };
@@ -101,6 +105,7 @@ export interface ScheduleText {
 function scheduleText(schedule: ShipmentSchedule | null): ScheduleText | null {
   if (!schedule) return null;
   return {
+    dispatch: schedule.dispatch,
     dispatchDate: isoFromDay(schedule.dispatch),
     cutoffAt: schedule.cutoffAt === null ? null : new Date(schedule.cutoffAt).toISOString(),
     delivery: { earliest: isoFromDay(schedule.earliest), latest: isoFromDay(schedule.latest) },
@@ -114,6 +119,16 @@ function compareOptions(a: DeliveryOption, b: DeliveryOption): number {
     a.price.amount - b.price.amount ||
     (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
   );
+}
+
+/** An option's estimate: from history only when every shipment's is, with the fewest samples of any. */
+function optionEstimate(estimates: readonly Estimate[]): Estimate {
+  const history = estimates.every((e) => e.basis === 'history');
+  return {
+    basis: history ? 'history' : 'configured',
+    samples: history ? Math.min(...estimates.map((e) => e.samples)) : 0,
+    onTimeTarget: estimates[0]?.onTimeTarget ?? 0.95,
+  };
 }
 
 /** Sorts options and tags `fastest` (first, and any tied on both dates) and `cheapest` (every lowest price). */
@@ -188,13 +203,36 @@ export function computePromise(request: PromiseRequest, env: PromiseEnvironment)
         env.schedules.set(key, schedule);
       }
       if (schedule === 'none') return;
+      // Step 4 from history when the lane has enough of it (CONTRACT §6); steps 1–3 stay as scheduled.
+      const learned = learnedOrConfigured(
+        env.transit ?? null,
+        merchant.estimates,
+        { service: service.id, warehouse: warehouse.id, country },
+        postalCode,
+        now,
+        schedule.dispatch,
+        lane.transitDays,
+      );
+      let delivery = schedule.delivery;
+      if (learned?.basis === 'history') {
+        const [early, late] = learned.transitDays;
+        const earliest = calendar.addDeliveryDays(carrier, country, schedule.dispatch, early);
+        const latest = calendar.addDeliveryDays(carrier, country, schedule.dispatch, late);
+        if (earliest === null || latest === null) return;
+        delivery = { earliest: isoFromDay(earliest), latest: isoFromDay(latest) };
+      }
       amount += price;
       shipmentPromises.push({
         warehouse: shipment.warehouse.id,
         items: shipment.lines.map((line) => ({ sku: line.sku, quantity: line.quantity })),
         dispatchDate: schedule.dispatchDate,
         cutoffAt: schedule.cutoffAt,
-        delivery: { ...schedule.delivery },
+        delivery: { ...delivery },
+        estimate: {
+          basis: learned?.basis ?? 'configured',
+          samples: learned?.samples ?? 0,
+          onTimeTarget: merchant.estimates.onTimeTarget,
+        },
       });
     }
     // ISO dates and instants order as strings: the latest is the last after sorting.
@@ -213,6 +251,7 @@ export function computePromise(request: PromiseRequest, env: PromiseEnvironment)
       delivery: { earliest: latestOf((s) => s.delivery.earliest), latest: latestOf((s) => s.delivery.latest) },
       shipments: shipmentPromises,
       tags: [],
+      estimate: optionEstimate(shipmentPromises.map((s) => s.estimate)),
     });
   });
 

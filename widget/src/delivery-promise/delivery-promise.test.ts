@@ -33,6 +33,7 @@ function option(
     delivery: { earliest, latest },
     shipments: [],
     tags: [],
+    estimate: { basis: 'configured', samples: 0, onTimeTarget: 0.95 },
     ...extra,
   };
 }
