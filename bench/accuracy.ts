@@ -102,7 +102,8 @@ export async function readOlist(file = OLIST_FILE): Promise<OlistDelivery[]> {
 export interface AccuracyFigures {
   onTimeRate: number;
   withinRangeRate: number | null;
-  meanRangeDays: number;
+  /** null for a promise of one date */
+  meanRangeDays: number | null;
   /** latest, in delivery days after dispatch */
   meanLatestDays: number;
   /** latest, in calendar days after dispatch */
@@ -171,7 +172,7 @@ export async function olistAccuracy(file = OLIST_FILE) {
     const promised = estimated >= c.dispatch ? (transitDays(c.dispatch, estimated, carrier, 'BR', calendar) ?? 0) : -1;
     return { ...c, promised: [promised, promised] as const };
   });
-  const olist = figures(olistCases, false);
+  const olist = { ...figures(olistCases, false), meanRangeDays: null };
   // Olist's date is a calendar date: measure its lead from the dispatch as such, not through delivery days.
   olist.meanLatestCalendarDays = round(
     mean(learnedCases.map((c) => (estimatedOf.get(c.observation) as Day) - c.dispatch)),

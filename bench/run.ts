@@ -10,6 +10,7 @@ import autocannon from 'autocannon';
 import { seedLevels, stockViewOf } from '../api/src/promise/availability.ts';
 import { computePromise, merchantCaches, type PromiseRequest } from '../api/src/promise/compute-promise.ts';
 import { compileMerchant } from '../api/src/promise/merchant.ts';
+import { type AccuracyFigures, olistAccuracy } from './accuracy.ts';
 import { benchMerchant, CART_SKUS, HOT_SKU, HOT_STOCK } from './bench-merchant.ts';
 import { trackingIngestion, webhookLatency } from './pipeline.ts';
 
@@ -117,6 +118,21 @@ async function bookingLoad(store: string): Promise<void> {
 }
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+console.log('# Promise accuracy on real deliveries (Olist, 70/30 split by dispatch date, onTimeTarget 0.95)');
+const accuracy = await olistAccuracy();
+console.log(
+  `${accuracy.deliveries} delivered orders: ${accuracy.train} learned from, ${accuracy.test} promised; ${fmt(accuracy.history * 100)} % of promises from history`,
+);
+const accuracyLine = (name: string, f: AccuracyFigures) =>
+  `${name.padEnd(34)} on time ${fmt(f.onTimeRate * 100)} %  within range ${f.withinRangeRate === null ? '   – ' : `${fmt(f.withinRangeRate * 100)} %`}  range ${f.meanRangeDays === null ? '  – ' : `${fmt(f.meanRangeDays)} d`}  latest ${fmt(f.meanLatestDays)} delivery days = ${fmt(f.meanLatestCalendarDays)} calendar days after dispatch`;
+console.log(accuracyLine('Promesse learned', accuracy.learned));
+console.log(accuracyLine('naive per-lane p95 (baseline)', accuracy.naive));
+console.log(accuracyLine("Olist's own promise (baseline)", accuracy.olist));
+console.log(
+  `latest vs Olist: ${fmt(accuracy.learned.meanLatestCalendarDays - accuracy.olist.meanLatestCalendarDays)} calendar days; vs naive p95: ${fmt(accuracy.learned.meanLatestCalendarDays - accuracy.naive.meanLatestCalendarDays)}; range vs naive: ${fmt((accuracy.learned.meanRangeDays ?? 0) / (accuracy.naive.meanRangeDays ?? 1), 2)}×`,
+);
+console.log('goals: on time ≥ 94 %, range ≤ the naive p95; moonshot: on time ≥ Olist while promising earlier\n');
 
 console.log('# Promise core (in process)');
 const simple = coreMicroseconds(
