@@ -456,5 +456,32 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.serviceSecret('promise-token')).toBe(first);
       expect(await store.serviceSecret('other')).not.toBe(first);
     });
+
+    it('keeps each delivery observation once, per merchant, and reads them back by id', async () => {
+      await open();
+      const observation = (postalCode: string, day: number) => ({
+        service: 'home',
+        warehouse: 'paris',
+        country: 'FR',
+        postalCode,
+        dispatchedAt: Date.UTC(2026, 10, day, 15),
+        deliveredAt: Date.UTC(2026, 10, day + 2, 10),
+      });
+      const batch = Array.from({ length: 1500 }, (_, i) => observation(String(75000 + (i % 100)), 1 + (i % 20)));
+      const distinct = new Set(batch.map((o) => `${o.postalCode}|${o.dispatchedAt}`)).size;
+      expect(await store.addTransitObservations('m', batch, 'import')).toBe(distinct);
+      expect(await store.addTransitObservations('m', batch.slice(0, 10), 'import')).toBe(0); // a re-import
+      expect(await store.addTransitObservations('other', [observation('75011', 1)], 'tracking')).toBe(1);
+
+      const first = await store.transitObservationsAfter('m', 0, 3);
+      expect(first).toHaveLength(3);
+      expect(first[0]).toEqual({ ...batch[0], id: first[0]?.id, source: 'import' });
+      const rest = await store.transitObservationsAfter('m', first[2]?.id ?? 0, 10_000);
+      expect(rest).toHaveLength(distinct - 3);
+      expect(rest.every((o, i) => i === 0 || o.id > (rest[i - 1]?.id ?? 0))).toBe(true);
+      expect(await store.transitObservationsAfter('other', 0, 10)).toMatchObject([
+        { postalCode: '75011', source: 'tracking' },
+      ]);
+    });
   });
 }

@@ -10,6 +10,7 @@ import type { ShipmentException } from './ports/exceptions.ts';
 import type { StockMovement } from './ports/inventory.ts';
 import type { OutboxJob, OutboxStats } from './ports/outbox.ts';
 import type { StoredLabel } from './ports/tracking.ts';
+import type { StoredObservation, TransitSource } from './ports/transit-history.ts';
 import type { WebhookAttempt, WebhookEndpoint } from './ports/webhooks.ts';
 
 const iso = (value: string | Date) => (typeof value === 'string' ? value : value.toISOString());
@@ -286,3 +287,28 @@ export const exceptionValues = (merchantId: string, e: ShipmentException) => [
   e.createdAt,
   e.updatedAt,
 ];
+
+/** A transit_history row: instants as ms (PostgreSQL's bigint arrives as a string). */
+export interface ObservationRow {
+  id: number | string;
+  service: string;
+  warehouse: string;
+  country: string;
+  postal_code: string;
+  dispatched_at: number | string;
+  delivered_at: number | string;
+  source: TransitSource;
+}
+
+export function toObservation(row: ObservationRow): StoredObservation {
+  return {
+    id: Number(row.id),
+    service: row.service,
+    warehouse: row.warehouse,
+    country: row.country,
+    postalCode: row.postal_code,
+    dispatchedAt: Number(row.dispatched_at),
+    deliveredAt: Number(row.delivered_at),
+    source: row.source,
+  };
+}

@@ -11,6 +11,7 @@ import type { OrderStore } from './ports/orders.ts';
 import type { OutboxStore } from './ports/outbox.ts';
 import type { ServiceStore } from './ports/service.ts';
 import type { TrackingStore } from './ports/tracking.ts';
+import type { TransitHistoryStore } from './ports/transit-history.ts';
 import type { WebhookStore } from './ports/webhooks.ts';
 
 export type * from './ports/exceptions.ts';
@@ -21,6 +22,7 @@ export type * from './ports/orders.ts';
 export type * from './ports/outbox.ts';
 export type * from './ports/service.ts';
 export type * from './ports/tracking.ts';
+export type * from './ports/transit-history.ts';
 export type * from './ports/webhooks.ts';
 
 export type Store = ServiceStore &
@@ -30,4 +32,5 @@ export type Store = ServiceStore &
   OutboxStore &
   TrackingStore &
   WebhookStore &
-  ExceptionStore;
+  ExceptionStore &
+  TransitHistoryStore;

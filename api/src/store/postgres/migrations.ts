@@ -188,4 +188,23 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql:
       CREATE INDEX orders_in_flight ON orders (id) WHERE status IN ('accepted', 'in_preparation', 'partially_shipped', 'shipped');
     `,
   },
+  {
+    version: 8,
+    name: 'transit history',
+    sql: `
+      CREATE TABLE transit_history (
+        id            bigserial PRIMARY KEY,
+        merchant_id   text   NOT NULL,
+        service       text   NOT NULL,
+        warehouse     text   NOT NULL,
+        country       text   NOT NULL,
+        postal_code   text   NOT NULL,
+        dispatched_at bigint NOT NULL,
+        delivered_at  bigint NOT NULL,
+        source        text   NOT NULL,
+        UNIQUE (merchant_id, service, warehouse, country, postal_code, dispatched_at, delivered_at)
+      );
+      CREATE INDEX transit_history_merchant ON transit_history (merchant_id, id);
+    `,
+  },
 ];

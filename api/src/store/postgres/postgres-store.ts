@@ -12,6 +12,7 @@ import { PostgresOrders } from './orders.ts';
 import { PostgresOutbox } from './outbox.ts';
 import { PostgresService } from './service.ts';
 import { PostgresTracking } from './tracking.ts';
+import { PostgresTransitHistory } from './transit-history.ts';
 import { PostgresWebhooks } from './webhooks.ts';
 
 export { LISTENER_NAME, type PostgresStoreOptions };
@@ -31,6 +32,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       new PostgresTracking(db),
       new PostgresWebhooks(db),
       new PostgresExceptions(db),
+      new PostgresTransitHistory(db),
     ),
   );
 }

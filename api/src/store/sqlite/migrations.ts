@@ -193,4 +193,23 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
       CREATE INDEX orders_in_flight ON orders (id) WHERE status IN ('accepted', 'in_preparation', 'partially_shipped', 'shipped');
     `,
   },
+  {
+    version: 8,
+    name: 'transit history',
+    sql: `
+      CREATE TABLE transit_history (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        merchant_id   TEXT    NOT NULL,
+        service       TEXT    NOT NULL,
+        warehouse     TEXT    NOT NULL,
+        country       TEXT    NOT NULL,
+        postal_code   TEXT    NOT NULL,
+        dispatched_at INTEGER NOT NULL,
+        delivered_at  INTEGER NOT NULL,
+        source        TEXT    NOT NULL,
+        UNIQUE (merchant_id, service, warehouse, country, postal_code, dispatched_at, delivered_at)
+      );
+      CREATE INDEX transit_history_merchant ON transit_history (merchant_id, id);
+    `,
+  },
 ];

@@ -13,6 +13,7 @@ import { SqliteOrders } from './orders.ts';
 import { SqliteOutbox } from './outbox.ts';
 import { SqliteService } from './service.ts';
 import { SqliteTracking } from './tracking.ts';
+import { SqliteTransitHistory } from './transit-history.ts';
 import { SqliteWebhooks } from './webhooks.ts';
 
 export type { SqliteStoreOptions };
@@ -29,6 +30,7 @@ export function sqliteStore(options: SqliteStoreOptions): Store {
       new SqliteTracking(db),
       new SqliteWebhooks(db),
       new SqliteExceptions(db),
+      new SqliteTransitHistory(db),
     ),
   );
 }

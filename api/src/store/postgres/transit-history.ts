@@ -1,0 +1,53 @@
+/** Delivery history on PostgreSQL. */
+import type { TransitObservation } from '../../promise/transit.ts';
+import type { StoredObservation, TransitHistoryStore, TransitSource } from '../ports/transit-history.ts';
+import { type ObservationRow, toObservation } from '../rows.ts';
+import type { PostgresDatabase } from './database.ts';
+
+/** Rows per INSERT: large imports go in a few statements, each well under PostgreSQL's 65,535 parameters. */
+const BATCH = 1000;
+
+export class PostgresTransitHistory implements TransitHistoryStore {
+  readonly #db: PostgresDatabase;
+
+  constructor(db: PostgresDatabase) {
+    this.#db = db;
+  }
+
+  async addTransitObservations(
+    merchantId: string,
+    observations: readonly TransitObservation[],
+    source: TransitSource,
+  ): Promise<number> {
+    let added = 0;
+    for (let start = 0; start < observations.length; start += BATCH) {
+      const batch = observations.slice(start, start + BATCH);
+      // One array per column, unnested: one statement and eight parameters whatever the batch's size.
+      const { rowCount } = await this.#db.pool.query(
+        `INSERT INTO transit_history (merchant_id, service, warehouse, country, postal_code, dispatched_at, delivered_at, source)
+         SELECT $1, * , $8 FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[])
+         ON CONFLICT DO NOTHING`,
+        [
+          merchantId,
+          batch.map((o) => o.service),
+          batch.map((o) => o.warehouse),
+          batch.map((o) => o.country),
+          batch.map((o) => o.postalCode),
+          batch.map((o) => o.dispatchedAt),
+          batch.map((o) => o.deliveredAt),
+          source,
+        ],
+      );
+      added += rowCount ?? 0;
+    }
+    return added;
+  }
+
+  async transitObservationsAfter(merchantId: string, afterId: number, limit: number): Promise<StoredObservation[]> {
+    const { rows } = await this.#db.pool.query<ObservationRow>(
+      'SELECT * FROM transit_history WHERE merchant_id = $1 AND id > $2 ORDER BY id LIMIT $3',
+      [merchantId, afterId, limit],
+    );
+    return rows.map(toObservation);
+  }
+}
