@@ -35,6 +35,44 @@ export const MAX_ERROR_LINES = 10_000;
 const LF = 0x0a;
 const CR = 0x0d;
 
+/**
+ * Lets a plugin's routes read CSV and JSON lines bodies as streams. Encapsulated: only the import routes get it.
+ * A body announced as too large is refused before a byte of it is read (Fastify then closes the connection
+ * rather than read the rest).
+ */
+export function acceptImportBodies(app: FastifyInstance, maxBodyBytes: number): void {
+  app.addContentTypeParser(['text/csv', 'application/x-ndjson'], (request, payload, done) => {
+    if (Number(request.headers['content-length']) > maxBodyBytes) {
+      done(new HttpError(413, 'payload_too_large', `An import is at most ${maxBodyBytes} bytes; split it.`));
+    } else done(null, payload);
+  });
+}
+
+/**
+ * Reads an import body line by line within the limits, handing each line to `onLine` (false stops the reading).
+ * Says how it ended: every line read, stopped by `onLine`, or cut at `maxBodyBytes`.
+ */
+export async function forEachBodyLine(
+  body: Readable,
+  limits: { maxBodyBytes: number; maxLineBytes: number },
+  onLine: (line: BodyLine) => Promise<boolean>,
+): Promise<'done' | 'stopped' | 'too_large'> {
+  const lines = new LineSplitter(limits.maxLineBytes);
+  let received = 0;
+  // Not destroyed on an early stop: destroying the request would close the socket before the answer is sent.
+  for await (const chunk of body.iterator({ destroyOnReturn: false })) {
+    const bytes: Buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    received += bytes.length;
+    const over = received - limits.maxBodyBytes;
+    for (const line of lines.push(over > 0 ? bytes.subarray(0, bytes.length - over) : bytes)) {
+      if (!(await onLine(line))) return 'stopped';
+    }
+    if (over > 0) return 'too_large';
+  }
+  for (const line of lines.end()) if (!(await onLine(line))) return 'stopped';
+  return 'done';
+}
+
 /** A line of the body: its text, or only the fact that it passed the limit (its bytes were never kept). */
 export type BodyLine = { tooLong: false; text: string } | { tooLong: true };
 
@@ -180,13 +218,7 @@ export async function inventoryImportRoutes(
   const maxBodyBytes = options.maxBodyBytes ?? IMPORT_LIMITS.maxBodyBytes;
   const maxLineBytes = options.maxLineBytes ?? IMPORT_LIMITS.maxLineBytes;
 
-  // Encapsulated: only this route reads CSV and JSON lines, as a stream. A body announced as too large is refused
-  // before a byte of it is read (Fastify then closes the connection rather than read the rest).
-  app.addContentTypeParser(['text/csv', 'application/x-ndjson'], (request, payload, done) => {
-    if (Number(request.headers['content-length']) > maxBodyBytes) {
-      done(new HttpError(413, 'payload_too_large', `An import is at most ${maxBodyBytes} bytes; split it.`));
-    } else done(null, payload);
-  });
+  acceptImportBodies(app, maxBodyBytes);
 
   app.post(
     '/v1/inventory/import',
@@ -269,7 +301,6 @@ export async function inventoryImportRoutes(
       };
 
       const body = request.body as Readable;
-      const lines = new LineSplitter(maxLineBytes);
       const stopped = () =>
         write({
           type: 'summary',
@@ -277,25 +308,9 @@ export async function inventoryImportRoutes(
           aborted: true,
           message: 'The import stopped; lines before this point were applied.',
         });
-      let received = 0;
-      let going = true;
-      let tooLarge = false;
       try {
-        // Not destroyed on an early stop: destroying the request would close the socket before the answer is sent.
-        reading: for await (const chunk of body.iterator({ destroyOnReturn: false })) {
-          const bytes: Buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-          received += bytes.length;
-          const over = received - maxBodyBytes;
-          for (const line of lines.push(over > 0 ? bytes.subarray(0, bytes.length - over) : bytes)) {
-            going = await importLine(line);
-            if (!going) break reading;
-          }
-          if (over > 0) {
-            tooLarge = true;
-            break;
-          }
-        }
-        if (tooLarge) {
+        const ended = await forEachBodyLine(body, { maxBodyBytes, maxLineBytes }, importLine);
+        if (ended === 'too_large') {
           // Lines before the limit may be applied by now, so a 413 would hide them: the answer stays this stream
           // and says where the import stopped. (A Content-Length above the limit got a 413 before any line.)
           write({
@@ -305,7 +320,6 @@ export async function inventoryImportRoutes(
           });
           stopped();
         } else {
-          if (going) for (const line of lines.end()) await importLine(line);
           write({ type: 'summary', ...counts });
         }
       } catch (error) {
