@@ -18,6 +18,7 @@ import { openapiPlugin } from './plugins/openapi.ts';
 import { type PipelineOptions, pipelinePlugin } from './plugins/pipeline.ts';
 import { promiseAnswersPlugin } from './plugins/promise-answers.ts';
 import { stockPlugin } from './plugins/stock.ts';
+import { transitHistoryPlugin } from './plugins/transit-history.ts';
 import { healthRoutes } from './routes/health.ts';
 import { exceptionRoutes } from './routes/v1/exceptions.ts';
 import { inventoryRoutes } from './routes/v1/inventory.ts';
@@ -26,6 +27,7 @@ import { orderRoutes } from './routes/v1/orders.ts';
 import { promiseRoutes } from './routes/v1/promise.ts';
 import { shipmentRoutes } from './routes/v1/shipments.ts';
 import { trackingRoutes } from './routes/v1/tracking.ts';
+import { transitHistoryRoutes } from './routes/v1/transit-history.ts';
 import { webhookEndpointRoutes } from './routes/v1/webhook-endpoints.ts';
 import type { Store } from './store/store.ts';
 
@@ -39,6 +41,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** request bodies above this size get 413 (bytes) */
   bodyLimit?: number;
+  /** how often to look for deliveries other processes learned (ms); 5 s by default */
+  transitRefreshMs?: number;
   /** the pipeline's settings (PROMESSE_* of api/src/settings.ts) and, in tests, its seams: resolver, sender */
   pipeline?: PipelineOptions;
   /**
@@ -82,6 +86,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     clock: options.clock ?? Date.now,
     secret: options.secret,
   });
+  await app.register(transitHistoryPlugin, options.transitRefreshMs ? { refreshMs: options.transitRefreshMs } : {});
   await app.register(promiseAnswersPlugin);
   await app.register(metricsPlugin, { token: options.metricsToken });
   await app.register(bookingsPlugin);
@@ -101,6 +106,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(promiseRoutes);
   await app.register(inventoryRoutes);
   await app.register(inventoryImportRoutes);
+  await app.register(transitHistoryRoutes);
   await app.register(orderRoutes);
   await app.register(shipmentRoutes);
   await app.register(webhookEndpointRoutes);

@@ -8,7 +8,7 @@ import type { DeliveryOption, Estimate, LineReason, PromiseLine, PromiseStatus }
 import type { StockView } from './availability.ts';
 import { BusinessCalendar } from './calendar.ts';
 import { orderWindow, type ShipmentSchedule, scheduleShipment } from './estimate.ts';
-import { learnedOrConfigured, type TransitModel } from './learned-transit.ts';
+import { learnedOrConfigured, TransitModel } from './learned-transit.ts';
 import { type Day, isoFromDay } from './local-date.ts';
 import { type Merchant, normalizePostalCode, type Warehouse } from './merchant.ts';
 import { fits, LaneIndex, type Parcel, shipmentPrice } from './rating.ts';
@@ -34,11 +34,19 @@ export interface PromiseEnvironment {
   transit?: TransitModel | null;
 }
 
-/** The per-merchant caches of the core: calendars, lane index and schedules. Build once per merchant config. */
-export type MerchantCaches = Pick<PromiseEnvironment, 'calendar' | 'lanes' | 'schedules'>;
+/**
+ * The per-merchant state of the core: calendars, lane index, schedules, and the delivery history its promises
+ * learn from (empty until the history is loaded). Build once per merchant config.
+ */
+export type MerchantCaches = Pick<PromiseEnvironment, 'calendar' | 'lanes' | 'schedules'> & { transit: TransitModel };
 
 export function merchantCaches(merchant: Merchant): MerchantCaches {
-  return { calendar: new BusinessCalendar(), lanes: new LaneIndex(merchant), schedules: new LRUCache({ max: 20_000 }) };
+  return {
+    calendar: new BusinessCalendar(),
+    lanes: new LaneIndex(merchant),
+    schedules: new LRUCache({ max: 20_000 }),
+    transit: new TransitModel(),
+  };
 }
 
 export interface PromiseResult {
