@@ -20,6 +20,7 @@ import { promiseAnswersPlugin } from './plugins/promise-answers.ts';
 import { stockPlugin } from './plugins/stock.ts';
 import { transitHistoryPlugin } from './plugins/transit-history.ts';
 import { healthRoutes } from './routes/health.ts';
+import { analyticsRoutes } from './routes/v1/analytics.ts';
 import { exceptionRoutes } from './routes/v1/exceptions.ts';
 import { inventoryRoutes } from './routes/v1/inventory.ts';
 import { inventoryImportRoutes } from './routes/v1/inventory-import.ts';
@@ -107,6 +108,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(inventoryRoutes);
   await app.register(inventoryImportRoutes);
   await app.register(transitHistoryRoutes);
+  await app.register(analyticsRoutes);
   await app.register(orderRoutes);
   await app.register(shipmentRoutes);
   await app.register(webhookEndpointRoutes);

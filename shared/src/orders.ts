@@ -97,6 +97,15 @@ export const Shipment = Type.Object({
   lastEventAt: Type.Optional(
     Type.Union([Type.String(), Type.Null()], { description: 'when the latest tracking event happened' }),
   ),
+  dispatchedAt: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], {
+      description:
+        'when the carrier first had the parcel (its first picked_up or in_transit scan): transit counts from it',
+    }),
+  ),
+  deliveredAt: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], { description: 'when the carrier delivered the parcel' }),
+  ),
   leftAt: Type.Optional(
     Type.Union([Type.String(), Type.Null()], {
       description: 'when the parcel left the warehouse (its first departure scan): its stock left on hand then',

@@ -121,6 +121,43 @@ describe.each(stores)('tracking on %s', (_name, makeStore) => {
     ]);
   });
 
+  it('learns from a delivered parcel: the next promise on its lane counts it, once however often it is told', async () => {
+    const config = baseConfig();
+    config.estimates = { minSamples: 1 };
+    await start(config);
+    const promise = async () =>
+      (await app.inject('/v1/promise?key=pk_test_fixture&sku=MUG-01&country=FR&postalCode=75011')).json().options[0];
+    expect((await promise()).estimate.basis).toBe('configured');
+    const booked = await book();
+    const tn = booked.shipments[0].trackingNumber;
+    const events = [
+      { trackingNumber: tn, code: 'PCK', occurredAt: '2026-11-23T16:10:00Z' },
+      { trackingNumber: tn, code: 'DLV', occurredAt: '2026-11-26T11:42:00Z' },
+    ];
+    await track(events);
+    await track(events); // a carrier's retry
+    const history = await app.store.transitObservationsAfter('test', 0, 10);
+    expect(history).toMatchObject([
+      {
+        service: 'colissimo-home',
+        warehouse: 'paris',
+        country: 'FR',
+        postalCode: '75011',
+        dispatchedAt: Date.parse('2026-11-23T16:10:00Z'),
+        deliveredAt: Date.parse('2026-11-26T11:42:00Z'),
+        source: 'tracking',
+      },
+    ]);
+    expect((await order(booked.id)).shipments[0].dispatchedAt).toBe('2026-11-23T16:10:00.000Z');
+    now += 4 * 86_400_000; // Friday morning: the delivery is known by then
+    const learned = await promise();
+    expect(learned.estimate).toEqual({ basis: 'history', samples: 1, onTimeTarget: 0.95 });
+    // Friday 10:00 in Paris ships today; the one parcel took 3 delivery days (Tuesday to Thursday): Saturday,
+    // Monday, Tuesday.
+    expect(learned.dispatchDate).toBe('2026-11-27');
+    expect(learned.delivery).toEqual({ earliest: '2026-12-01', latest: '2026-12-01' });
+  });
+
   it('ignores duplicates and keeps a late event out of the status', async () => {
     await start();
     const booked = await book();

@@ -56,6 +56,13 @@ export const pipelinePlugin = fp(
       onStockChange: (merchantId, skus) => {
         for (const sku of skus) app.stock.invalidate(merchantId, sku);
       },
+      onDelivered: async (merchantId) => {
+        const runtime = app.merchants.byId(merchantId);
+        if (!runtime) return;
+        await app.transitHistory.catchUp(runtime).catch((error: unknown) => {
+          app.log.warn({ err: error }, 'learning a delivery failed; the next refresh retries');
+        });
+      },
     });
     app.decorate('trackingPoller', poller);
     const relay = new OutboxRelay({
@@ -126,5 +133,5 @@ export const pipelinePlugin = fp(
     // Registered after the store's own onClose hook, so it runs first: jobs are given back before the store closes.
     app.addHook('onClose', async () => relay.stop());
   },
-  { name: 'pipeline', dependencies: ['stock', 'merchants', 'clock', 'metrics'] },
+  { name: 'pipeline', dependencies: ['stock', 'merchants', 'clock', 'metrics', 'transit-history'] },
 );

@@ -11,8 +11,10 @@
 import type { Order, Shipment, TimelineEntry } from '../../../../shared/src/orders.ts';
 import { advance, hasLeft } from '../../booking/order-status.ts';
 import type { Reservation } from '../../booking/plan-order.ts';
+import type { TransitObservation } from '../../promise/transit.ts';
 import type { OutboxMessage, Store } from '../../store/store.ts';
 import { NEXT_ACTIONS, openException } from '../exceptions.ts';
+import { labelledAt } from '../shipment-jobs.ts';
 import { EXCEPTIONAL, type TrackingStatus } from './statuses.ts';
 
 export interface TrackingEvent {
@@ -60,6 +62,9 @@ export async function applyTrackingEvents(
   now: number,
   /** told which skus' stock moved, for caches */
   onStockChange: (skus: string[]) => void = () => {},
+  /** told when a parcel was delivered (its transit joined the delivery history); awaited, so that the next
+   * promise on the lane can count it */
+  onDelivered: () => Promise<void> | void = () => {},
 ): Promise<ApplyResult[]> {
   const target = await store.findByTrackingNumber(merchantId, trackingNumber);
   // A carrier speaks only for its own parcels: another carrier's tracking number is unknown to it.
@@ -91,6 +96,7 @@ export async function applyTrackingEvents(
       let shipment: Shipment = before;
       const timeline: TimelineEntry[] = [...order.timeline];
       const outbox: OutboxMessage[] = [];
+      let deliveredAt: string | null = null;
       for (const event of fresh) {
         const newest = !shipment.lastEventAt || event.occurredAt >= shipment.lastEventAt;
         const next = newest ? statusAfter(shipment, event) : null;
@@ -104,7 +110,11 @@ export async function applyTrackingEvents(
         };
         if (next) {
           outbox.push({ type: 'shipment.status_changed', orderId: order.id, payload });
-          if (next === 'delivered') outbox.push({ type: 'shipment.delivered', orderId: order.id, payload });
+          if (next === 'delivered') {
+            outbox.push({ type: 'shipment.delivered', orderId: order.id, payload });
+            deliveredAt = event.occurredAt;
+            shipment = { ...shipment, deliveredAt };
+          }
         }
         const reason = exceptionOf(event);
         // An exceptional status announces itself when it becomes the status; a voided label always does.
@@ -117,6 +127,9 @@ export async function applyTrackingEvents(
         }
         // The stock leaves on hand once, on the first event that says the parcel left, in whatever order they come.
         if (!departed(shipment) && hasLeft(event.status)) shipment = { ...shipment, leftAt: event.occurredAt };
+        // Transit counts from the carrier's first scan of the parcel, whichever order the scans arrive in.
+        if (DISPATCH_SCANS.has(event.status) && (!shipment.dispatchedAt || event.occurredAt < shipment.dispatchedAt))
+          shipment = { ...shipment, dispatchedAt: event.occurredAt };
         if (newest) shipment = { ...shipment, status: next ?? shipment.status, lastEventAt: event.occurredAt };
       }
       const shipments = order.shipments.map((s) => (s.id === shipment.id ? shipment : s));
@@ -135,12 +148,14 @@ export async function applyTrackingEvents(
         !departed(before) && departed(shipment) && before.status !== 'cancelled'
           ? before.reservations.map((r) => ({ warehouse: before.warehouse, ...r }))
           : [];
-      return { ok: true, order: changed, consumes, outbox };
+      const delivered = deliveredAt ? [observationOf(order, shipment, deliveredAt)] : [];
+      return { ok: true, order: changed, consumes, outbox, delivered };
     },
     { records, receivedAt: now },
   );
   if (!change) return events.map(() => 'unknown_tracking_number');
   if (change.ok && change.consumes?.length) onStockChange(change.consumes.map((r) => r.sku));
+  if (change.ok && change.delivered?.length) await onDelivered();
   if (change.ok) {
     for (const event of fresh) {
       const reason = exceptionOf(event);
@@ -156,6 +171,21 @@ export async function applyTrackingEvents(
     }
   }
   return kept.map((isNew) => (isNew ? 'applied' : 'duplicate'));
+}
+
+/** The scans that say the carrier has the parcel: its dispatch, for transit history (CONTRACT §6). */
+const DISPATCH_SCANS: ReadonlySet<TrackingStatus> = new Set(['picked_up', 'in_transit']);
+
+/** A delivered shipment as transit history: from its first carrier scan, else its label, to its delivery. */
+function observationOf(order: Order, shipment: Shipment, deliveredAt: string): TransitObservation {
+  return {
+    service: shipment.service,
+    warehouse: shipment.warehouse,
+    country: order.shippingAddress.country.toUpperCase(),
+    postalCode: order.shippingAddress.postalCode,
+    dispatchedAt: Date.parse(shipment.dispatchedAt ?? labelledAt(order, shipment.id)),
+    deliveredAt: Date.parse(deliveredAt),
+  };
 }
 
 function timelineEntry(shipmentId: string, event: TrackingEvent): TimelineEntry {

@@ -29,6 +29,8 @@ export interface PollerOptions {
   giveUpMs?: number;
   random?: () => number;
   onStockChange?: (merchantId: string, skus: string[]) => void;
+  /** a parcel was delivered: its transit joined the merchant's delivery history */
+  onDelivered?: (merchantId: string) => Promise<void> | void;
 }
 
 export class TrackingPoller {
@@ -98,8 +100,14 @@ export class TrackingPoller {
       return status ? [{ ...event, trackingNumber, carrier: shipment.carrier, status }] : [];
     });
     if (known.length === 0) return 0;
-    const outcomes = await applyTrackingEvents(store, merchantId, trackingNumber, known, now, (skus) =>
-      this.#options.onStockChange?.(merchantId, skus),
+    const outcomes = await applyTrackingEvents(
+      store,
+      merchantId,
+      trackingNumber,
+      known,
+      now,
+      (skus) => this.#options.onStockChange?.(merchantId, skus),
+      async () => this.#options.onDelivered?.(merchantId),
     );
     return outcomes.filter((o) => o === 'applied').length;
   }

@@ -1,6 +1,8 @@
 /** Orders: booked with their reservations, ledger and outbox in one transaction, and changed the same way. */
+
 import type { Order } from '../../../../shared/src/orders.ts';
 import type { Reservation } from '../../booking/plan-order.ts';
+import type { TransitObservation } from '../../promise/transit.ts';
 import type { IdempotentResponse } from './idempotency.ts';
 import type { OutboxMessage } from './outbox.ts';
 import type { TrackingEventRecord } from './tracking.ts';
@@ -20,6 +22,8 @@ export type OrderChange<E> =
       /** reservations that leave as shipments: on hand and reserved both drop */
       consumes?: Reservation[];
       outbox?: OutboxMessage[];
+      /** parcels this change saw delivered: kept as transit history (CONTRACT §6) in the same transaction */
+      delivered?: TransitObservation[];
     }
   | { ok: false; error: E };
 
@@ -54,4 +58,13 @@ export interface OrderStore {
    * order id order: the next page starts after the last id of this one.
    */
   ordersInFlight(page: { after: string | null; limit: number }): Promise<{ merchantId: string; order: Order }[]>;
+  /**
+   * A merchant's orders created in [from, to) (ISO instants), a page at a time in id order: the next page starts
+   * after the last id of this one.
+   */
+  ordersCreatedBetween(
+    merchantId: string,
+    range: { from: string; to: string },
+    page: { after: string | null; limit: number },
+  ): Promise<Order[]>;
 }

@@ -15,6 +15,7 @@ import { type OrderRow, toOrder } from '../rows.ts';
 import { IN_FLIGHT_SQL, inLockOrder, takenReason } from '../rules.ts';
 import { notify, type PostgresDatabase, STOCK_CHANNEL, writeMovements, writeOutbox } from './database.ts';
 import { keepTrackingEvents } from './tracking.ts';
+import { insertObservations } from './transit-history.ts';
 
 /** Thrown inside a booking's transaction to roll it back with a refusal already decided. */
 class Rollback extends Error {}
@@ -174,6 +175,7 @@ export class PostgresOrders implements OrderStore {
         [merchantId, id, decision.order.status, JSON.stringify(decision.order), at],
       );
       await writeOutbox(client, merchantId, decision.outbox ?? [], at);
+      await insertObservations(client, merchantId, decision.delivered ?? [], 'tracking');
       await notify(
         client,
         merchantId,
@@ -195,5 +197,17 @@ export class PostgresOrders implements OrderStore {
       [after ?? '', limit],
     );
     return rows.map((row) => ({ merchantId: row.merchant_id, order: toOrder(row) }));
+  }
+
+  async ordersCreatedBetween(
+    merchantId: string,
+    range: { from: string; to: string },
+    page: { after: string | null; limit: number },
+  ): Promise<Order[]> {
+    const { rows } = await this.#db.pool.query<OrderRow>(
+      'SELECT document FROM orders WHERE merchant_id = $1 AND created_at >= $2 AND created_at < $3 AND id > $4 ORDER BY id LIMIT $5',
+      [merchantId, range.from, range.to, page.after ?? '', page.limit],
+    );
+    return rows.map(toOrder);
   }
 }

@@ -1,4 +1,5 @@
 /** Delivery history on PostgreSQL. */
+import type pg from 'pg';
 import type { TransitObservation } from '../../promise/transit.ts';
 import type { StoredObservation, TransitHistoryStore, TransitSource } from '../ports/transit-history.ts';
 import { type ObservationRow, toObservation } from '../rows.ts';
@@ -6,6 +7,37 @@ import type { PostgresDatabase } from './database.ts';
 
 /** Rows per INSERT: large imports go in a few statements, each well under PostgreSQL's 65,535 parameters. */
 const BATCH = 1000;
+
+/** Writes observations, each once, through a pool or inside the caller's transaction. Returns how many were new. */
+export async function insertObservations(
+  client: Pick<pg.ClientBase, 'query'>,
+  merchantId: string,
+  observations: readonly TransitObservation[],
+  source: TransitSource,
+): Promise<number> {
+  let added = 0;
+  for (let start = 0; start < observations.length; start += BATCH) {
+    const batch = observations.slice(start, start + BATCH);
+    // One array per column, unnested: one statement and eight parameters whatever the batch's size.
+    const { rowCount } = await client.query(
+      `INSERT INTO transit_history (merchant_id, service, warehouse, country, postal_code, dispatched_at, delivered_at, source)
+       SELECT $1, *, $8 FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[])
+       ON CONFLICT DO NOTHING`,
+      [
+        merchantId,
+        batch.map((o) => o.service),
+        batch.map((o) => o.warehouse),
+        batch.map((o) => o.country),
+        batch.map((o) => o.postalCode),
+        batch.map((o) => o.dispatchedAt),
+        batch.map((o) => o.deliveredAt),
+        source,
+      ],
+    );
+    added += rowCount ?? 0;
+  }
+  return added;
+}
 
 export class PostgresTransitHistory implements TransitHistoryStore {
   readonly #db: PostgresDatabase;
@@ -19,28 +51,7 @@ export class PostgresTransitHistory implements TransitHistoryStore {
     observations: readonly TransitObservation[],
     source: TransitSource,
   ): Promise<number> {
-    let added = 0;
-    for (let start = 0; start < observations.length; start += BATCH) {
-      const batch = observations.slice(start, start + BATCH);
-      // One array per column, unnested: one statement and eight parameters whatever the batch's size.
-      const { rowCount } = await this.#db.pool.query(
-        `INSERT INTO transit_history (merchant_id, service, warehouse, country, postal_code, dispatched_at, delivered_at, source)
-         SELECT $1, * , $8 FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[])
-         ON CONFLICT DO NOTHING`,
-        [
-          merchantId,
-          batch.map((o) => o.service),
-          batch.map((o) => o.warehouse),
-          batch.map((o) => o.country),
-          batch.map((o) => o.postalCode),
-          batch.map((o) => o.dispatchedAt),
-          batch.map((o) => o.deliveredAt),
-          source,
-        ],
-      );
-      added += rowCount ?? 0;
-    }
-    return added;
+    return insertObservations(this.#db.pool, merchantId, observations, source);
   }
 
   async transitObservationsAfter(merchantId: string, afterId: number, limit: number): Promise<StoredObservation[]> {

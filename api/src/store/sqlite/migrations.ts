@@ -210,6 +210,7 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
         UNIQUE (merchant_id, service, warehouse, country, postal_code, dispatched_at, delivered_at)
       );
       CREATE INDEX transit_history_merchant ON transit_history (merchant_id, id);
+      CREATE INDEX orders_created ON orders (merchant_id, created_at);
     `,
   },
 ];

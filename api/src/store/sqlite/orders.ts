@@ -11,6 +11,7 @@ import { type SqliteDatabase, writeOutbox } from './database.ts';
 import { completeKey } from './idempotency.ts';
 import { reserve, takeStock } from './inventory.ts';
 import { keepTrackingEvents } from './tracking.ts';
+import { insertObservations } from './transit-history.ts';
 
 export class SqliteOrders implements OrderStore {
   readonly #db: SqliteDatabase;
@@ -114,6 +115,7 @@ export class SqliteOrders implements OrderStore {
           .sql('UPDATE orders SET status = ?, document = ?, updated_at = ? WHERE merchant_id = ? AND id = ?')
           .run(decision.order.status, JSON.stringify(decision.order), at, merchantId, id);
         writeOutbox(this.#db, merchantId, decision.outbox ?? [], at);
+        insertObservations(this.#db, merchantId, decision.delivered ?? [], 'tracking');
         return decision;
       })
       .immediate();
@@ -130,5 +132,18 @@ export class SqliteOrders implements OrderStore {
       .sql(`SELECT merchant_id, document FROM orders WHERE ${IN_FLIGHT_SQL} AND id > ? ORDER BY id LIMIT ?`)
       .all(after ?? '', limit) as OrderRow[];
     return rows.map((row) => ({ merchantId: row.merchant_id, order: toOrder(row) }));
+  }
+
+  async ordersCreatedBetween(
+    merchantId: string,
+    range: { from: string; to: string },
+    page: { after: string | null; limit: number },
+  ): Promise<Order[]> {
+    const rows = this.#db
+      .sql(
+        'SELECT document FROM orders WHERE merchant_id = ? AND created_at >= ? AND created_at < ? AND id > ? ORDER BY id LIMIT ?',
+      )
+      .all(merchantId, range.from, range.to, page.after ?? '', page.limit) as OrderRow[];
+    return rows.map(toOrder);
   }
 }

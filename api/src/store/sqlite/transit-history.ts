@@ -4,6 +4,33 @@ import type { StoredObservation, TransitHistoryStore, TransitSource } from '../p
 import { type ObservationRow, toObservation } from '../rows.ts';
 import type { SqliteDatabase } from './database.ts';
 
+/** Writes observations, each once; inside the caller's transaction. Returns how many were new. */
+export function insertObservations(
+  db: SqliteDatabase,
+  merchantId: string,
+  observations: readonly TransitObservation[],
+  source: TransitSource,
+): number {
+  const insert = db.sql(
+    `INSERT INTO transit_history (merchant_id, service, warehouse, country, postal_code, dispatched_at, delivered_at, source)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  );
+  let added = 0;
+  for (const o of observations) {
+    added += insert.run(
+      merchantId,
+      o.service,
+      o.warehouse,
+      o.country,
+      o.postalCode,
+      o.dispatchedAt,
+      o.deliveredAt,
+      source,
+    ).changes;
+  }
+  return added;
+}
+
 export class SqliteTransitHistory implements TransitHistoryStore {
   readonly #db: SqliteDatabase;
 
@@ -16,26 +43,7 @@ export class SqliteTransitHistory implements TransitHistoryStore {
     observations: readonly TransitObservation[],
     source: TransitSource,
   ): Promise<number> {
-    const insert = this.#db.sql(
-      `INSERT INTO transit_history (merchant_id, service, warehouse, country, postal_code, dispatched_at, delivered_at, source)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-    );
-    return this.#db.raw.transaction(() => {
-      let added = 0;
-      for (const o of observations) {
-        added += insert.run(
-          merchantId,
-          o.service,
-          o.warehouse,
-          o.country,
-          o.postalCode,
-          o.dispatchedAt,
-          o.deliveredAt,
-          source,
-        ).changes;
-      }
-      return added;
-    })();
+    return this.#db.raw.transaction(() => insertObservations(this.#db, merchantId, observations, source))();
   }
 
   async transitObservationsAfter(merchantId: string, afterId: number, limit: number): Promise<StoredObservation[]> {

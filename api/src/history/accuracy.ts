@@ -1,0 +1,99 @@
+/**
+ * Promise accuracy (CONTRACT §6 "Accuracy"): every booked shipment's promised window against its delivery. A
+ * delivered shipment is on time when delivered on or before `latest` (its delivery date read in the warehouse's
+ * zone), early before `earliest`, late after `latest`. Pure: the orders come in, the groups go out.
+ */
+import { ACCURACY_GROUPINGS, type AccuracyGroup } from '../../../shared/src/analytics.ts';
+import type { Order, Shipment } from '../../../shared/src/orders.ts';
+import { type Day, dayFromIso, isoFromDay, isoWeekday } from '../promise/local-date.ts';
+import type { Merchant } from '../promise/merchant.ts';
+import { localDateTime } from '../promise/zone.ts';
+
+export { ACCURACY_GROUPINGS };
+export type AccuracyGrouping = (typeof ACCURACY_GROUPINGS)[number];
+
+/** The ISO week of a date, as `2026-W48`. */
+export function isoWeek(day: Day): string {
+  const thursday = day + 4 - isoWeekday(day);
+  const year = Number(isoFromDay(thursday).slice(0, 4));
+  const week = Math.floor((thursday - (dayFromIso(`${year}-01-01`) as Day)) / 7) + 1;
+  return `${year}-W${String(week).padStart(2, '0')}`;
+}
+
+/** The delivery date of a shipment in its warehouse's zone, or null while it is not delivered. */
+function deliveryDay(shipment: Shipment, merchant: Merchant): Day | null {
+  if (shipment.status !== 'delivered' || !shipment.deliveredAt) return null;
+  const zone = merchant.warehouseById.get(shipment.warehouse)?.timeZone ?? 'UTC';
+  return localDateTime(Date.parse(shipment.deliveredAt), zone).day;
+}
+
+const percentile = (sorted: readonly number[], p: number) =>
+  sorted.length === 0 ? null : (sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] as number);
+const round = (n: number) => Math.round(n * 10_000) / 10_000;
+
+/**
+ * Groups the shipments of `orders` (cancelled ones aside) by `groupBy` and counts how their promises held.
+ * @example promiseAccuracy(orders, merchant, 'service') // [{ key: 'colissimo-home', shipments: 12, … }]
+ */
+export function promiseAccuracy(
+  orders: Iterable<Order>,
+  merchant: Merchant,
+  groupBy: AccuracyGrouping,
+): AccuracyGroup[] {
+  const groups = new Map<string, { group: AccuracyGroup; ranges: number; lateBy: number[] }>();
+  for (const order of orders) {
+    for (const shipment of order.shipments) {
+      if (shipment.status === 'cancelled') continue;
+      const earliest = dayFromIso(shipment.promisedDelivery.earliest) as Day;
+      const latest = dayFromIso(shipment.promisedDelivery.latest) as Day;
+      const key =
+        groupBy === 'week'
+          ? isoWeek(dayFromIso(order.createdAt.slice(0, 10)) as Day)
+          : groupBy === 'carrier'
+            ? shipment.carrier
+            : shipment[groupBy];
+      let entry = groups.get(key);
+      if (!entry) {
+        entry = {
+          group: {
+            key,
+            shipments: 0,
+            delivered: 0,
+            onTime: 0,
+            early: 0,
+            late: 0,
+            onTimeRate: null,
+            meanRangeDays: null,
+            lateDays: { p50: null, p95: null },
+          },
+          ranges: 0,
+          lateBy: [],
+        };
+        groups.set(key, entry);
+      }
+      const { group } = entry;
+      group.shipments++;
+      entry.ranges += latest - earliest;
+      const delivered = deliveryDay(shipment, merchant);
+      if (delivered === null) continue;
+      group.delivered++;
+      if (delivered <= latest) group.onTime++;
+      if (delivered < earliest) group.early++;
+      if (delivered > latest) {
+        group.late++;
+        entry.lateBy.push(delivered - latest);
+      }
+    }
+  }
+  return [...groups.values()]
+    .map(({ group, ranges, lateBy }) => {
+      lateBy.sort((a, b) => a - b);
+      return {
+        ...group,
+        onTimeRate: group.delivered === 0 ? null : round(group.onTime / group.delivered),
+        meanRangeDays: round(ranges / group.shipments),
+        lateDays: { p50: percentile(lateBy, 0.5), p95: percentile(lateBy, 0.95) },
+      };
+    })
+    .sort((a, b) => a.key.localeCompare(b.key));
+}

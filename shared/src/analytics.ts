@@ -1,0 +1,29 @@
+/** Promise accuracy as the analytics endpoint shows it (CONTRACT §6 "Accuracy"). */
+import { type Static, Type } from 'typebox';
+import { IsoDate, Nullable } from './primitives.ts';
+
+export const ACCURACY_GROUPINGS = ['service', 'warehouse', 'carrier', 'week'] as const;
+
+export const AccuracyGroup = Type.Object({
+  key: Type.String({ description: 'the service, warehouse or carrier id, or the ISO week (2026-W48) of the order' }),
+  shipments: Type.Integer({ description: 'booked shipments, cancelled ones aside' }),
+  delivered: Type.Integer(),
+  onTime: Type.Integer({ description: 'delivered on or before latest (the delivery date in the warehouse zone)' }),
+  early: Type.Integer({ description: 'delivered before earliest' }),
+  late: Type.Integer({ description: 'delivered after latest' }),
+  onTimeRate: Nullable(Type.Number({ description: 'onTime / delivered; null before any delivery' })),
+  meanRangeDays: Nullable(Type.Number({ description: 'mean of latest − earliest, calendar days' })),
+  lateDays: Type.Object({
+    p50: Nullable(Type.Integer()),
+    p95: Nullable(Type.Integer({ description: 'calendar days after latest, among the late' })),
+  }),
+});
+
+export const PromiseAccuracy = Type.Object({
+  from: IsoDate,
+  to: IsoDate,
+  groups: Type.Array(AccuracyGroup),
+});
+
+export type AccuracyGroup = Static<typeof AccuracyGroup>;
+export type PromiseAccuracy = Static<typeof PromiseAccuracy>;
