@@ -87,9 +87,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     clock: options.clock ?? Date.now,
     secret: options.secret,
   });
-  await app.register(transitHistoryPlugin, options.transitRefreshMs ? { refreshMs: options.transitRefreshMs } : {});
   await app.register(promiseAnswersPlugin);
   await app.register(metricsPlugin, { token: options.metricsToken });
+  await app.register(transitHistoryPlugin, options.transitRefreshMs ? { refreshMs: options.transitRefreshMs } : {});
   await app.register(bookingsPlugin);
   await app.register(pipelinePlugin, options.pipeline ?? {});
   await app.register(authPlugin);

@@ -58,6 +58,9 @@ describe.each(stores)('promise accuracy on %s', (_name, makeStore) => {
         },
       ],
     });
+    const metrics = (await app.inject('/metrics')).body;
+    expect(metrics).toContain('promesse_promise_on_time_ratio{merchant="test",service="colissimo-home"} 0.75');
+    expect(metrics).toContain('promesse_deliveries_total{merchant="test",service="colissimo-home",outcome="late"} 1');
     const byWeek = (await app.inject({ url: `${URL}&groupBy=week`, headers: SECRET })).json();
     expect(byWeek.groups.map((g: { key: string; shipments: number }) => [g.key, g.shipments])).toEqual([
       ['2026-W48', 5],

@@ -27,6 +27,14 @@ function deliveryDay(shipment: Shipment, merchant: Merchant): Day | null {
   return localDateTime(Date.parse(shipment.deliveredAt), zone).day;
 }
 
+/** How a delivered shipment's promise held: early (before earliest; on time all the same), within, or late. */
+export function deliveryOutcome(shipment: Shipment, merchant: Merchant): 'early' | 'within' | 'late' | null {
+  const delivered = deliveryDay(shipment, merchant);
+  if (delivered === null) return null;
+  if (delivered > (dayFromIso(shipment.promisedDelivery.latest) as Day)) return 'late';
+  return delivered < (dayFromIso(shipment.promisedDelivery.earliest) as Day) ? 'early' : 'within';
+}
+
 const percentile = (sorted: readonly number[], p: number) =>
   sorted.length === 0 ? null : (sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] as number);
 const round = (n: number) => Math.round(n * 10_000) / 10_000;
@@ -74,14 +82,15 @@ export function promiseAccuracy(
       const { group } = entry;
       group.shipments++;
       entry.ranges += latest - earliest;
-      const delivered = deliveryDay(shipment, merchant);
-      if (delivered === null) continue;
+      const outcome = deliveryOutcome(shipment, merchant);
+      if (outcome === null) continue;
       group.delivered++;
-      if (delivered <= latest) group.onTime++;
-      if (delivered < earliest) group.early++;
-      if (delivered > latest) {
+      if (outcome === 'late') {
         group.late++;
-        entry.lateBy.push(delivered - latest);
+        entry.lateBy.push((deliveryDay(shipment, merchant) as Day) - latest);
+      } else {
+        group.onTime++;
+        if (outcome === 'early') group.early++;
       }
     }
   }

@@ -10,7 +10,13 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 
 declare module 'fastify' {
   interface FastifyInstance {
-    metrics: { registry: Registry; promises: Counter<'status'>; bookings: Counter; deadJobs: Counter<'type'> };
+    metrics: {
+      registry: Registry;
+      promises: Counter<'status'>;
+      bookings: Counter;
+      deadJobs: Counter<'type'>;
+      deliveries: Counter<'merchant' | 'service' | 'outcome'>;
+    };
   }
 }
 
@@ -44,6 +50,37 @@ export const metricsPlugin = fp(
       registers: [registry],
     });
     const bookings = new Counter({ name: 'promesse_bookings_total', help: 'Orders booked', registers: [registry] });
+    const deliveries = new Counter({
+      name: 'promesse_deliveries_total',
+      help: 'Parcels delivered, by merchant, service and how the promise held (early, within, late)',
+      labelNames: ['merchant', 'service', 'outcome'] as const,
+      registers: [registry],
+    });
+    // The on-time rate per service, from the deliveries this process applied (early ones are on time too).
+    new Gauge({
+      name: 'promesse_promise_on_time_ratio',
+      help: 'Share of delivered parcels that arrived by the promised latest date, by merchant and service',
+      labelNames: ['merchant', 'service'] as const,
+      registers: [registry],
+      async collect() {
+        const totals = new Map<
+          string,
+          { labels: { merchant: string; service: string }; all: number; onTime: number }
+        >();
+        for (const { labels, value } of (await deliveries.get()).values) {
+          const key = `${labels.merchant}|${labels.service}`;
+          const entry = totals.get(key) ?? {
+            labels: { merchant: String(labels.merchant), service: String(labels.service) },
+            all: 0,
+            onTime: 0,
+          };
+          entry.all += value;
+          if (labels.outcome !== 'late') entry.onTime += value;
+          totals.set(key, entry);
+        }
+        for (const { labels, all, onTime } of totals.values()) this.set(labels, all === 0 ? 0 : onTime / all);
+      },
+    });
     const deadJobs = new Counter({
       name: 'promesse_outbox_dead_total',
       help: 'Outbox jobs that gave up after their last attempt, by type (each also opens an exception)',
@@ -70,7 +107,7 @@ export const metricsPlugin = fp(
       help: 'Age of the oldest outbox job still waiting: grows when work is stuck',
       registers: [registry],
     });
-    app.decorate('metrics', { registry, promises, bookings, deadJobs });
+    app.decorate('metrics', { registry, promises, bookings, deadJobs, deliveries });
     app.addHook('onResponse', async (request, reply) => {
       duration.observe(
         { method: request.method, route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) },

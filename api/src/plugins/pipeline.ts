@@ -56,12 +56,9 @@ export const pipelinePlugin = fp(
       onStockChange: (merchantId, skus) => {
         for (const sku of skus) app.stock.invalidate(merchantId, sku);
       },
-      onDelivered: async (merchantId) => {
+      onDelivered: async (merchantId, shipments) => {
         const runtime = app.merchants.byId(merchantId);
-        if (!runtime) return;
-        await app.transitHistory.catchUp(runtime).catch((error: unknown) => {
-          app.log.warn({ err: error }, 'learning a delivery failed; the next refresh retries');
-        });
+        if (runtime) await app.transitHistory.delivered(runtime, shipments);
       },
     });
     app.decorate('trackingPoller', poller);

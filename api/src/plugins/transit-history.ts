@@ -17,7 +17,10 @@ export const HISTORY_REFRESH_MS = 5000;
 
 export const transitHistoryPlugin = fp(
   async (app: FastifyInstance, { refreshMs = HISTORY_REFRESH_MS }: { refreshMs?: number }) => {
-    const history = new TransitHistory(app.store);
+    const history = new TransitHistory(app.store, {
+      countDelivery: (merchant, service, outcome) => app.metrics.deliveries.inc({ merchant, service, outcome }),
+      onError: (error) => app.log.warn({ err: error }, 'learning a delivery failed; the next refresh retries'),
+    });
     app.decorate('transitHistory', history);
     const catchUpAll = () => Promise.all(app.merchants.all.map((runtime) => history.catchUp(runtime)));
     await catchUpAll();
@@ -27,5 +30,5 @@ export const transitHistoryPlugin = fp(
     timer.unref();
     app.addHook('onClose', async () => clearInterval(timer));
   },
-  { name: 'transit-history', dependencies: ['merchants', 'stock'] },
+  { name: 'transit-history', dependencies: ['merchants', 'stock', 'metrics'] },
 );

@@ -4,6 +4,8 @@
  * learns every delivery, whichever process received it. A plain class the transit-history plugin wires.
  */
 
+import type { Shipment } from '../../../shared/src/orders.ts';
+import { deliveryOutcome } from '../history/accuracy.ts';
 import type { MerchantRuntime } from '../merchants/registry.ts';
 import { BusinessCalendar } from '../promise/calendar.ts';
 import { observedTransit, type TransitObservation } from '../promise/transit.ts';
@@ -13,16 +15,37 @@ import type { Store } from '../store/store.ts';
 /** Observations read from the store per round trip while catching up. */
 const PAGE = 10_000;
 
+export interface TransitHistoryOptions {
+  /** counts a delivery against its promise (the on-time metric) */
+  countDelivery?: (merchantId: string, service: string, outcome: 'early' | 'within' | 'late') => void;
+  /** told when learning failed; the next refresh tries again */
+  onError?: (error: unknown) => void;
+}
+
 export class TransitHistory {
   readonly #store: Store;
+  readonly #options: TransitHistoryOptions;
   readonly #calendar = new BusinessCalendar();
   /** the last observation id each merchant's model has learned */
   readonly #learnedUpTo = new Map<string, number>();
   /** one catch-up at a time per merchant, so that no observation is learned twice */
   readonly #catchingUp = new Map<string, Promise<void>>();
 
-  constructor(store: Store) {
+  constructor(store: Store, options: TransitHistoryOptions = {}) {
     this.#store = store;
+    this.#options = options;
+  }
+
+  /**
+   * Parcels tracked to delivered: their observations are in the store already (the tracking change wrote them);
+   * counts each against its promise and learns them, so that the next promise on the lane counts them.
+   */
+  async delivered(runtime: MerchantRuntime, shipments: readonly Shipment[]): Promise<void> {
+    for (const shipment of shipments) {
+      const outcome = deliveryOutcome(shipment, runtime.merchant);
+      if (outcome) this.#options.countDelivery?.(runtime.merchant.id, shipment.service, outcome);
+    }
+    await this.catchUp(runtime).catch((error: unknown) => this.#options.onError?.(error));
   }
 
   /** Keeps observations (each once) and learns them before answering. Returns how many were new. */

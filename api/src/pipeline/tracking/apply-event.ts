@@ -62,9 +62,9 @@ export async function applyTrackingEvents(
   now: number,
   /** told which skus' stock moved, for caches */
   onStockChange: (skus: string[]) => void = () => {},
-  /** told when a parcel was delivered (its transit joined the delivery history); awaited, so that the next
-   * promise on the lane can count it */
-  onDelivered: () => Promise<void> | void = () => {},
+  /** told of the parcels delivered (their transit joined the delivery history); awaited, so that the next
+   * promise on the lane can count them */
+  onDelivered: (shipments: Shipment[]) => Promise<void> | void = () => {},
 ): Promise<ApplyResult[]> {
   const target = await store.findByTrackingNumber(merchantId, trackingNumber);
   // A carrier speaks only for its own parcels: another carrier's tracking number is unknown to it.
@@ -155,7 +155,9 @@ export async function applyTrackingEvents(
   );
   if (!change) return events.map(() => 'unknown_tracking_number');
   if (change.ok && change.consumes?.length) onStockChange(change.consumes.map((r) => r.sku));
-  if (change.ok && change.delivered?.length) await onDelivered();
+  if (change.ok && change.delivered?.length) {
+    await onDelivered(change.order.shipments.filter((s) => s.id === target.shipmentId));
+  }
   if (change.ok) {
     for (const event of fresh) {
       const reason = exceptionOf(event);

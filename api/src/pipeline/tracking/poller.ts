@@ -8,6 +8,7 @@
  * New events go through the same ingestion as pushed ones.
  */
 
+import type { Shipment } from '../../../../shared/src/orders.ts';
 import { SETTLED } from '../../booking/order-status.ts';
 import type { MerchantRegistry } from '../../merchants/registry.ts';
 import type { Store, WatchedShipment } from '../../store/store.ts';
@@ -30,7 +31,7 @@ export interface PollerOptions {
   random?: () => number;
   onStockChange?: (merchantId: string, skus: string[]) => void;
   /** a parcel was delivered: its transit joined the merchant's delivery history */
-  onDelivered?: (merchantId: string) => Promise<void> | void;
+  onDelivered?: (merchantId: string, shipments: Shipment[]) => Promise<void> | void;
 }
 
 export class TrackingPoller {
@@ -107,7 +108,7 @@ export class TrackingPoller {
       known,
       now,
       (skus) => this.#options.onStockChange?.(merchantId, skus),
-      async () => this.#options.onDelivered?.(merchantId),
+      async (shipments) => this.#options.onDelivered?.(merchantId, shipments),
     );
     return outcomes.filter((o) => o === 'applied').length;
   }

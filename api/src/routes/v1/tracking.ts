@@ -89,10 +89,7 @@ async function ingest(app: FastifyInstance, runtime: MerchantRuntime, events: Ev
       (skus) => {
         for (const sku of skus) app.stock.invalidate(runtime.merchant.id, sku);
       },
-      () =>
-        app.transitHistory.catchUp(runtime).catch((error: unknown) => {
-          app.log.warn({ err: error }, 'learning a delivery failed; the next refresh retries');
-        }),
+      (shipments) => app.transitHistory.delivered(runtime, shipments),
     );
     outcomes.forEach((outcome, i) => {
       if (outcome === 'applied') result.applied++;
