@@ -5,6 +5,8 @@
  *   promesse check-config FILE|DIR    validate merchant configs and list every problem
  *   promesse promise --items MUG-01:1 --country FR [--postal-code 75011] [--at ISO] [--config FILE] [--merchant ID]
  *                                     compute a promise from the config's seed stock and print it as JSON
+ *   promesse history import FILE [--merchant ID]
+ *                                     keep past deliveries (CSV or JSON lines) in the store for promises to learn from
  *   promesse backtest --config FILE --history FILE --split YYYY-MM-DD [--merchant ID]
  *                                     learn from the history dispatched before the split, promise the rest, print
  *                                     {train, test, onTimeRate, withinRangeRate, meanRangeDays, meanLatestDays}
@@ -12,14 +14,14 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, DEMO_CONFIG_PATH, loadMerchantConfigs } from './config/load-config.ts';
 import { backtestFile } from './history/backtest.ts';
-import { readHistoryFile } from './history/read-history.ts';
+import { importHistory, readHistoryFile } from './history/read-history.ts';
 import { seedLevels, stockViewOf } from './promise/availability.ts';
 import { computePromise, merchantCaches } from './promise/compute-promise.ts';
 import { parseInstant } from './promise/instant.ts';
 import { dayFromIso } from './promise/local-date.ts';
 import { compileMerchant } from './promise/merchant.ts';
 import { parseItems } from './routes/v1/promise-query.ts';
-import { startServer, startWorker } from './server.ts';
+import { openStore, startServer, startWorker } from './server.ts';
 import { SettingsError, settingsFromEnv } from './settings.ts';
 
 const USAGE = `usage:
@@ -27,6 +29,7 @@ const USAGE = `usage:
   promesse worker                       (outbox relay only: labels, webhooks; several may share one PostgreSQL)
   promesse check-config FILE|DIR
   promesse promise --items SKU:QTY[,…] --country CC [--postal-code CODE] [--at ISO] [--config PATH] [--merchant ID]
+  promesse history import FILE(.csv|.jsonl) [--merchant ID]   (into the store PROMESSE_DATA_DIR or DATABASE_URL names)
   promesse backtest --config PATH --history FILE(.csv|.jsonl) --split YYYY-MM-DD [--merchant ID]`;
 
 function checkConfig(path: string | undefined): number {
@@ -110,6 +113,37 @@ async function backtestCommand(args: string[]): Promise<number> {
   return 0;
 }
 
+async function historyCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { merchant: { type: 'string' } },
+  });
+  const [verb, file] = positionals;
+  if (verb !== 'import' || !file) {
+    console.error(USAGE);
+    return 2;
+  }
+  const settings = settingsFromEnv(process.env);
+  const found = merchantOf(settings.configPath, values.merchant);
+  if (!found) return 2;
+  const merchant = compileMerchant(found.config);
+  const store = openStore(settings);
+  try {
+    await store.migrate();
+    const counts = await importHistory(
+      readHistoryFile(file),
+      merchant,
+      (batch) => store.addTransitObservations(merchant.id, batch, 'import'),
+      (p) => console.error(`line ${p.line}: ${p.field || 'line'}: ${p.code}`),
+    );
+    console.log(JSON.stringify(counts));
+  } finally {
+    await store.close();
+  }
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command = 'serve', ...rest] = argv;
   switch (command) {
@@ -125,6 +159,8 @@ async function main(argv: string[]): Promise<number> {
       return promiseCommand(rest);
     case 'backtest':
       return backtestCommand(rest);
+    case 'history':
+      return historyCommand(rest);
     default:
       console.error(USAGE);
       return 2;

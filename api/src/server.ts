@@ -15,7 +15,8 @@ function redactUrl(url: string): string {
   return url.replace(/([?&]key=)([^&]{0,8})[^&]*/g, '$1$2…');
 }
 
-function openStore(settings: Settings): Store {
+/** The store the settings name: PostgreSQL with DATABASE_URL, else SQLite in the data folder. */
+export function openStore(settings: Settings): Store {
   return settings.databaseUrl
     ? postgresStore({ connectionString: settings.databaseUrl })
     : sqliteStore({ dataDir: settings.dataDir });

@@ -9,6 +9,7 @@ import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { CONFIG_ID_PATTERN } from '../../../shared/src/primitives.ts';
 import { parseInstant } from '../promise/instant.ts';
+import type { Merchant } from '../promise/merchant.ts';
 import type { TransitObservation } from '../promise/transit.ts';
 
 export const HISTORY_FIELDS = ['service', 'warehouse', 'country', 'postalCode', 'dispatchedAt', 'deliveredAt'] as const;
@@ -63,6 +64,51 @@ export function parseObservation(record: Record<string, unknown>, line: number):
     line,
     observation: { service, warehouse, country: country.toUpperCase(), postalCode, dispatchedAt, deliveredAt },
   };
+}
+
+/** The problem of an observation whose service or warehouse the merchant does not have, else null. */
+export function unknownTo(
+  merchant: Pick<Merchant, 'serviceById' | 'warehouseById'>,
+  observation: TransitObservation,
+): { field: string; code: string } | null {
+  if (!merchant.serviceById.has(observation.service)) return { field: 'service', code: 'unknown_service' };
+  if (!merchant.warehouseById.has(observation.warehouse)) return { field: 'warehouse', code: 'unknown_warehouse' };
+  return null;
+}
+
+/**
+ * Imports a history file's lines in batches through `keep` (which returns how many were new); every problem goes
+ * to `onProblem`. The `promesse history import` command.
+ */
+export async function importHistory(
+  lines: AsyncIterable<HistoryLine>,
+  merchant: Pick<Merchant, 'serviceById' | 'warehouseById'>,
+  keep: (batch: TransitObservation[]) => Promise<number>,
+  onProblem: (problem: HistoryProblem) => void,
+): Promise<{ processed: number; imported: number; duplicates: number; failed: number }> {
+  const counts = { processed: 0, imported: 0, duplicates: 0, failed: 0 };
+  let batch: TransitObservation[] = [];
+  const flush = async () => {
+    const added = await keep(batch);
+    counts.imported += added;
+    counts.duplicates += batch.length - added;
+    batch = [];
+  };
+  for await (const line of lines) {
+    counts.processed++;
+    const problems = 'problems' in line ? line.problems : [];
+    const unknown = 'observation' in line ? unknownTo(merchant, line.observation) : null;
+    if (unknown) problems.push({ line: line.line, ...unknown });
+    if (problems.length > 0) {
+      counts.failed++;
+      for (const problem of problems) onProblem(problem);
+    } else if ('observation' in line) {
+      batch.push(line.observation);
+      if (batch.length >= 1000) await flush();
+    }
+  }
+  if (batch.length > 0) await flush();
+  return counts;
 }
 
 /** Whether a body is JSON lines rather than CSV: its first non-blank character opens an object. */

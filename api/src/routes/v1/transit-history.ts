@@ -10,7 +10,7 @@ import { PassThrough } from 'node:stream';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
-import { HISTORY_FIELDS, type HistoryLine, parseObservation } from '../../history/read-history.ts';
+import { HISTORY_FIELDS, type HistoryLine, parseObservation, unknownTo } from '../../history/read-history.ts';
 import { HttpError } from '../../http-error.ts';
 import { callerOf } from '../../plugins/auth.ts';
 import type { TransitObservation } from '../../promise/transit.ts';
@@ -129,11 +129,13 @@ export async function transitHistoryRoutes(
           if ('problems' in parsed) {
             const [first, ...more] = parsed.problems;
             fail(first?.field ?? '', first?.code ?? 'invalid', more);
-          } else if (!merchant.serviceById.has(parsed.observation.service)) fail('service', 'unknown_service');
-          else if (!merchant.warehouseById.has(parsed.observation.warehouse)) fail('warehouse', 'unknown_warehouse');
-          else {
-            pending.push(parsed.observation);
-            if (pending.length >= BATCH) await flush();
+          } else {
+            const unknown = unknownTo(merchant, parsed.observation);
+            if (unknown) fail(unknown.field, unknown.code);
+            else {
+              pending.push(parsed.observation);
+              if (pending.length >= BATCH) await flush();
+            }
           }
         }
         if (counts.processed % PROGRESS_EVERY === 0) write({ type: 'progress', ...counts });
