@@ -12,6 +12,7 @@ import { computePromise, merchantCaches, type PromiseRequest } from '../api/src/
 import { compileMerchant } from '../api/src/promise/merchant.ts';
 import { type AccuracyFigures, olistAccuracy } from './accuracy.ts';
 import { benchMerchant, CART_SKUS, HOT_SKU, HOT_STOCK } from './bench-merchant.ts';
+import { historyImport, learnedCoreCost } from './history.ts';
 import { trackingIngestion, webhookLatency } from './pipeline.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -132,7 +133,15 @@ console.log(accuracyLine("Olist's own promise (baseline)", accuracy.olist));
 console.log(
   `latest vs Olist: ${fmt(accuracy.learned.meanLatestCalendarDays - accuracy.olist.meanLatestCalendarDays)} calendar days; vs naive p95: ${fmt(accuracy.learned.meanLatestCalendarDays - accuracy.naive.meanLatestCalendarDays)}; range vs naive: ${fmt((accuracy.learned.meanRangeDays ?? 0) / (accuracy.naive.meanRangeDays ?? 1), 2)}×`,
 );
-console.log('goals: on time ≥ 94 %, range ≤ the naive p95; moonshot: on time ≥ Olist while promising earlier\n');
+console.log('goals: on time ≥ 94 %, range ≤ the naive p95; moonshot: on time ≥ Olist while promising earlier');
+const imported = await historyImport();
+console.log(
+  `POST /v1/transit-history/import: ${imported.rows} rows in ${fmt(imported.seconds, 2)} s (${fmt(imported.rows / imported.seconds, 0)} rows/s, ${imported.imported} kept, SQLite)`,
+);
+const learnedCost = learnedCoreCost();
+console.log(
+  `core with a learned year (30,000 deliveries, basis ${learnedCost.basis}): ${fmt(learnedCost.learned)} µs per promise vs ${fmt(learnedCost.configured)} µs configured (${fmt(learnedCost.learned / learnedCost.configured, 2)}×)\n`,
+);
 
 console.log('# Promise core (in process)');
 const simple = coreMicroseconds(
