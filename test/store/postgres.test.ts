@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { LISTENER_NAME } from '../../api/src/store/postgres/postgres-store.ts';
+import { insertObservations } from '../../api/src/store/postgres/transit-history.ts';
 import { MONDAY_MORNING, testApp } from '../fixtures/app.ts';
 import { eventually } from '../fixtures/eventually.ts';
 import { postgresAvailable, postgresStore, TEST_DATABASE_URL, testPostgresStore } from '../fixtures/postgres.ts';
@@ -26,6 +27,39 @@ describe.runIf(available)('PostgreSQL', () => {
     await reader.close();
     await writer.dropSchema();
     await writer.close();
+  });
+
+  it("makes a merchant's transit ids visible in order, so a reader following by id never passes one still uncommitted", async () => {
+    const store = await postgresStore();
+    await store.migrate();
+    const slow = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await slow.connect();
+    const delivery = (postalCode: string) => ({
+      service: 'home',
+      warehouse: 'paris',
+      country: 'FR',
+      postalCode,
+      dispatchedAt: Date.parse('2026-11-02T10:00:00Z'),
+      deliveredAt: Date.parse('2026-11-04T10:00:00Z'),
+    });
+    try {
+      await slow.query(`SET search_path TO "${store.schemaName}"`);
+      await slow.query('BEGIN');
+      await insertObservations(slow, 'm', [delivery('75001')], 'tracking'); // takes the first id, not committed
+      const fast = store.addTransitObservations('m', [delivery('75002')], 'import');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Without the lock the second writer would have committed the later id, and a reader would pass the first.
+      expect(await store.transitObservationsAfter('m', 0, 10)).toEqual([]);
+      await slow.query('COMMIT');
+      expect(await fast).toBe(1);
+      const seen = await store.transitObservationsAfter('m', 0, 10);
+      expect(seen.map((o) => o.postalCode)).toEqual(['75001', '75002']);
+      expect((seen[0]?.id ?? 0) < (seen[1]?.id ?? 0)).toBe(true);
+    } finally {
+      await slow.end();
+      await store.dropSchema();
+      await store.close();
+    }
   });
 
   it('keeps stock fresh when the listening connection dies: caches expire within a second, and it reconnects after failed tries', async () => {

@@ -8,13 +8,24 @@ import type { PostgresDatabase } from './database.ts';
 /** Rows per INSERT: large imports go in a few statements, each well under PostgreSQL's 65,535 parameters. */
 const BATCH = 1000;
 
-/** Writes observations, each once, through a pool or inside the caller's transaction. Returns how many were new. */
+/**
+ * Writes observations, each once, inside the caller's transaction. Returns how many were new.
+ *
+ * Readers follow the history by id (`transitObservationsAfter`), so a merchant's ids must become visible in
+ * order: a transaction taking id 8 must not commit before the one holding id 7, or a reader between the two
+ * commits would move past 7 and never learn it. A per-merchant advisory lock held to the commit makes each
+ * merchant's writers take ids and commit one after the other.
+ */
 export async function insertObservations(
   client: Pick<pg.ClientBase, 'query'>,
   merchantId: string,
   observations: readonly TransitObservation[],
   source: TransitSource,
 ): Promise<number> {
+  if (observations.length === 0) return 0;
+  await client.query("SELECT pg_advisory_xact_lock(hashtextextended('promesse.transit_history:' || $1, 0))", [
+    merchantId,
+  ]);
   let added = 0;
   for (let start = 0; start < observations.length; start += BATCH) {
     const batch = observations.slice(start, start + BATCH);
@@ -51,7 +62,7 @@ export class PostgresTransitHistory implements TransitHistoryStore {
     observations: readonly TransitObservation[],
     source: TransitSource,
   ): Promise<number> {
-    return insertObservations(this.#db.pool, merchantId, observations, source);
+    return this.#db.tx((client) => insertObservations(client, merchantId, observations, source));
   }
 
   async transitObservationsAfter(merchantId: string, afterId: number, limit: number): Promise<StoredObservation[]> {
