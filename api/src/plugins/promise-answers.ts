@@ -81,8 +81,8 @@ export class PromiseAnswers {
     const skus = request.lines.flatMap((line) => merchant.products.get(line.sku)?.stockUnits.map((u) => u.sku) ?? []);
     const versions = skus.map((sku) => this.#app.stock.version(merchant.id, sku)).join(',');
     const lines = request.lines.map((line) => `${line.sku}:${line.quantity}`).join(',');
-    // The history's size moves with every delivery learned: the next promise on the lane sees it.
-    const key = `${merchant.id}|${Math.floor(now / MINUTE)}|${request.country}|${request.postalCode ?? ''}|${lines}|${versions}|${caches.transit.size}`;
+    // The history moves on with deliveries: the first after a quiet minute shows at once, a stream within a minute.
+    const key = `${merchant.id}|${Math.floor(now / MINUTE)}|${request.country}|${request.postalCode ?? ''}|${lines}|${versions}|${caches.transit.generation}`;
     const cached = this.#answers.get(key);
     if (cached) return cached;
 

@@ -45,7 +45,8 @@ export function merchantCaches(merchant: Merchant): MerchantCaches {
     calendar: new BusinessCalendar(),
     lanes: new LaneIndex(merchant),
     schedules: new LRUCache({ max: 20_000 }),
-    transit: new TransitModel(),
+    // Twice the window, so that a fixed test clock some way behind the newest delivery still finds its window.
+    transit: new TransitModel({ keepDays: 2 * merchant.estimates.windowDays }),
   };
 }
 
@@ -223,11 +224,21 @@ export function computePromise(request: PromiseRequest, env: PromiseEnvironment)
       );
       let delivery = schedule.delivery;
       if (learned?.basis === 'history') {
+        // The learned transit counted from the same dispatch, kept beside the schedule it moves.
         const [early, late] = learned.transitDays;
-        const earliest = calendar.addDeliveryDays(carrier, country, schedule.dispatch, early);
-        const latest = calendar.addDeliveryDays(carrier, country, schedule.dispatch, late);
-        if (earliest === null || latest === null) return;
-        delivery = { earliest: isoFromDay(earliest), latest: isoFromDay(latest) };
+        const learnedKey = `${key}|${early}|${late}`;
+        let relearned = env.schedules.get(learnedKey);
+        if (relearned === undefined) {
+          const earliest = calendar.addDeliveryDays(carrier, country, schedule.dispatch, early);
+          const latest = calendar.addDeliveryDays(carrier, country, schedule.dispatch, late);
+          relearned =
+            earliest === null || latest === null
+              ? 'none'
+              : { ...schedule, delivery: { earliest: isoFromDay(earliest), latest: isoFromDay(latest) } };
+          env.schedules.set(learnedKey, relearned);
+        }
+        if (relearned === 'none') return;
+        delivery = relearned.delivery;
       }
       amount += price;
       shipmentPromises.push({

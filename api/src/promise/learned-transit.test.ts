@@ -80,6 +80,58 @@ describe('TransitModel window', () => {
     model.add(LANE, '75011', NOW - 1000, 2, TODAY - 2);
     expect(model.estimate(LANE, '75011', NOW, SETTINGS)?.samples).toBe(30);
   });
+  it('keeps an answer while its window holds the same deliveries, and answers anew when one enters or leaves', () => {
+    const model = new TransitModel();
+    deliver(model, '75011', 30, 2); // NOW − 1 d … NOW − 30 d
+    model.add(LANE, '75011', NOW + 2 * 3_600_000, 9, TODAY - 8);
+    const settings = { ...SETTINGS, windowDays: 40 };
+    expect(model.estimate(LANE, '75011', NOW, settings)?.samples).toBe(30);
+    expect(model.estimate(LANE, '75011', NOW + 3_600_000, settings)?.samples).toBe(30);
+    expect(model.estimate(LANE, '75011', NOW + 2 * 3_600_000, settings)?.samples).toBe(31); // the 9-day one came
+    expect(model.estimate(LANE, '75011', NOW + 10 * MS_PER_DAY - 1, settings)?.samples).toBe(31);
+    expect(model.estimate(LANE, '75011', NOW + 10 * MS_PER_DAY, settings)?.samples).toBe(30); // NOW − 30 d left
+    expect(model.estimate(LANE, '75011', NOW + 3_600_000, settings)?.samples).toBe(30); // and back in time
+  });
+
+  it('learns deliveries that arrive out of order as if they had come in order', () => {
+    const inOrder = new TransitModel();
+    const shuffled = new TransitModel();
+    const deliveries = Array.from({ length: 200 }, (_, i) => ({ at: NOW - (i + 1) * 3_600_000, transit: 1 + (i % 5) }));
+    for (const d of deliveries) inOrder.add(LANE, '75011', d.at, d.transit, TODAY - 5);
+    const order = deliveries.map((_, i) => (i * 73) % deliveries.length); // a permutation: 73 is prime to 200
+    for (const i of order) {
+      const d = deliveries[i] as (typeof deliveries)[number];
+      shuffled.add(LANE, '75011', d.at, d.transit, TODAY - 5);
+    }
+    for (const hours of [0, 20, 50, 120]) {
+      const at = NOW - hours * 3_600_000;
+      const settings = { ...SETTINGS, windowDays: 5 };
+      expect(shuffled.estimate(LANE, '75011', at, settings)).toEqual(inOrder.estimate(LANE, '75011', at, settings));
+    }
+  });
+
+  it('forgets deliveries older than keepDays before the newest it learned', () => {
+    const model = new TransitModel({ keepDays: 40 });
+    model.add(LANE, '75011', NOW - 60 * MS_PER_DAY, 9, TODAY - 69);
+    deliver(model, '75011', 30, 2);
+    expect(model.estimate(LANE, '75011', NOW, SETTINGS)).toEqual({ transitDays: [2, 2], samples: 30 });
+    expect(model.size).toBe(31); // learned, then forgotten
+  });
+
+  it('moves its generation on at the first delivery after a quiet minute, and at most once a minute after', () => {
+    let clock = 0;
+    const model = new TransitModel({ clock: () => clock });
+    expect(model.generation).toBe(0);
+    deliver(model, '75011', 1, 2);
+    expect(model.generation).toBe(1);
+    clock = 30_000;
+    deliver(model, '75011', 1, 2);
+    expect(model.generation).toBe(1); // learned, shown to cached promises within the minute
+    clock = 60_000;
+    expect(model.generation).toBe(2);
+    clock = 600_000;
+    expect(model.generation).toBe(2); // nothing new
+  });
 });
 
 describe('learnedOrConfigured', () => {

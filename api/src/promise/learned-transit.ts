@@ -17,7 +17,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { type Day, dayFromIso, isoWeekday, MS_PER_DAY, yearOfDay } from './local-date.ts';
-import type { EstimateSettings } from './merchant.ts';
+import { type EstimateSettings, normalizePostalCode } from './merchant.ts';
 
 /** How fast older deliveries fade: last year's counts half as much as this week's. */
 export const DEFAULT_HALF_LIFE_DAYS = 365;
@@ -33,11 +33,15 @@ export interface LearnedTransit {
 }
 
 export interface TransitModelOptions {
+  /** deliveries older than this before the newest one are forgotten: the longest `windowDays` in use (730) */
+  keepDays?: number;
   halfLifeDays?: number;
   seasonDays?: number;
   otherWeekday?: number;
   /** the plain model (no recency, no borrowing, no correction): the naive quantile baselines compare against */
   plain?: boolean;
+  /** milliseconds of a monotonic clock, for `generation` (performance.now) */
+  clock?: () => number;
 }
 
 interface Delivery {
@@ -49,49 +53,92 @@ interface Delivery {
   transit: number;
 }
 
-/** Deliveries sorted by `deliveredAt`, so a window is two binary searches. */
+/**
+ * Deliveries sorted by `deliveredAt`, so a window is two binary searches. New ones are appended and sorted on the
+ * next read (they mostly come in order, and an import's come all at once), and those older than `keepMs` before
+ * the newest are dropped then, so memory follows the window rather than the whole history.
+ */
 class DeliveryLog {
-  readonly entries: Delivery[] = [];
+  #entries: Delivery[] = [];
+  #sorted = true;
+  readonly #keepMs: number;
+
+  constructor(keepMs: number) {
+    this.#keepMs = keepMs;
+  }
 
   add(delivery: Delivery): void {
-    const { entries } = this;
-    // Deliveries mostly arrive in order: append, else insert in place.
-    if (entries.length === 0 || (entries.at(-1) as Delivery).deliveredAt <= delivery.deliveredAt) {
-      entries.push(delivery);
-      return;
+    const last = this.#entries.at(-1);
+    if (last && last.deliveredAt > delivery.deliveredAt) this.#sorted = false;
+    this.#entries.push(delivery);
+  }
+
+  get entries(): readonly Delivery[] {
+    if (!this.#sorted) {
+      this.#entries.sort((a, b) => a.deliveredAt - b.deliveredAt);
+      this.#sorted = true;
     }
-    entries.splice(this.firstAfter(delivery.deliveredAt), 0, delivery);
+    const newest = this.#entries.at(-1);
+    if (newest && (this.#entries[0] as Delivery).deliveredAt < newest.deliveredAt - this.#keepMs) {
+      this.#entries = this.#entries.slice(this.firstAfter(newest.deliveredAt - this.#keepMs));
+    }
+    return this.#entries;
   }
 
   /** The index of the first delivery strictly after `at`. */
   firstAfter(at: number): number {
+    const entries = this.#sorted ? this.#entries : this.entries;
     let low = 0;
-    let high = this.entries.length;
+    let high = entries.length;
     while (low < high) {
       const mid = (low + high) >>> 1;
-      if ((this.entries[mid] as Delivery).deliveredAt <= at) low = mid + 1;
+      if ((entries[mid] as Delivery).deliveredAt <= at) low = mid + 1;
       else high = mid;
     }
     return low;
   }
 
   /** The deliveries in (from, to]. */
-  window(from: number, to: number): Delivery[] {
+  window(from: number, to: number): readonly Delivery[] {
     return this.entries.slice(this.firstAfter(from), this.firstAfter(to));
+  }
+
+  /**
+   * The instants around `now` between which the window (now − `span`, now] holds the same deliveries as at
+   * `now`: [from, until).
+   */
+  steadyAround(now: number, span: number): [number, number] {
+    const entries = this.entries;
+    const first = this.firstAfter(now - span);
+    const end = this.firstAfter(now);
+    const at = (index: number) => entries[index]?.deliveredAt;
+    const from = Math.max(at(end - 1) ?? -Infinity, (at(first - 1) ?? -Infinity) + span);
+    const until = Math.min(at(end) ?? Infinity, (at(first) ?? Infinity) + span);
+    return [from, until];
   }
 }
 
 /** One lane's deliveries, by postal-code prefix; the empty prefix is the whole country. */
 class LaneHistory {
   readonly byPrefix = new Map<string, DeliveryLog>();
+  /** the whole country's deliveries: every window is found in it first */
+  readonly all: DeliveryLog;
+  readonly #keepMs: number;
   version = 0;
 
+  constructor(keepMs: number) {
+    this.#keepMs = keepMs;
+    this.all = new DeliveryLog(keepMs);
+    this.byPrefix.set('', this.all);
+  }
+
   add(postalCode: string, delivery: Delivery): void {
-    for (let length = 0; length <= postalCode.length; length++) {
+    this.all.add(delivery);
+    for (let length = 1; length <= postalCode.length; length++) {
       const prefix = postalCode.slice(0, length);
       let log = this.byPrefix.get(prefix);
       if (!log) {
-        log = new DeliveryLog();
+        log = new DeliveryLog(this.#keepMs);
         this.byPrefix.set(prefix, log);
       }
       log.add(delivery);
@@ -100,28 +147,58 @@ class LaneHistory {
   }
 }
 
-/** Upper case without spaces, as postal codes are compared everywhere. */
-const normalize = (code: string) => code.toUpperCase().replace(/\s+/g, '');
+/** A learned answer, and the instants and lane version for which it holds. */
+interface KeptAnswer {
+  answer: LearnedTransit | null;
+  version: number;
+  from: number;
+  until: number;
+  settings: Pick<EstimateSettings, 'onTimeTarget' | 'minSamples' | 'windowDays'>;
+}
+
+/** How long the promise answers may keep an estimate made before the latest deliveries were learned. */
+const GENERATION_MS = 60_000;
 
 export class TransitModel {
   readonly #lanes = new Map<string, LaneHistory>();
-  readonly #answers = new LRUCache<string, LearnedTransit | 'none'>({ max: 50_000 });
+  readonly #answers = new LRUCache<string, KeptAnswer>({ max: 50_000 });
+  readonly #keepMs: number;
   readonly #halfLifeMs: number;
   readonly #seasonDays: number;
   readonly #otherWeekday: number;
   readonly #plain: boolean;
+  readonly #clock: () => number;
   #size = 0;
+  #generation = 0;
+  #generationAt = -Infinity;
+  #learnedSince = false;
 
   constructor(options: TransitModelOptions = {}) {
+    this.#keepMs = (options.keepDays ?? 730) * MS_PER_DAY;
+    this.#clock = options.clock ?? (() => performance.now());
     this.#halfLifeMs = (options.halfLifeDays ?? DEFAULT_HALF_LIFE_DAYS) * MS_PER_DAY;
     this.#seasonDays = options.seasonDays ?? DEFAULT_SEASON_DAYS;
     this.#otherWeekday = options.otherWeekday ?? DEFAULT_OTHER_WEEKDAY;
     this.#plain = options.plain ?? false;
   }
 
-  /** How many deliveries the model holds. */
+  /** How many deliveries the model has learned. */
   get size(): number {
     return this.#size;
+  }
+
+  /**
+   * A number that changes when what the model learned may change a promise, at most once a minute: promise
+   * answers cached under one generation are used until the next. The first delivery after a quiet minute shows
+   * at once; under a stream of deliveries, answers stay cacheable and are at most a minute behind the model.
+   */
+  get generation(): number {
+    if (this.#learnedSince && this.#clock() - this.#generationAt >= GENERATION_MS) {
+      this.#generation++;
+      this.#generationAt = this.#clock();
+      this.#learnedSince = false;
+    }
+    return this.#generation;
   }
 
   /** Learns one delivery of a lane; `transit` in delivery days (`observedTransit`). */
@@ -135,16 +212,17 @@ export class TransitModel {
     const key = laneKey(lane.service, lane.warehouse, lane.country);
     let history = this.#lanes.get(key);
     if (!history) {
-      history = new LaneHistory();
+      history = new LaneHistory(this.#keepMs);
       this.#lanes.set(key, history);
     }
-    history.add(normalize(postalCode), {
+    history.add(normalizePostalCode(postalCode), {
       deliveredAt,
       season: dayOfYear(dispatch),
       weekday: isoWeekday(dispatch),
       transit,
     });
     this.#size++;
+    this.#learnedSince = true;
   }
 
   /**
@@ -164,18 +242,25 @@ export class TransitModel {
     const key = laneKey(lane.service, lane.warehouse, lane.country);
     const history = this.#lanes.get(key);
     if (!history) return null;
-    const code = normalize(postalCode ?? '');
-    // An answer depends on which deliveries the window holds (found in the country's log, which has them all)
-    // and, through the weights, on the day: it is kept for as long as both stay the same.
-    const all = history.byPrefix.get('') as DeliveryLog;
-    const from = now - settings.windowDays * MS_PER_DAY;
-    const window = `${all.firstAfter(from)}-${all.firstAfter(now)}`;
-    const day = Math.floor(now / MS_PER_DAY);
-    const cacheKey = `${key}|${code}|${day}|${dispatch}|${window}|${history.version}|${settings.onTimeTarget}|${settings.minSamples}|${settings.windowDays}`;
-    const cached = this.#answers.get(cacheKey);
-    if (cached !== undefined) return cached === 'none' ? null : cached;
+    const code = normalizePostalCode(postalCode ?? '');
+    // An answer depends on which deliveries the window holds and on the dispatch day (season and weekday), not
+    // on the instant within it (the recency weights are relative): it is kept while the window stays the same.
+    const cacheKey = `${key}|${code}|${dispatch}`;
+    const kept = this.#answers.get(cacheKey);
+    if (
+      kept &&
+      kept.version === history.version &&
+      kept.from <= now &&
+      now < kept.until &&
+      kept.settings.onTimeTarget === settings.onTimeTarget &&
+      kept.settings.minSamples === settings.minSamples &&
+      kept.settings.windowDays === settings.windowDays
+    ) {
+      return kept.answer;
+    }
     const answer = this.#learn(history, code, now, dispatch, settings);
-    this.#answers.set(cacheKey, answer ?? 'none');
+    const [from, until] = history.all.steadyAround(now, settings.windowDays * MS_PER_DAY);
+    this.#answers.set(cacheKey, { answer, version: history.version, from, until, settings });
     return answer;
   }
 
@@ -192,7 +277,7 @@ export class TransitModel {
       if (own.length < settings.minSamples) continue;
       if (this.#plain) return { transitDays: plainRange(own, settings.onTimeTarget), samples: own.length };
       // The parent is the nearest shorter prefix that knows more than this one does.
-      let parent: Delivery[] = [];
+      let parent: readonly Delivery[] = [];
       for (let shorter = length - 1; shorter >= 0 && parent.length <= own.length; shorter--) {
         parent = history.byPrefix.get(code.slice(0, shorter))?.window(from, now) ?? [];
       }
