@@ -67,6 +67,17 @@ describe.each(stores)('transit history import on %s', (_name, makeStore) => {
     expect((await app.inject(PROMISE)).json().options[0].estimate.samples).toBe(40);
   });
 
+  it("reads a spreadsheet's CSV: a byte order mark before the header and CRLF line ends", async () => {
+    app = await testApp({ store: await makeStore() });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/transit-history/import',
+      headers: { ...SECRET, 'content-type': 'text/csv' },
+      payload: `\uFEFF${[HEADER, ...pastDeliveries(3)].join('\r\n')}\r\n`,
+    });
+    expect(lines(response.body).at(-1)).toEqual({ type: 'summary', processed: 3, imported: 3, duplicates: 0, failed: 0 });
+  });
+
   it('lists each bad line with its field and code, and keeps the good ones', async () => {
     app = await testApp({ store: await makeStore() });
     const [good] = pastDeliveries(1);

@@ -158,6 +158,22 @@ describe.each(stores)('tracking on %s', (_name, makeStore) => {
     expect(learned.delivery).toEqual({ earliest: '2026-12-01', latest: '2026-12-01' });
   });
 
+  it('learns and counts a parcel delivered, then in exception, then delivered again once: at its first delivery', async () => {
+    await start();
+    const booked = await book();
+    const tn = booked.shipments[0].trackingNumber;
+    await track([
+      { trackingNumber: tn, code: 'PCK', occurredAt: '2026-11-23T16:10:00Z' },
+      { trackingNumber: tn, code: 'DLV', occurredAt: '2026-11-25T11:00:00Z' },
+      { trackingNumber: tn, code: 'EXC', occurredAt: '2026-11-25T15:00:00Z' },
+      { trackingNumber: tn, code: 'DLV', occurredAt: '2026-11-26T10:00:00Z' },
+    ]);
+    const history = await app.store.transitObservationsAfter('test', 0, 10);
+    expect(history.map((o) => o.deliveredAt)).toEqual([Date.parse('2026-11-25T11:00:00Z')]);
+    const after = await order(booked.id);
+    expect(after.shipments[0]).toMatchObject({ status: 'delivered', deliveredAt: '2026-11-25T11:00:00.000Z' });
+  });
+
   it('ignores duplicates and keeps a late event out of the status', async () => {
     await start();
     const booked = await book();

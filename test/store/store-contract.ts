@@ -399,6 +399,26 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(second.map((o) => o.order.id)).toEqual(['o3']);
     });
 
+    it('pages through the orders created in a period by creation then id, the end excluded', async () => {
+      await open();
+      const at = (id: string, createdAt: string) => ({ ...order(id, id), createdAt, updatedAt: createdAt });
+      await store.placeOrder('m', at('o9', '2026-11-01T08:00:00.000Z'), [], []);
+      await store.placeOrder('m', at('o5', '2026-11-02T08:00:00.000Z'), [], []);
+      await store.placeOrder('m', at('o2', '2026-11-02T08:00:00.000Z'), [], []);
+      await store.placeOrder('m', at('o1', '2026-11-03T08:00:00.000Z'), [], []);
+      await store.placeOrder('m', at('o0', '2026-11-04T00:00:00.000Z'), [], []); // the end: excluded
+      await store.placeOrder('other', at('o3', '2026-11-02T09:00:00.000Z'), [], []);
+      const range = { from: '2026-11-01T00:00:00.000Z', to: '2026-11-04T00:00:00.000Z' };
+      const first = await store.ordersCreatedBetween('m', range, { after: null, limit: 2 });
+      expect(first.map((o) => o.id)).toEqual(['o9', 'o2']);
+      const last = first.at(-1) as Order;
+      const second = await store.ordersCreatedBetween('m', range, {
+        after: { createdAt: last.createdAt, id: last.id },
+        limit: 2,
+      });
+      expect(second.map((o) => o.id)).toEqual(['o5', 'o1']);
+    });
+
     it("records an endpoint's health without undoing an edit, and never for a deleted or disabled one", async () => {
       await open();
       const endpoint = {

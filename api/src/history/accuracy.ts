@@ -22,9 +22,11 @@ export function isoWeek(day: Day): string {
 
 /** The delivery date of a shipment in its warehouse's zone, or null while it is not delivered. */
 function deliveryDay(shipment: Shipment, merchant: Merchant): Day | null {
-  if (shipment.status !== 'delivered' || !shipment.deliveredAt) return null;
+  // Shipments delivered before `deliveredAt` was kept: their last event is the delivery.
+  const at = shipment.deliveredAt ?? shipment.lastEventAt;
+  if (shipment.status !== 'delivered' || !at) return null;
   const zone = merchant.warehouseById.get(shipment.warehouse)?.timeZone ?? 'UTC';
-  return localDateTime(Date.parse(shipment.deliveredAt), zone).day;
+  return localDateTime(Date.parse(at), zone).day;
 }
 
 /** How a delivered shipment's promise held: early (before earliest; on time all the same), within, or late. */
@@ -39,17 +41,31 @@ const percentile = (sorted: readonly number[], p: number) =>
   sorted.length === 0 ? null : (sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] as number);
 const round = (n: number) => Math.round(n * 10_000) / 10_000;
 
+interface Tally {
+  group: AccuracyGroup;
+  ranges: number;
+  lateBy: number[];
+}
+
 /**
- * Groups the shipments of `orders` (cancelled ones aside) by `groupBy` and counts how their promises held.
- * @example promiseAccuracy(orders, merchant, 'service') // [{ key: 'colissimo-home', shipments: 12, … }]
+ * Counts how promises held, order by order, grouped by `groupBy` (cancelled shipments aside); `groups()` gives the
+ * figures so far. Orders can come a page at a time: only the tallies are kept.
+ * @example const tally = new AccuracyTally(merchant, 'service'); tally.add(order); tally.groups()
  */
-export function promiseAccuracy(
-  orders: Iterable<Order>,
-  merchant: Merchant,
-  groupBy: AccuracyGrouping,
-): AccuracyGroup[] {
-  const groups = new Map<string, { group: AccuracyGroup; ranges: number; lateBy: number[] }>();
-  for (const order of orders) {
+export class AccuracyTally {
+  readonly #merchant: Merchant;
+  readonly #groupBy: AccuracyGrouping;
+  readonly #groups = new Map<string, Tally>();
+
+  constructor(merchant: Merchant, groupBy: AccuracyGrouping) {
+    this.#merchant = merchant;
+    this.#groupBy = groupBy;
+  }
+
+  add(order: Order): void {
+    const merchant = this.#merchant;
+    const groupBy = this.#groupBy;
+    const groups = this.#groups;
     for (const shipment of order.shipments) {
       if (shipment.status === 'cancelled') continue;
       const earliest = dayFromIso(shipment.promisedDelivery.earliest) as Day;
@@ -94,15 +110,32 @@ export function promiseAccuracy(
       }
     }
   }
-  return [...groups.values()]
-    .map(({ group, ranges, lateBy }) => {
-      lateBy.sort((a, b) => a - b);
-      return {
-        ...group,
-        onTimeRate: group.delivered === 0 ? null : round(group.onTime / group.delivered),
-        meanRangeDays: round(ranges / group.shipments),
-        lateDays: { p50: percentile(lateBy, 0.5), p95: percentile(lateBy, 0.95) },
-      };
-    })
-    .sort((a, b) => a.key.localeCompare(b.key));
+
+  groups(): AccuracyGroup[] {
+    return [...this.#groups.values()]
+      .map(({ group, ranges, lateBy }) => {
+        lateBy.sort((a, b) => a - b);
+        return {
+          ...group,
+          onTimeRate: group.delivered === 0 ? null : round(group.onTime / group.delivered),
+          meanRangeDays: round(ranges / group.shipments),
+          lateDays: { p50: percentile(lateBy, 0.5), p95: percentile(lateBy, 0.95) },
+        };
+      })
+      .sort((a, b) => a.key.localeCompare(b.key));
+  }
+}
+
+/**
+ * Groups the shipments of `orders` (cancelled ones aside) by `groupBy` and counts how their promises held.
+ * @example promiseAccuracy(orders, merchant, 'service') // [{ key: 'colissimo-home', shipments: 12, … }]
+ */
+export function promiseAccuracy(
+  orders: Iterable<Order>,
+  merchant: Merchant,
+  groupBy: AccuracyGrouping,
+): AccuracyGroup[] {
+  const tally = new AccuracyTally(merchant, groupBy);
+  for (const order of orders) tally.add(order);
+  return tally.groups();
 }

@@ -111,11 +111,6 @@ export async function importHistory(
   return counts;
 }
 
-/** Whether a body is JSON lines rather than CSV: its first non-blank character opens an object. */
-export function looksLikeJsonLines(head: string): boolean {
-  return head.trimStart().startsWith('{');
-}
-
 /** CSV records as HistoryLines, streamed (csv-parse: quoted fields, embedded commas and CRLF handled). */
 async function* csvLines(input: Readable): AsyncGenerator<HistoryLine> {
   const parser = input.pipe(
@@ -129,23 +124,25 @@ async function* csvLines(input: Readable): AsyncGenerator<HistoryLine> {
   }
 }
 
+/** One JSON line → an observation or its problems (`invalid_json` when it is not one JSON object). */
+export function parseJsonLine(text: string, line: number): HistoryLine {
+  let record: unknown;
+  try {
+    record = JSON.parse(text);
+  } catch {
+    record = null;
+  }
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+    return { line, problems: [{ line, field: '', code: 'invalid_json' }] };
+  }
+  return parseObservation(record as Record<string, unknown>, line);
+}
+
 async function* jsonLines(input: Readable): AsyncGenerator<HistoryLine> {
   let line = 0;
   for await (const text of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
     line++;
-    if (text.trim() === '') continue;
-    let record: unknown;
-    try {
-      record = JSON.parse(text);
-    } catch {
-      yield { line, problems: [{ line, field: '', code: 'invalid_json' }] };
-      continue;
-    }
-    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
-      yield { line, problems: [{ line, field: '', code: 'invalid_json' }] };
-      continue;
-    }
-    yield parseObservation(record as Record<string, unknown>, line);
+    if (text.trim() !== '') yield parseJsonLine(text, line);
   }
 }
 

@@ -112,8 +112,11 @@ export async function applyTrackingEvents(
           outbox.push({ type: 'shipment.status_changed', orderId: order.id, payload });
           if (next === 'delivered') {
             outbox.push({ type: 'shipment.delivered', orderId: order.id, payload });
-            deliveredAt = event.occurredAt;
-            shipment = { ...shipment, deliveredAt };
+            // Delivered again after an exception: the first delivery stays the one learned and counted.
+            if (!shipment.deliveredAt) {
+              deliveredAt = event.occurredAt;
+              shipment = { ...shipment, deliveredAt };
+            }
           }
         }
         const reason = exceptionOf(event);

@@ -4,12 +4,12 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { ACCURACY_GROUPINGS, PromiseAccuracy } from '../../../../shared/src/analytics.ts';
 import { ApiError } from '../../../../shared/src/errors.ts';
-import type { Order } from '../../../../shared/src/orders.ts';
 import { IsoDate } from '../../../../shared/src/primitives.ts';
-import { promiseAccuracy } from '../../history/accuracy.ts';
+import { AccuracyTally } from '../../history/accuracy.ts';
 import { invalidField } from '../../http-error.ts';
 import { callerOf } from '../../plugins/auth.ts';
 import { dayFromIso, isoFromDay } from '../../promise/local-date.ts';
+import type { OrderCursor } from '../../store/ports/orders.ts';
 
 /** The longest period one request may span. */
 const MAX_DAYS = 366;
@@ -44,14 +44,15 @@ export async function analyticsRoutes(instance: FastifyInstance): Promise<void> 
       if (last - first >= MAX_DAYS) throw invalidField('to', 'too_long', `at most ${MAX_DAYS} days per request.`);
       // Orders placed on those dates (UTC), read a page at a time.
       const range = { from: `${from}T00:00:00.000Z`, to: `${isoFromDay(last + 1)}T00:00:00.000Z` };
-      const orders: Order[] = [];
-      for (let after: string | null = null; ; ) {
+      const tally = new AccuracyTally(merchant, groupBy);
+      for (let after: OrderCursor | null = null; ; ) {
         const page = await app.store.ordersCreatedBetween(merchant.id, range, { after, limit: PAGE });
-        orders.push(...page);
-        if (page.length < PAGE) break;
-        after = page.at(-1)?.id ?? null;
+        for (const order of page) tally.add(order);
+        const last = page.at(-1);
+        if (!last || page.length < PAGE) break;
+        after = { createdAt: last.createdAt, id: last.id };
       }
-      return { from, to, groups: promiseAccuracy(orders, merchant, groupBy) };
+      return { from, to, groups: tally.groups() };
     },
   );
 }

@@ -10,7 +10,7 @@ import { PassThrough } from 'node:stream';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
-import { HISTORY_FIELDS, type HistoryLine, parseObservation, unknownTo } from '../../history/read-history.ts';
+import { HISTORY_FIELDS, type HistoryLine, parseJsonLine, parseObservation, unknownTo } from '../../history/read-history.ts';
 import { HttpError } from '../../http-error.ts';
 import { callerOf } from '../../plugins/auth.ts';
 import type { TransitObservation } from '../../promise/transit.ts';
@@ -99,7 +99,8 @@ export async function transitHistoryRoutes(
             fail('', 'line_too_long');
             return false; // without its header no CSV line can be read
           }
-          header = csvCells(line.text) ?? [];
+          // A spreadsheet's byte order mark is not part of the first column's name.
+          header = csvCells(line.text.replace(/^\uFEFF/, '')) ?? [];
           const missing = HISTORY_FIELDS.filter((field) => !header?.includes(field));
           for (const field of missing) fail(field, 'missing_column');
           return missing.length === 0;
@@ -114,18 +115,7 @@ export async function transitHistoryRoutes(
             parsed = cells
               ? parseObservation(Object.fromEntries(columns.map((name, i) => [name, cells[i]])), lineNumber)
               : { line: lineNumber, problems: [{ line: lineNumber, field: '', code: 'invalid_csv' }] };
-          } else {
-            let record: unknown;
-            try {
-              record = JSON.parse(line.text);
-            } catch {
-              record = null;
-            }
-            parsed =
-              record && typeof record === 'object' && !Array.isArray(record)
-                ? parseObservation(record as Record<string, unknown>, lineNumber)
-                : { line: lineNumber, problems: [{ line: lineNumber, field: '', code: 'invalid_json' }] };
-          }
+          } else parsed = parseJsonLine(line.text, lineNumber);
           if ('problems' in parsed) {
             const [first, ...more] = parsed.problems;
             fail(first?.field ?? '', first?.code ?? 'invalid', more);

@@ -7,6 +7,12 @@ import type { IdempotentResponse } from './idempotency.ts';
 import type { OutboxMessage } from './outbox.ts';
 import type { TrackingEventRecord } from './tracking.ts';
 
+/** Where a page of orders by creation ends: the last order's `createdAt` and id. */
+export interface OrderCursor {
+  createdAt: string;
+  id: string;
+}
+
 export type PlaceOrderResult =
   | { ok: true }
   | { ok: false; reason: 'out_of_stock'; failed: Reservation[] }
@@ -59,12 +65,12 @@ export interface OrderStore {
    */
   ordersInFlight(page: { after: string | null; limit: number }): Promise<{ merchantId: string; order: Order }[]>;
   /**
-   * A merchant's orders created in [from, to) (ISO instants), a page at a time in id order: the next page starts
-   * after the last id of this one.
+   * A merchant's orders created in [from, to) (ISO instants), a page at a time in (createdAt, id) order, the
+   * order of its index: the next page starts after the last order of this one.
    */
   ordersCreatedBetween(
     merchantId: string,
     range: { from: string; to: string },
-    page: { after: string | null; limit: number },
+    page: { after: OrderCursor | null; limit: number },
   ): Promise<Order[]>;
 }

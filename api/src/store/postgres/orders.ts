@@ -8,7 +8,7 @@ import { IDEMPOTENCY_TTL_MS } from '../../booking/idempotency.ts';
 import type { Reservation } from '../../booking/plan-order.ts';
 import type { IdempotentResponse } from '../ports/idempotency.ts';
 import { StockInvariantError } from '../ports/inventory.ts';
-import type { OrderChange, OrderStore, PlaceOrderResult } from '../ports/orders.ts';
+import type { OrderChange, OrderCursor, OrderStore, PlaceOrderResult } from '../ports/orders.ts';
 import type { OutboxMessage } from '../ports/outbox.ts';
 import type { TrackingEventRecord } from '../ports/tracking.ts';
 import { type OrderRow, toOrder } from '../rows.ts';
@@ -202,11 +202,14 @@ export class PostgresOrders implements OrderStore {
   async ordersCreatedBetween(
     merchantId: string,
     range: { from: string; to: string },
-    page: { after: string | null; limit: number },
+    page: { after: OrderCursor | null; limit: number },
   ): Promise<Order[]> {
+    // Rows come in the index's order (merchant, created_at, id), each page from where the last one ended.
     const { rows } = await this.#db.pool.query<OrderRow>(
-      'SELECT document FROM orders WHERE merchant_id = $1 AND created_at >= $2 AND created_at < $3 AND id > $4 ORDER BY id LIMIT $5',
-      [merchantId, range.from, range.to, page.after ?? '', page.limit],
+      `SELECT document FROM orders
+        WHERE merchant_id = $1 AND created_at >= $2 AND created_at < $3 AND (created_at, id) > ($4::timestamptz, $5)
+        ORDER BY created_at, id LIMIT $6`,
+      [merchantId, range.from, range.to, page.after?.createdAt ?? range.from, page.after?.id ?? '', page.limit],
     );
     return rows.map(toOrder);
   }

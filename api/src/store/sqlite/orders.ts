@@ -2,7 +2,7 @@
 import type { Order } from '../../../../shared/src/orders.ts';
 import type { Reservation } from '../../booking/plan-order.ts';
 import type { IdempotentResponse } from '../ports/idempotency.ts';
-import type { OrderChange, OrderStore, PlaceOrderResult } from '../ports/orders.ts';
+import type { OrderChange, OrderCursor, OrderStore, PlaceOrderResult } from '../ports/orders.ts';
 import type { OutboxMessage } from '../ports/outbox.ts';
 import type { TrackingEventRecord } from '../ports/tracking.ts';
 import { type OrderRow, toOrder } from '../rows.ts';
@@ -137,13 +137,23 @@ export class SqliteOrders implements OrderStore {
   async ordersCreatedBetween(
     merchantId: string,
     range: { from: string; to: string },
-    page: { after: string | null; limit: number },
+    page: { after: OrderCursor | null; limit: number },
   ): Promise<Order[]> {
+    // Rows come in the index's order (merchant, created_at, id), each page from where the last one ended.
     const rows = this.#db
       .sql(
-        'SELECT document FROM orders WHERE merchant_id = ? AND created_at >= ? AND created_at < ? AND id > ? ORDER BY id LIMIT ?',
+        `SELECT document FROM orders
+          WHERE merchant_id = ? AND created_at >= ? AND created_at < ? AND (created_at, id) > (?, ?)
+          ORDER BY created_at, id LIMIT ?`,
       )
-      .all(merchantId, range.from, range.to, page.after ?? '', page.limit) as OrderRow[];
+      .all(
+        merchantId,
+        range.from,
+        range.to,
+        page.after?.createdAt ?? range.from,
+        page.after?.id ?? '',
+        page.limit,
+      ) as OrderRow[];
     return rows.map(toOrder);
   }
 }
