@@ -75,7 +75,13 @@ describe.each(stores)('transit history import on %s', (_name, makeStore) => {
       headers: { ...SECRET, 'content-type': 'text/csv' },
       payload: `\uFEFF${[HEADER, ...pastDeliveries(3)].join('\r\n')}\r\n`,
     });
-    expect(lines(response.body).at(-1)).toEqual({ type: 'summary', processed: 3, imported: 3, duplicates: 0, failed: 0 });
+    expect(lines(response.body).at(-1)).toEqual({
+      type: 'summary',
+      processed: 3,
+      imported: 3,
+      duplicates: 0,
+      failed: 0,
+    });
   });
 
   it('lists each bad line with its field and code, and keeps the good ones', async () => {

@@ -10,7 +10,13 @@ import { PassThrough } from 'node:stream';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
-import { HISTORY_FIELDS, type HistoryLine, parseJsonLine, parseObservation, unknownTo } from '../../history/read-history.ts';
+import {
+  HISTORY_FIELDS,
+  type HistoryLine,
+  parseJsonLine,
+  parseObservation,
+  unknownTo,
+} from '../../history/read-history.ts';
 import { HttpError } from '../../http-error.ts';
 import { callerOf } from '../../plugins/auth.ts';
 import type { TransitObservation } from '../../promise/transit.ts';
