@@ -12,7 +12,7 @@
 import type { Readable } from 'node:stream';
 import { PassThrough } from 'node:stream';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Value } from 'typebox/value';
 import { InventoryUpdate } from '../../../../shared/src/inventory.ts';
 import { HttpError } from '../../http-error.ts';
@@ -34,6 +34,21 @@ const PROGRESS_EVERY = 1000;
 export const MAX_ERROR_LINES = 10_000;
 const LF = 0x0a;
 const CR = 0x0d;
+
+/** An import body's format from its Content-Type: CSV or JSON lines, else 415. */
+export function importFormat(request: FastifyRequest): 'csv' | 'ndjson' {
+  const type = String(request.headers['content-type'] ?? '');
+  if (type.startsWith('text/csv')) return 'csv';
+  if (type.startsWith('application/x-ndjson')) return 'ndjson';
+  throw new HttpError(415, 'unsupported_media_type', 'Send text/csv or application/x-ndjson.');
+}
+
+/** Starts a streamed JSON-lines answer: `write` sends one line, `end` closes it. */
+export function jsonLinesAnswer(reply: FastifyReply): { write: (line: object) => void; end: () => void } {
+  const output = new PassThrough();
+  reply.type('application/x-ndjson; charset=utf-8').send(output);
+  return { write: (line) => output.write(`${JSON.stringify(line)}\n`), end: () => output.end() };
+}
 
 /**
  * Lets a plugin's routes read CSV and JSON lines bodies as streams. Encapsulated: only the import routes get it.
@@ -234,14 +249,8 @@ export async function inventoryImportRoutes(
     async (request, reply) => {
       const runtime = callerOf(request).merchant;
       const { merchant } = runtime;
-      const type = String(request.headers['content-type'] ?? '');
-      if (!type.startsWith('text/csv') && !type.startsWith('application/x-ndjson')) {
-        throw new HttpError(415, 'unsupported_media_type', 'Send text/csv or application/x-ndjson.');
-      }
-      const format = type.startsWith('text/csv') ? 'csv' : 'ndjson';
-      const output = new PassThrough();
-      const write = (line: object) => output.write(`${JSON.stringify(line)}\n`);
-      reply.type('application/x-ndjson; charset=utf-8').send(output);
+      const format = importFormat(request);
+      const { write, end } = jsonLinesAnswer(reply);
 
       const counts = { processed: 0, applied: 0, failed: 0 };
       let header: string[] | null = null;
@@ -329,7 +338,7 @@ export async function inventoryImportRoutes(
       // Whatever was not read is discarded as it arrives (as Fastify does past its own body limit), so that the
       // client, still sending, reads the whole answer; the server's request timeout bounds a body that never ends.
       if (!body.readableEnded) body.resume();
-      output.end();
+      end();
       return reply;
     },
   );

@@ -6,7 +6,6 @@
  * them. Re-importing the same rows does not count them twice.
  */
 import type { Readable } from 'node:stream';
-import { PassThrough } from 'node:stream';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
@@ -17,7 +16,6 @@ import {
   parseObservation,
   unknownTo,
 } from '../../history/read-history.ts';
-import { HttpError } from '../../http-error.ts';
 import { callerOf } from '../../plugins/auth.ts';
 import type { TransitObservation } from '../../promise/transit.ts';
 import {
@@ -26,6 +24,8 @@ import {
   forEachBodyLine,
   IMPORT_LIMITS,
   type InventoryImportOptions,
+  importFormat,
+  jsonLinesAnswer,
   MAX_ERROR_LINES,
 } from './inventory-import.ts';
 
@@ -67,14 +67,8 @@ export async function transitHistoryRoutes(
     async (request, reply) => {
       const runtime = callerOf(request).merchant;
       const { merchant } = runtime;
-      const type = String(request.headers['content-type'] ?? '');
-      if (!type.startsWith('text/csv') && !type.startsWith('application/x-ndjson')) {
-        throw new HttpError(415, 'unsupported_media_type', 'Send text/csv or application/x-ndjson.');
-      }
-      const format = type.startsWith('text/csv') ? 'csv' : 'ndjson';
-      const output = new PassThrough();
-      const write = (line: object) => output.write(`${JSON.stringify(line)}\n`);
-      reply.type('application/x-ndjson; charset=utf-8').send(output);
+      const format = importFormat(request);
+      const { write, end } = jsonLinesAnswer(reply);
 
       const counts = { processed: 0, imported: 0, duplicates: 0, failed: 0 };
       let header: string[] | null = null;
@@ -155,7 +149,7 @@ export async function transitHistoryRoutes(
         write({ type: 'summary', ...counts, aborted: true, message: 'The import stopped; lines before it were kept.' });
       }
       if (!body.readableEnded) body.resume();
-      output.end();
+      end();
       return reply;
     },
   );
