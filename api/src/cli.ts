@@ -12,7 +12,7 @@
  *                                     {train, test, onTimeRate, withinRangeRate, meanRangeDays, meanLatestDays}
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, DEMO_CONFIG_PATH, loadMerchantConfigs } from './config/load-config.ts';
+import { ConfigError, loadMerchantConfigs } from './config/load-config.ts';
 import { backtestFile } from './history/backtest.ts';
 import { importHistory, readHistoryFile } from './history/read-history.ts';
 import { seedLevels, stockViewOf } from './promise/availability.ts';
@@ -58,7 +58,7 @@ function promiseCommand(args: string[]): number {
     console.error(USAGE);
     return 2;
   }
-  const found = merchantOf(values.config ?? process.env.PROMESSE_CONFIG ?? DEMO_CONFIG_PATH, values.merchant);
+  const found = merchantOf(values.config ?? settingsFromEnv(process.env).configPath, values.merchant);
   if (!found) return 2;
   const now = values.at ? parseInstant(values.at) : Date.now();
   if (now === null) {
