@@ -1,7 +1,7 @@
 /**
- * Delivery history benchmarks, in process on SQLite: how fast `POST /v1/transit-history/import` takes a year of
- * past shipments, and what learning costs the promise core (µs per promise, history against configured transit,
- * in the same run).
+ * Delivery history benchmarks, in process: the model against a synthetic truth, how fast
+ * `POST /v1/transit-history/import` takes a year of past shipments (SQLite), and what learning costs the promise
+ * core (µs per promise, history against configured transit, in the same run).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,9 +9,12 @@ import { join } from 'node:path';
 import { buildApp } from '../api/src/app.ts';
 import { seedLevels, stockViewOf } from '../api/src/promise/availability.ts';
 import { computePromise, merchantCaches, type PromiseRequest } from '../api/src/promise/compute-promise.ts';
+import { type Day, dayFromIso } from '../api/src/promise/local-date.ts';
 import { compileMerchant } from '../api/src/promise/merchant.ts';
 import { observedTransit } from '../api/src/promise/transit.ts';
 import { sqliteStore } from '../api/src/store/sqlite/sqlite-store.ts';
+import { baseConfig } from '../test/fixtures/merchant.ts';
+import { learnFrom, scoreOnTruth, syntheticHistory, type TruthScore } from '../test/fixtures/transit-truth.ts';
 import { benchMerchant } from './bench-merchant.ts';
 
 const DAY = 86_400_000;
@@ -89,4 +92,22 @@ export function learnedCoreCost(iterations = 20_000): { configured: number; lear
     computePromise(request, { now: NOW, merchant, stock, ...learning }).options.find((o) => o.id === 'colissimo-home')
       ?.estimate.basis ?? 'none';
   return { configured, learned, basis };
+}
+
+/**
+ * The model against a known truth (test/fixtures/transit-truth.ts: a Friday effect, a peak season, French
+ * holidays): learned from 12 months, promising the 6 after, next to the naive per-lane quantile.
+ */
+export function syntheticAccuracy(): { parcels: number; learned: TruthScore; naive: TruthScore } {
+  const merchant = compileMerchant(baseConfig());
+  const all = syntheticHistory(merchant, dayFromIso('2024-09-01') as Day, dayFromIso('2026-03-01') as Day, 7);
+  const split = dayFromIso('2025-09-01') as Day;
+  const trained = all.filter((d) => d.dispatch < split);
+  const unseen = all.filter((d) => d.dispatch >= split);
+  const settings = { onTimeTarget: 0.95, minSamples: 30, windowDays: 365 };
+  return {
+    parcels: unseen.length,
+    learned: scoreOnTruth(learnFrom(trained), unseen, settings),
+    naive: scoreOnTruth(learnFrom(trained, { plain: true }), unseen, settings),
+  };
 }

@@ -12,7 +12,7 @@ import { computePromise, merchantCaches, type PromiseRequest } from '../api/src/
 import { compileMerchant } from '../api/src/promise/merchant.ts';
 import { type AccuracyFigures, olistAccuracy } from './accuracy.ts';
 import { benchMerchant, CART_SKUS, HOT_SKU, HOT_STOCK } from './bench-merchant.ts';
-import { historyImport, learnedCoreCost } from './history.ts';
+import { historyImport, learnedCoreCost, syntheticAccuracy } from './history.ts';
 import { trackingIngestion, webhookLatency } from './pipeline.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -134,6 +134,15 @@ console.log(
   `latest vs Olist: ${fmt(accuracy.learned.meanLatestCalendarDays - accuracy.olist.meanLatestCalendarDays)} calendar days; vs naive p95: ${fmt(accuracy.learned.meanLatestCalendarDays - accuracy.naive.meanLatestCalendarDays)}; range vs naive: ${fmt((accuracy.learned.meanRangeDays ?? 0) / (accuracy.naive.meanRangeDays ?? 1), 2)}×`,
 );
 console.log('goals: on time ≥ 94 %, range ≤ the naive p95; moonshot: on time ≥ Olist while promising earlier');
+const synthetic = syntheticAccuracy();
+const truthLine = (name: string, s: typeof synthetic.learned) =>
+  `${name.padEnd(34)} on time ${fmt(100 * s.onTime)} %  on the truth ${fmt(100 * s.truth)} %  range ${fmt(s.range, 2)} d  latest off the truth's by ${fmt(s.latestError, 2)} d (${fmt(s.lateBy, 2)} too early)`;
+console.log(
+  `synthetic lanes with a known truth (Friday effect, peak season, holidays): ${synthetic.parcels} unseen parcels`,
+);
+console.log(truthLine('Promesse learned', synthetic.learned));
+console.log(truthLine('naive per-lane p95 (baseline)', synthetic.naive));
+console.log('goal: ≥ 95 % on time on unseen deliveries');
 const imported = await historyImport();
 console.log(
   `POST /v1/transit-history/import: ${imported.rows} rows in ${fmt(imported.seconds, 2)} s (${fmt(imported.rows / imported.seconds, 0)} rows/s, ${imported.imported} kept, SQLite)`,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { baseConfig } from '../../../test/fixtures/merchant.ts';
-import { type SyntheticDelivery, syntheticHistory, trueOnTime } from '../../../test/fixtures/transit-truth.ts';
+import { learnFrom, scoreOnTruth, syntheticHistory } from '../../../test/fixtures/transit-truth.ts';
 import { learnedOrConfigured, TransitModel } from './learned-transit.ts';
 import { dayFromIso, MS_PER_DAY } from './local-date.ts';
 import { compileMerchant } from './merchant.ts';
@@ -192,43 +192,9 @@ describe('TransitModel on a known truth (synthetic lanes with a Friday effect, a
   const merchant = compileMerchant(baseConfig());
   const day = (iso: string) => dayFromIso(iso) as number;
   const all = syntheticHistory(merchant, day('2024-09-01'), day('2026-03-01'), 7);
-  const learnFrom = (deliveries: readonly SyntheticDelivery[], options = {}) => {
-    const model = new TransitModel(options);
-    for (const d of deliveries) {
-      model.add(d.observation, d.observation.postalCode, d.observation.deliveredAt, d.transit, d.dispatch);
-    }
-    return model;
-  };
   const split = day('2025-09-01');
   const unseen = all.filter((d) => d.dispatch >= split);
-  /** The truth's own range for a parcel: the narrowest that holds the target. */
-  const oracle = (d: SyntheticDelivery): [number, number] => {
-    let latest = 0;
-    while (trueOnTime(d.lane, d.dispatch, latest) < SETTINGS.onTimeTarget) latest++;
-    let earliest = 0;
-    while (trueOnTime(d.lane, d.dispatch, earliest) <= 1 - SETTINGS.onTimeTarget) earliest++;
-    return [earliest, latest];
-  };
-  /** Promises unseen parcels at their dispatch and scores them against what happened and against the truth. */
-  const score = (model: TransitModel, parcels = unseen) => {
-    let onTime = 0;
-    let truth = 0;
-    let range = 0;
-    let error = 0;
-    let lateBy = 0;
-    for (const d of parcels) {
-      const now = d.observation.dispatchedAt - 8 * 3_600_000;
-      const [earliest, latest] = model.estimate(d.observation, d.observation.postalCode, now, SETTINGS, d.dispatch)
-        ?.transitDays ?? [0, 0];
-      if (d.transit <= latest) onTime++;
-      truth += trueOnTime(d.lane, d.dispatch, latest);
-      range += latest - earliest;
-      error += Math.abs(latest - oracle(d)[1]);
-      lateBy += Math.max(0, oracle(d)[1] - latest);
-    }
-    const n = parcels.length;
-    return { onTime: onTime / n, truth: truth / n, range: range / n, latestError: error / n, lateBy: lateBy / n };
-  };
+  const score = (model: TransitModel, parcels = unseen) => scoreOnTruth(model, parcels, SETTINGS);
   const trained = all.filter((d) => d.dispatch < split);
   const learned = score(learnFrom(trained));
   const naive = score(learnFrom(trained, { plain: true }));
