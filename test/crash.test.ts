@@ -1,10 +1,12 @@
 /**
  * A real server killed with SIGKILL in the middle of a booking load, then started again on the same store:
- * every booking that was answered 201 is there, and no stock is reserved without an order holding it.
+ * every booking that was answered 201 is there, and no stock is reserved without an order holding it. And the
+ * compiled build (`npm start`) stopped with SIGTERM under the same load: every request it took is answered, the
+ * orders are exactly those answered 201, and it exits 0.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,9 +24,16 @@ const freePort = () =>
     });
   });
 
-async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+/** The API from its sources (tsx), or as `npm start` runs it: the compiled build `npm run build` makes. */
+const FROM_SOURCES = ['--import', 'tsx', 'api/src/cli.ts', 'serve'];
+const COMPILED = ['dist/api/src/cli.js', 'serve'];
+
+async function startServer(
+  env: Record<string, string>,
+  program = FROM_SOURCES,
+): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'api/src/cli.ts', 'serve'], {
+  const child = spawn(process.execPath, program, {
     env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'error' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -57,12 +66,17 @@ function booking() {
 }
 
 /** Books continuously from 8 clients until the server dies; returns the ids of the orders answered 201. */
-async function loadUntilKilled(url: string, child: ChildProcess, killAfterMs: number): Promise<string[]> {
+async function loadUntilKilled(
+  url: string,
+  child: ChildProcess,
+  killAfterMs: number,
+  signal: NodeJS.Signals = 'SIGKILL',
+): Promise<string[]> {
   const created: string[] = [];
   let alive = true;
   const killer = setTimeout(() => {
     alive = false;
-    child.kill('SIGKILL');
+    child.kill(signal);
   }, killAfterMs);
   const client = async () => {
     while (alive) {
@@ -162,4 +176,28 @@ describe('a server killed during a booking load', () => {
     },
     60_000,
   );
+});
+
+describe('the compiled build stopped with SIGTERM during a booking load', () => {
+  it('answers every request it took, keeps exactly the orders it answered 201, and exits 0 (SQLite)', async () => {
+    expect(existsSync(COMPILED[0] as string), 'npm run build makes dist/ (npm test runs it first)').toBe(true);
+    const dataDir = mkdtempSync(join(tmpdir(), 'promesse-stop-'));
+    const configPath = join(dataDir, 'merchant.json');
+    writeFileSync(configPath, JSON.stringify(benchMerchantForTests()));
+    const env = { PROMESSE_DATA_DIR: dataDir, PROMESSE_CONFIG: configPath, DATABASE_URL: '' };
+    const first = await startServer(env, COMPILED);
+    const exit = new Promise<number | null>((resolve) => first.child.once('exit', (code) => resolve(code)));
+    const created = await loadUntilKilled(first.url, first.child, 1500, 'SIGTERM');
+    expect(await exit).toBe(0);
+    expect(created.length).toBeGreaterThan(10);
+    const reserved = await checkAfterRestart(env, created);
+    const db = new Database(join(dataDir, 'promesse.sqlite'), { readonly: true });
+    const ids = (db.prepare(`SELECT id FROM orders WHERE merchant_id = 'demo'`).all() as { id: string }[]).map(
+      (r) => r.id,
+    );
+    db.close();
+    // Graceful: no booking committed without its answer reaching the client, none answered and lost.
+    expect(ids.sort()).toEqual([...created].sort());
+    expect(reserved).toBe(ids.length);
+  }, 60_000);
 });

@@ -4,14 +4,14 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { MerchantConfig } from '../../../shared/src/config.ts';
+import { projectPath } from '../paths.ts';
 import { configuredKeyHash } from './key-hash.ts';
 import { validateMerchantConfig } from './validate-config.ts';
 
 /** The bundled demo merchant, used when `PROMESSE_CONFIG` is not set. */
-export const DEMO_CONFIG_PATH = fileURLToPath(new URL('../../../demo/merchant.yaml', import.meta.url));
+export const DEMO_CONFIG_PATH = projectPath('demo', 'merchant.yaml');
 
 const CONFIG_EXTENSIONS = new Set(['.json', '.yaml', '.yml']);
 

@@ -5,13 +5,13 @@
  * reaches shops within minutes.
  */
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { projectPath } from '../paths.ts';
 
-export const WIDGET_DIST = fileURLToPath(new URL('../../../widget/dist/', import.meta.url));
-export const DEMO_SITE = fileURLToPath(new URL('../../../demo/site/', import.meta.url));
+export const WIDGET_DIST = `${projectPath('widget', 'dist')}/`;
+export const DEMO_SITE = `${projectPath('demo', 'site')}/`;
 
 /** Vite's chunk names (`fr-DoHzFli3.js`) and the alias (`delivery-promise.45049a6764.js`) carry a content hash. */
 const HASHED = /[.-][A-Za-z0-9_-]{8,10}\.js$/;
