@@ -2,6 +2,8 @@
  * The Promesse application: plugins first (config, store, auth, errors, metrics, docs), then routes. Built
  * without listening, so tests drive it with `inject`.
  */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -57,6 +59,14 @@ export interface AppOptions {
   demo?: boolean;
 }
 
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The request's id: the caller's X-Request-Id when it is a plain token, else a new one. */
+function requestIdOf(request: IncomingMessage): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : `req_${randomUUID()}`;
+}
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
@@ -70,11 +80,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           )(options.trustProxy)
         : (options.trustProxy ?? false),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: true } },
+    // A caller's own X-Request-Id is kept when it is a plain token, so one id follows a request across systems.
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     routerOptions: { maxParamLength: 200 },
   });
   // The API speaks JSON; other bodies get 415 rather than a confusing validation error.
   app.removeContentTypeParser('text/plain');
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
     if (request.url.length > 8192) throw new HttpError(414, 'invalid_request', 'The URL is too long.');
   });
   await app.register(errorsPlugin);

@@ -36,6 +36,9 @@ export const ApiError = Type.Object(
     message: Type.String(),
     details: Type.Optional(Type.Array(Type.Union([ErrorDetail, Type.Record(Type.String(), Type.Unknown())]))),
     orderId: Type.Optional(Type.String({ description: 'duplicate_reference: the order that has this reference' })),
+    requestId: Type.Optional(
+      Type.String({ description: 'the X-Request-Id of the request, as in the logs: quote it to support' }),
+    ),
   },
   { $id: 'ApiError', description: 'every 4xx and 5xx answer' },
 );

@@ -117,6 +117,67 @@ describe('security headers', () => {
   });
 });
 
+describe('GET /health and GET /ready', () => {
+  it('is live and ready with the store answering and migrated', async () => {
+    const built = await app();
+    try {
+      expect((await built.inject('/health')).json()).toEqual({ status: 'ok' });
+      const ready = await built.inject('/ready');
+      expect(ready.statusCode).toBe(200);
+      expect(ready.json()).toEqual({ status: 'ready', checks: { config: 'ok', store: 'ok', migrations: 'ok' } });
+    } finally {
+      await built.close();
+    }
+  });
+
+  it('stays live but answers 503 not ready when the store fails or lacks a migration', async () => {
+    const store = sqliteStore({ dataDir: ':memory:' });
+    const built = await app({ store });
+    try {
+      const pending = store.pendingMigrations;
+      store.pendingMigrations = async () => 1;
+      const behind = await built.inject('/ready');
+      expect(behind.statusCode).toBe(503);
+      expect(behind.json().checks).toEqual({ config: 'ok', store: 'ok', migrations: 'failed' });
+      store.pendingMigrations = async () => {
+        throw new Error('disk I/O error');
+      };
+      const down = await built.inject('/ready');
+      expect(down.statusCode).toBe(503);
+      expect(down.json()).toEqual({
+        status: 'not_ready',
+        checks: { config: 'ok', store: 'failed', migrations: 'failed' },
+      });
+      expect((await built.inject('/health')).statusCode).toBe(200);
+      store.pendingMigrations = pending;
+      expect((await built.inject('/ready')).statusCode).toBe(200);
+    } finally {
+      await built.close();
+    }
+  });
+});
+
+describe('request ids', () => {
+  it("gives every answer an X-Request-Id, names it in error bodies, and keeps a caller's plain one", async () => {
+    const built = await app();
+    try {
+      const ok = await built.inject(PROMISE);
+      expect(ok.headers['x-request-id']).toMatch(/^req_[0-9a-f-]{36}$/);
+      const missing = await built.inject('/v1/orders/ord_nope');
+      expect(missing.statusCode).toBe(401);
+      expect(missing.json().requestId).toBe(missing.headers['x-request-id']);
+      const traced = await built.inject({ url: '/nowhere', headers: { 'x-request-id': 'lb-7f3a.42' } });
+      expect(traced.headers['x-request-id']).toBe('lb-7f3a.42');
+      expect(traced.json()).toMatchObject({ code: 'not_found', requestId: 'lb-7f3a.42' });
+      // Anything else (spaces, newlines for a log line of its own, too long) is replaced, not echoed.
+      const odd = await built.inject({ url: '/nowhere', headers: { 'x-request-id': 'a b' } });
+      expect(odd.headers['x-request-id']).toMatch(/^req_/);
+    } finally {
+      await built.close();
+    }
+  });
+});
+
 describe('a start that cannot listen', () => {
   let taken: Server | undefined;
   afterEach(() => taken?.close());

@@ -82,13 +82,14 @@ export const errorsPlugin = fp(
         status = 500;
         body = { code: 'internal_error', message: 'Something went wrong on our side; it has been logged.' };
       }
-      return reply.status(status).send(body);
+      return reply.status(status).send({ ...body, requestId: request.id });
     });
 
     app.setNotFoundHandler(async (request, reply) =>
       reply.status(404).send({
         code: 'not_found',
         message: `No route ${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)}.`,
+        requestId: request.id,
       }),
     );
   },

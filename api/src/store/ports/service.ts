@@ -3,6 +3,11 @@
 export interface ServiceStore {
   /** Creates or upgrades the schema. Safe to call on every start. */
   migrate(): Promise<void>;
+  /**
+   * How many migrations this build knows that the store has not applied; a query on the store, so it fails when
+   * the store cannot be reached (GET /ready).
+   */
+  pendingMigrations(): Promise<number>;
   /** A service-wide secret by name, generated once and kept, so every process sharing the store agrees on it. */
   serviceSecret(name: string): Promise<string>;
   /**

@@ -48,6 +48,12 @@ export class PostgresService implements ServiceStore {
     });
   }
 
+  async pendingMigrations(): Promise<number> {
+    const { rows } = await this.#db.pool.query<{ version: number }>('SELECT version FROM schema_migrations');
+    const applied = new Set(rows.map((r) => r.version));
+    return POSTGRES_MIGRATIONS.filter((m) => !applied.has(m.version)).length;
+  }
+
   async serviceSecret(name: string): Promise<string> {
     await this.#db.pool.query(
       'INSERT INTO service_secrets (name, value, created_at) VALUES ($1, $2, now()) ON CONFLICT DO NOTHING',

@@ -31,6 +31,14 @@ export class SqliteService implements ServiceStore {
     }
   }
 
+  async pendingMigrations(): Promise<number> {
+    const table = this.#db.sql("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+    if (!table) return SQLITE_MIGRATIONS.length;
+    const rows = this.#db.sql('SELECT version FROM schema_migrations').all() as { version: number }[];
+    const applied = new Set(rows.map((r) => r.version));
+    return SQLITE_MIGRATIONS.filter((m) => !applied.has(m.version)).length;
+  }
+
   async serviceSecret(name: string): Promise<string> {
     this.#db
       .sql('INSERT INTO service_secrets (name, value, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
