@@ -27,3 +27,28 @@ export const PromiseAccuracy = Type.Object({
 
 export type AccuracyGroup = Static<typeof AccuracyGroup>;
 export type PromiseAccuracy = Static<typeof PromiseAccuracy>;
+
+const ImportCounts = {
+  processed: Type.Integer(),
+  imported: Type.Integer({ description: 'observations new to the store' }),
+  duplicates: Type.Integer({ description: 'observations the store already had' }),
+  failed: Type.Integer(),
+};
+
+/** One line of the history import's JSON-lines answer (`POST /v1/transit-history/import`). */
+export const TransitImportLine = Type.Union([
+  Type.Object({ type: Type.Literal('progress'), ...ImportCounts }),
+  Type.Object({
+    type: Type.Literal('error'),
+    line: Type.Optional(Type.Integer({ description: 'the line number, a CSV header being line 1' })),
+    field: Type.Optional(Type.String()),
+    code: Type.String(),
+    message: Type.Optional(Type.String()),
+  }),
+  Type.Object({
+    type: Type.Literal('summary'),
+    ...ImportCounts,
+    aborted: Type.Optional(Type.Boolean()),
+    message: Type.Optional(Type.String()),
+  }),
+]);

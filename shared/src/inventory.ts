@@ -52,3 +52,27 @@ export type Incoming = Static<typeof Incoming>;
 export type InventoryUpdate = Static<typeof InventoryUpdate>;
 export type WarehouseLevel = Static<typeof WarehouseLevel>;
 export type SkuInventory = Static<typeof SkuInventory>;
+
+/** One line of the bulk import's JSON-lines answer (`POST /v1/inventory/import`). */
+export const InventoryImportLine = Type.Union([
+  Type.Object({
+    type: Type.Literal('progress'),
+    processed: Type.Integer(),
+    applied: Type.Integer(),
+    failed: Type.Integer(),
+  }),
+  Type.Object({
+    type: Type.Literal('error'),
+    line: Type.Optional(Type.Integer({ description: 'the line number, the header being line 1' })),
+    code: Type.String(),
+    message: Type.String(),
+  }),
+  Type.Object({
+    type: Type.Literal('summary'),
+    processed: Type.Integer(),
+    applied: Type.Integer(),
+    failed: Type.Integer(),
+    aborted: Type.Optional(Type.Boolean()),
+    message: Type.Optional(Type.String()),
+  }),
+]);

@@ -3,12 +3,8 @@ import { setImmediate as tick } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../api/src/app.ts';
-import {
-  IMPORT_LIMITS,
-  type InventoryImportOptions,
-  inventoryImportRoutes,
-  MAX_ERROR_LINES,
-} from '../../api/src/routes/v1/inventory-import.ts';
+import { IMPORT_LIMITS, type InventoryImportOptions, MAX_ERROR_LINES } from '../../api/src/routes/import-body.ts';
+import { inventoryImportRoutes } from '../../api/src/routes/v1/inventory-import.ts';
 import { sqliteStore } from '../../api/src/store/sqlite/sqlite-store.ts';
 import { bookOne, MONDAY_MORNING, SECRET, storeFactories, testApp } from '../fixtures/app.ts';
 import { baseConfig } from '../fixtures/merchant.ts';
@@ -59,6 +55,30 @@ describe.each(stores)('bulk import and ledger on %s', (_name, makeStore) => {
         { quantity: 5, expectedAt: '2026-12-01' },
         { quantity: 3, expectedAt: '2026-12-08' },
       ],
+    });
+  });
+
+  it("reads a spreadsheet's CSV: a byte order mark, quoted fields, CRLF, and refuses an unclosed quote", async () => {
+    app = await testApp({ store: await makeStore() });
+    const csv = [
+      '\uFEFFwarehouse,sku,onHand,safetyStock,incoming',
+      '"paris","MUG-01","7",1,"5@2026-12-01;3@2026-12-08"',
+      'paris,"TEE-02,',
+    ].join('\r\n');
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/inventory/import',
+      headers: { ...SECRET, 'content-type': 'text/csv' },
+      payload: csv,
+    });
+    expect(lines(response.body)).toEqual([
+      { type: 'error', line: 3, code: 'invalid_csv', message: expect.any(String) },
+      { type: 'summary', processed: 2, applied: 1, failed: 1 },
+    ]);
+    expect(await level('MUG-01')).toMatchObject({
+      onHand: 7,
+      safetyStock: 1,
+      incoming: [{ quantity: 5 }, { quantity: 3 }],
     });
   });
 

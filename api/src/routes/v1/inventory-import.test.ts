@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type BodyLine, LineSplitter } from './inventory-import.ts';
+import { type BodyLine, LineSplitter } from '../import-body.ts';
 
 /** Feeds `chunks` to a splitter and returns every line, with the most bytes it kept between chunks. */
 function split(chunks: (string | Buffer)[], maxLineBytes = 100) {

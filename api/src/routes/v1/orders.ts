@@ -9,6 +9,7 @@ import { HttpError, invalidField } from '../../http-error.ts';
 import { DEFAULT_LIMITS } from '../../merchants/registry.ts';
 import { callerOf } from '../../plugins/auth.ts';
 import { instantFor } from '../../promise/instant.ts';
+import { documented } from '../documented.ts';
 
 const OrderId = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
@@ -28,7 +29,15 @@ export async function orderRoutes(instance: FastifyInstance): Promise<void> {
     '/v1/orders',
     {
       onRequest: app.requireSecretKey,
-      config: { rateLimit: writeLimit },
+      // Required: the route checks it itself, to name the header in its own words.
+      config: {
+        rateLimit: writeLimit,
+        ...documented({
+          headers: Type.Object({
+            'idempotency-key': Type.String({ minLength: 1, maxLength: 255, description: 'e.g. a UUID' }),
+          }),
+        }),
+      },
       schema: {
         summary: 'Book an order',
         description:

@@ -10,6 +10,7 @@ import { DeliveryPromise, PromiseQuery } from '../../../../shared/src/promise.ts
 import { HttpError, invalidField } from '../../http-error.ts';
 import { type ApiKey, DEFAULT_LIMITS } from '../../merchants/registry.ts';
 import { queryKeyOf } from '../../plugins/auth.ts';
+import { NoBody } from '../documented.ts';
 import { parsePromiseQuery } from './promise-query.ts';
 
 export const PROMISE_TTL_MS = 15 * 60_000;
@@ -53,7 +54,7 @@ export async function promiseRoutes(instance: FastifyInstance): Promise<void> {
         querystring: PromiseQuery,
         response: {
           200: DeliveryPromise,
-          304: Type.Unsafe<undefined>({ description: 'Not modified: the ETag in If-None-Match still matches' }),
+          304: NoBody('Not modified: the ETag in If-None-Match still matches'),
           '4xx': ApiError,
         },
       },

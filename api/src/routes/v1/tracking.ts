@@ -15,6 +15,7 @@ import { applyTrackingEvents, type TrackingEvent } from '../../pipeline/tracking
 import { CARRIER_CODES, TRACKING_STATUSES, type TrackingStatus } from '../../pipeline/tracking/statuses.ts';
 import { callerOf } from '../../plugins/auth.ts';
 import { parseInstant } from '../../promise/instant.ts';
+import { documented } from '../documented.ts';
 
 const EventFields = {
   trackingNumber: Type.String({ minLength: 4, maxLength: 64 }),
@@ -142,6 +143,8 @@ export async function trackingRoutes(instance: FastifyInstance): Promise<void> {
     scope.post(
       '/v1/tracking/carriers/:merchant/:carrier/events',
       {
+        // The body is read raw (the signature is over its bytes), then checked against PushBatch.
+        config: documented({ body: PushBatch }),
         schema: {
           summary: 'A carrier pushes tracking events, signed with X-Promesse-Signature: sha256=<hex HMAC of the body>',
           tags: ['tracking'],

@@ -7,8 +7,9 @@
  */
 import type { Readable } from 'node:stream';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
+import { TransitImportLine } from '../../../../shared/src/analytics.ts';
+import { ApiError } from '../../../../shared/src/errors.ts';
 import {
   HISTORY_FIELDS,
   type HistoryLine,
@@ -18,29 +19,22 @@ import {
 } from '../../history/read-history.ts';
 import { callerOf } from '../../plugins/auth.ts';
 import type { TransitObservation } from '../../promise/transit.ts';
+import { documented, ImportBody, JsonLines } from '../documented.ts';
 import {
   acceptImportBodies,
   type BodyLine,
+  csvCells,
   forEachBodyLine,
   IMPORT_LIMITS,
   type InventoryImportOptions,
   importFormat,
   jsonLinesAnswer,
   MAX_ERROR_LINES,
-} from './inventory-import.ts';
+} from '../import-body.ts';
 
 const PROGRESS_EVERY = 1000;
 /** Observations written to the store at once. */
 const BATCH = 1000;
-
-/** One CSV line's cells (csv-parse: quotes, embedded commas); null when it is not valid CSV. */
-function csvCells(text: string): string[] | null {
-  try {
-    return (parse(text, { relax_column_count: true, trim: true }) as string[][])[0] ?? [];
-  } catch {
-    return null;
-  }
-}
 
 export async function transitHistoryRoutes(
   instance: FastifyInstance,
@@ -57,11 +51,19 @@ export async function transitHistoryRoutes(
     '/v1/transit-history/import',
     {
       onRequest: app.requireSecretKey,
+      config: documented({
+        body: ImportBody(HISTORY_FIELDS.join(',')),
+        consumes: ['text/csv', 'application/x-ndjson'],
+      }),
       schema: {
         summary: 'Import past deliveries (CSV or JSON lines) for promises to learn transit from',
         tags: ['estimates'],
         security: [{ secretKey: [] }],
         consumes: ['text/csv', 'application/x-ndjson'],
+        response: {
+          200: JsonLines(TransitImportLine, 'progress every 1,000 lines, an error per problem, a summary'),
+          '4xx': ApiError,
+        },
       },
     },
     async (request, reply) => {

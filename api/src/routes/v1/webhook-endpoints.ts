@@ -10,6 +10,7 @@ import { checkWebhookUrl, UrlRefused } from '../../pipeline/webhooks/ssrf-guard.
 import { EVENT_TYPES } from '../../pipeline/webhooks/webhook-jobs.ts';
 import { callerOf } from '../../plugins/auth.ts';
 import type { WebhookEndpoint } from '../../store/store.ts';
+import { NoBody } from '../documented.ts';
 
 const ROTATION_OVERLAP_MS = 24 * 3_600_000;
 /** Endpoints per merchant: each costs delivery slots, and a merchant's slots are bounded (see the relay's lanes). */
@@ -138,7 +139,13 @@ export async function webhookEndpointRoutes(instance: FastifyInstance): Promise<
     '/v1/webhook-endpoints/:id',
     {
       onRequest: app.requireSecretKey,
-      schema: { summary: 'Delete a webhook endpoint; pending deliveries are dropped', tags, security, params: Id },
+      schema: {
+        summary: 'Delete a webhook endpoint; pending deliveries are dropped',
+        tags,
+        security,
+        params: Id,
+        response: { 204: NoBody('Deleted'), '4xx': ApiError },
+      },
     },
     async (request, reply) => {
       const deleted = await app.store.deleteWebhookEndpoint(callerOf(request).merchant.merchant.id, request.params.id);
