@@ -580,6 +580,13 @@ describe('<delivery-promise> network', () => {
   });
 });
 
+/**
+ * The README's snippet: a module script runs after the page is parsed, so a browser may paint the element before
+ * it is defined; this keeps its loading height from the first frame (product mode 4.5rem, cart mode 22.375rem).
+ */
+const RESERVE =
+  'delivery-promise:not(:defined){display:block;min-height:4.5rem}delivery-promise[mode=cart]:not(:defined){min-height:22.375rem}';
+
 describe('<delivery-promise> against the real API', () => {
   it('shows the demo merchant promise for MUG-01 to Paris', async () => {
     const element =
@@ -606,6 +613,44 @@ describe('<delivery-promise> against the real API', () => {
       sku="MUG-01" country="FR"></delivery-promise>`);
     expect((await oneEvent(bad, 'dp-error')).detail.code).to.equal('unauthorized');
   });
+
+  for (const [lang, mode] of [
+    ['fr', 'product'],
+    ['de', 'product'],
+    ['nl', 'cart'],
+  ] as const) {
+    it(`shifts nothing on a bare page in ${lang} (${mode}) with the README's snippet, while the bundle and its language chunk load`, async () => {
+      const frame = await fixture<HTMLIFrameElement>(
+        html`<iframe title="bare page ${lang}" style="width: 600px; height: 300px"></iframe>`,
+      );
+      // The shifts are recorded inside the page from its first frame, before the bundle is even requested.
+      frame.srcdoc = `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><script>
+        window.shifts = [];
+        new PerformanceObserver((list) => { for (const e of list.getEntries()) { window.shifts.push(e.value); window.moved = (window.moved || []).concat(e.sources.map((s) => [s.node && s.node.textContent, Math.round(e.startTime), s.previousRect.y, s.currentRect.y])); } })
+          .observe({ type: 'layout-shift', buffered: true });
+        </script><style>${RESERVE}</style></head><body>
+        <h1>Mug</h1>
+        <script type="module" src="${window.PROMESSE_API}/widget/delivery-promise.js"></script>
+        <delivery-promise key="pk_test_demo" mode="${mode}" sku="MUG-01" items="MUG-01:1" country="FR" postal-code="75011" at="2026-11-23T09:00:00Z"></delivery-promise>
+        <p>Below the promise</p>
+        </body></html>`;
+      await waitUntil(
+        () => {
+          const root = frame.contentDocument?.querySelector('delivery-promise')?.shadowRoot;
+          return Boolean(root?.querySelector('[part="headline"][data-earliest], [part="option"]'));
+        },
+        'the bundle did not render in a bare page',
+        { timeout: 8000 },
+      );
+      await aTimeout(300);
+      const shifts = (frame.contentWindow as unknown as { shifts: number[] }).shifts;
+      const moved = (frame.contentWindow as unknown as { moved?: string[] }).moved;
+      expect(
+        shifts.reduce((a, b) => a + b, 0),
+        `moved: ${JSON.stringify(moved)}`,
+      ).to.equal(0);
+    });
+  }
 
   it('renders from a bare page with one script tag, served by the API', async () => {
     const frame = await fixture<HTMLIFrameElement>(
