@@ -14,7 +14,7 @@ import { type AccuracyFigures, olistAccuracy } from './accuracy.ts';
 import { benchMerchant, CART_SKUS, HOT_SKU, HOT_STOCK } from './bench-merchant.ts';
 import { historyImport, learnedCoreCost, syntheticAccuracy } from './history.ts';
 import { trackingIngestion, webhookLatency } from './pipeline.ts';
-import { type StartFigures, startFigures } from './startup.ts';
+import { elementSize, type StartFigures, startFigures } from './startup.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -165,6 +165,10 @@ const startLine = (name: string, f: StartFigures) =>
 console.log(startLine('tsx api/src/cli.ts (before)', started.tsx));
 if (started.compiled) console.log(startLine('node dist/api/src/cli.js (npm start)', started.compiled));
 else console.log('node dist/…: not built (npm run build first)');
+const element = elementSize();
+console.log(
+  `element: ${fmt(element.moduleGzip / 1024, 1)} KB gzip + ${fmt(element.largestLanguageGzip / 1024, 1)} KB for its largest language = ${fmt((element.moduleGzip + element.largestLanguageGzip) / 1024, 1)} KB (goal ≤ 10 KB)`,
+);
 console.log('');
 
 console.log('# Promise core (in process)');

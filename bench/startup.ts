@@ -4,9 +4,10 @@
  * after 2,000 promise requests over 500 postal codes, on the demo merchant and a fresh SQLite folder.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 export interface StartFigures {
   readyMs: number;
@@ -68,4 +69,12 @@ export async function startFigures(): Promise<{ compiled: StartFigures | null; t
   const tsx = await measure(['--import', 'tsx', 'api/src/cli.ts', 'serve']);
   const compiled = existsSync('dist/api/src/cli.js') ? await measure(['dist/api/src/cli.js', 'serve']) : null;
   return { compiled, tsx };
+}
+
+/** The element's JavaScript as a shopper's browser fetches it: the module and its largest language chunk, gzip. */
+export function elementSize(): { moduleGzip: number; largestLanguageGzip: number } {
+  const dist = 'widget/dist';
+  const gzip = (file: string) => gzipSync(readFileSync(join(dist, file)), { level: 9 }).length;
+  const chunks = readdirSync(dist).filter((file) => /^[a-z]{2}-[\w-]+\.js$/.test(file));
+  return { moduleGzip: gzip('delivery-promise.js'), largestLanguageGzip: Math.max(0, ...chunks.map(gzip)) };
 }
