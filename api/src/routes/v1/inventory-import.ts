@@ -15,7 +15,6 @@ import type { FastifyInstance } from 'fastify';
 import { Value } from 'typebox/value';
 import { ApiError } from '../../../../shared/src/errors.ts';
 import { InventoryImportLine, InventoryUpdate } from '../../../../shared/src/inventory.ts';
-import { HttpError } from '../../http-error.ts';
 import { callerOf } from '../../plugins/auth.ts';
 import { dayFromIso } from '../../promise/local-date.ts';
 import { documented, ImportBody, JsonLines } from '../documented.ts';

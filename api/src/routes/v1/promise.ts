@@ -4,7 +4,6 @@
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
 import { ApiError } from '../../../../shared/src/errors.ts';
 import { DeliveryPromise, PromiseQuery } from '../../../../shared/src/promise.ts';
 import { HttpError, invalidField } from '../../http-error.ts';
