@@ -37,7 +37,7 @@ function checkConfig(path: string | undefined): number {
     console.error(USAGE);
     return 2;
   }
-  const merchants = loadMerchantConfigs(path);
+  const merchants = loadMerchantConfigs(path, process.env);
   for (const { file, config } of merchants) console.log(`ok  ${file}: merchant "${config.merchant.id}"`);
   return 0;
 }
@@ -78,7 +78,7 @@ function promiseCommand(args: string[]): number {
 }
 
 function merchantOf(configPath: string, id: string | undefined) {
-  const loaded = loadMerchantConfigs(configPath);
+  const loaded = loadMerchantConfigs(configPath, process.env);
   const found = id ? loaded.find((m) => m.config.merchant.id === id) : loaded[0];
   if (!found) console.error(`no merchant "${id}"`);
   return found;

@@ -87,11 +87,26 @@ export const ServiceConfig = Type.Object(
   { additionalProperties: false },
 );
 
+/** The carrier adapters this build has (CONTRACT §7); any other name in a config stops the start. */
+export const CARRIER_ADAPTERS = ['sandbox'] as const;
+
 export const CarrierConfig = Type.Object(
   {
     id: Id,
     name: Type.String({ minLength: 1, maxLength: 200 }),
-    adapter: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    adapter: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description:
+          'how labels and tracking reach the carrier (CARRIER_ADAPTERS); sandbox, the default, simulates one',
+      }),
+    ),
+    settings: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), {
+        description: `the adapter's own settings; secrets as "\${ENV_NAME}", read from the environment at start`,
+      }),
+    ),
     trackingSecret: Type.Optional(
       Type.String({
         minLength: 16,

@@ -7,6 +7,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { MerchantConfig } from '../../../shared/src/config.ts';
 import { projectPath } from '../paths.ts';
+import { type Environment, withEnvironment } from './environment.ts';
 import { configuredKeyHash } from './key-hash.ts';
 import { validateMerchantConfig } from './validate-config.ts';
 
@@ -47,8 +48,11 @@ function parseFile(file: string): unknown {
   return extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
 }
 
-/** Loads and validates every merchant at `path`; throws a ConfigError listing every problem of every file. */
-export function loadMerchantConfigs(path: string = DEMO_CONFIG_PATH): LoadedMerchant[] {
+/**
+ * Loads and validates every merchant at `path`, its `"${NAME}"` strings read from `env` (the process
+ * environment, which only server.ts and cli.ts read); throws a ConfigError listing every problem of every file.
+ */
+export function loadMerchantConfigs(path: string = DEMO_CONFIG_PATH, env: Environment = {}): LoadedMerchant[] {
   const files = configFiles(resolve(path));
   const problems: string[] = [];
   const loaded: LoadedMerchant[] = [];
@@ -61,6 +65,12 @@ export function loadMerchantConfigs(path: string = DEMO_CONFIG_PATH): LoadedMerc
       problems.push(`${prefix}(file): cannot parse: ${(error as Error).message.split('\n')[0]}`);
       continue;
     }
+    const resolved = withEnvironment(value, env);
+    if (resolved.problems.length > 0) {
+      problems.push(...resolved.problems.map((p) => prefix + p));
+      continue;
+    }
+    value = resolved.value;
     const fileProblems = validateMerchantConfig(value);
     problems.push(...fileProblems.map((p) => prefix + p));
     if (fileProblems.length === 0) loaded.push({ file, config: value as MerchantConfig });

@@ -211,4 +211,40 @@ describe('loadMerchantConfigs', () => {
     writeFileSync(join(dir, 'b.json'), JSON.stringify(baseConfig()));
     expect(() => loadMerchantConfigs(dir)).toThrow(/"test" is also used by a\.json/);
   });
+
+  it('reads "$NAME" references from the environment anywhere in the file, and stops naming a variable that is not set', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'promesse-config-'));
+    const reference = (name: string) => `\${${name}}`; // the config's "${NAME}"
+    const config = baseConfig() as unknown as Record<string, unknown> & { carriers: Record<string, unknown>[] };
+    config.carriers[0] = {
+      ...config.carriers[0],
+      adapter: 'sandbox',
+      settings: { apiKey: reference('PROMESSE_TEST_API_KEY'), note: `not ${reference('A')} reference` },
+      trackingSecret: reference('PROMESSE_TEST_TRACKING_SECRET'),
+    };
+    writeFileSync(join(dir, 'a.json'), JSON.stringify(config));
+    const env = { PROMESSE_TEST_API_KEY: 'k-123', PROMESSE_TEST_TRACKING_SECRET: 's3cr3t-0123456789abcdef' };
+    const [loaded] = loadMerchantConfigs(dir, env);
+    expect(loaded?.config.carriers[0]).toMatchObject({
+      settings: { apiKey: 'k-123', note: `not ${reference('A')} reference` },
+      trackingSecret: 's3cr3t-0123456789abcdef',
+    });
+    try {
+      loadMerchantConfigs(dir, { PROMESSE_TEST_API_KEY: 'k-123' });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        'carriers[0].trackingSecret: the environment variable PROMESSE_TEST_TRACKING_SECRET is not set',
+      ]);
+      expect((error as Error).message).not.toContain('k-123');
+    }
+  });
+
+  it('stops at an adapter this build does not have, naming the ones it has', () => {
+    const config = baseConfig();
+    config.carriers[0]!.adapter = 'karrio';
+    expect(validateMerchantConfig(config)).toEqual([
+      'carriers[0].adapter: unknown adapter "karrio" (this build has: sandbox)',
+    ]);
+  });
 });

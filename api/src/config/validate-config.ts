@@ -5,7 +5,7 @@
  */
 import countries from 'i18n-iso-countries';
 import { Value } from 'typebox/value';
-import { MerchantConfig } from '../../../shared/src/config.ts';
+import { CARRIER_ADAPTERS, MerchantConfig } from '../../../shared/src/config.ts';
 import { holidayCodeProblem } from '../promise/holidays.ts';
 import { dayFromIso } from '../promise/local-date.ts';
 import { isKnownTimeZone } from '../promise/zone.ts';
@@ -113,6 +113,9 @@ function semanticProblems(config: MerchantConfig, problems: string[]): void {
   const serviceIds: string[] = [];
   const servicePaths: string[] = [];
   config.carriers.forEach((c, i) => {
+    if (c.adapter !== undefined && !(CARRIER_ADAPTERS as readonly string[]).includes(c.adapter)) {
+      add(`carriers[${i}].adapter`, `unknown adapter "${c.adapter}" (this build has: ${CARRIER_ADAPTERS.join(', ')})`);
+    }
     c.services.forEach((s, j) => {
       const path = `carriers[${i}].services[${j}]`;
       serviceIds.push(s.id);
