@@ -38,8 +38,10 @@ async function measure(args: string[]): Promise<StartFigures> {
   const child = spawn(process.execPath, args, { env, stdio: 'ignore' });
   try {
     const origin = `http://127.0.0.1:${port}`;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`);
+    for (const deadline = start + 60_000; ; ) {
+      if (child.exitCode !== null || child.signalCode !== null || performance.now() > deadline) {
+        throw new Error(`${args.join(' ')} did not start (exit ${child.exitCode ?? child.signalCode ?? 'none'})`);
+      }
       const ok = await fetch(`${origin}/health`).then(
         (response) => response.ok,
         () => false,

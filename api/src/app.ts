@@ -83,12 +83,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // A caller's own X-Request-Id is kept when it is a plain token, so one id follows a request across systems.
     requestIdHeader: false,
     genReqId: requestIdOf,
+    // While closing, new requests get our own 503 (below), in the API's error shape, not Fastify's.
+    return503OnClosing: false,
     routerOptions: { maxParamLength: 200 },
   });
   // The API speaks JSON; other bodies get 415 rather than a confusing validation error.
   app.removeContentTypeParser('text/plain');
+  // In-flight requests finish on SIGTERM; those arriving meanwhile are told to go elsewhere.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (closing) {
+      reply.header('connection', 'close');
+      throw new HttpError(503, 'unavailable', 'This server is shutting down; retry the request.');
+    }
     if (request.url.length > 8192) throw new HttpError(414, 'invalid_request', 'The URL is too long.');
   });
   await app.register(errorsPlugin);

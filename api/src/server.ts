@@ -45,7 +45,7 @@ function closeOnSignals(app: FastifyInstance): void {
  * a data folder may have; on PostgreSQL any number of workers lease jobs side by side.
  */
 export async function startWorker(settings: Settings): Promise<FastifyInstance> {
-  const merchants = loadMerchantConfigs(settings.configPath, process.env).map((loaded) => loaded.config);
+  const merchants = loadMerchantConfigs(settings.configPath, settings.configSecrets).map((loaded) => loaded.config);
   const app = await buildApp({
     merchants,
     store: openStore(settings),
@@ -61,7 +61,7 @@ export async function startWorker(settings: Settings): Promise<FastifyInstance> 
 }
 
 export async function startServer(settings: Settings): Promise<FastifyInstance> {
-  const merchants = loadMerchantConfigs(settings.configPath, process.env).map((loaded) => loaded.config);
+  const merchants = loadMerchantConfigs(settings.configPath, settings.configSecrets).map((loaded) => loaded.config);
   const store = openStore(settings);
   const app = await buildApp({
     merchants,

@@ -25,6 +25,7 @@
  * | PROMESSE_SANDBOX_DELAY_RATE, …_FAILED_ATTEMPT_RATE, …_LOSS_RATE | 0.1, 0.1, 0.01 | its journeys going wrong |
  */
 import { resolve } from 'node:path';
+import type { Environment } from './config/environment.ts';
 import { DEMO_CONFIG_PATH } from './config/load-config.ts';
 import { DEFAULT_PIPELINE, type PipelineSettings } from './pipeline/settings.ts';
 
@@ -43,9 +44,9 @@ export interface Settings {
   /** never logged */
   metricsToken: string | undefined;
   pipeline: PipelineSettings;
+  /** where merchant configs' `"${NAME}"` secrets are read (the environment); never logged */
+  configSecrets: Environment;
 }
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 /** A setting that cannot be used: the start stops, and the CLI prints this message alone. */
 export class SettingsError extends Error {
@@ -71,7 +72,7 @@ const PORT: Rule = {
 };
 
 /** A number variable; unset (or blank) takes the default. */
-function number(env: Env, name: string, fallback: number, rule: Rule): number {
+function number(env: Environment, name: string, fallback: number, rule: Rule): number {
   const text = env[name];
   if (text === undefined || text.trim() === '') return fallback;
   const value = Number(text);
@@ -81,7 +82,7 @@ function number(env: Env, name: string, fallback: number, rule: Rule): number {
 }
 
 /** A true/false variable; unset takes the default. */
-function flag(env: Env, name: string, fallback: boolean): boolean {
+function flag(env: Environment, name: string, fallback: boolean): boolean {
   const text = env[name];
   if (text === undefined || text === '') return fallback;
   if (text !== 'true' && text !== 'false') throw new SettingsError(`${name} must be true or false, got "${text}"`);
@@ -105,7 +106,7 @@ export function parseTrustProxy(text: string | undefined): boolean | number | st
 }
 
 /** Reads and checks every setting; throws a SettingsError naming the first bad variable and its value. */
-export function settingsFromEnv(env: Env): Settings {
+export function settingsFromEnv(env: Environment): Settings {
   const logLevel = env.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel))
     throw new SettingsError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
@@ -121,6 +122,7 @@ export function settingsFromEnv(env: Env): Settings {
     demo: flag(env, 'PROMESSE_DEMO', !env.PROMESSE_CONFIG),
     trustProxy: parseTrustProxy(env.PROMESSE_TRUST_PROXY),
     metricsToken: env.PROMESSE_METRICS_TOKEN || undefined,
+    configSecrets: env,
     pipeline: {
       allowPrivateWebhooks: flag(env, 'PROMESSE_ALLOW_PRIVATE_WEBHOOKS', d.allowPrivateWebhooks),
       noScanMs: number(env, 'PROMESSE_NO_SCAN_HOURS', d.noScanMs / HOUR, POSITIVE) * HOUR,

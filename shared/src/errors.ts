@@ -21,6 +21,8 @@ export const ErrorCode = Type.Union(
     Type.Literal('limit_reached'),
     // 422 on an idempotency key sent again with another body
     Type.Literal('idempotency_key_reused'),
+    // 503 while the process shuts down: retry on another instance
+    Type.Literal('unavailable'),
   ],
   { description: 'every error code the API answers with' },
 );

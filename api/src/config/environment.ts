@@ -34,10 +34,8 @@ export function withEnvironment(value: unknown, env: Environment): { value: unkn
     }
     if (Array.isArray(node)) return node.map((item, i) => walk(item, [...path, i]));
     if (node !== null && typeof node === 'object') {
-      // A null-prototype copy: config keys are data, never Object.prototype's members.
-      const copy = Object.create(null) as Record<string, unknown>;
-      for (const [key, item] of Object.entries(node)) copy[key] = walk(item, [...path, key]);
-      return { ...copy };
+      // Built from entries: a key named __proto__ stays an own property, as JSON.parse made it.
+      return Object.fromEntries(Object.entries(node).map(([key, item]) => [key, walk(item, [...path, key])]));
     }
     return node;
   };

@@ -236,7 +236,14 @@ describe('loadMerchantConfigs', () => {
       expect((error as ConfigError).problems).toEqual([
         'carriers[0].trackingSecret: the environment variable PROMESSE_TEST_TRACKING_SECRET is not set',
       ]);
-      expect((error as Error).message).not.toContain('k-123');
+    }
+    // A secret read from the environment that fails validation is named by its place, never shown.
+    try {
+      loadMerchantConfigs(dir, { ...env, PROMESSE_TEST_TRACKING_SECRET: 'tooShort-0xA1' });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([expect.stringMatching(/^carriers\[0\]\.trackingSecret: /)]);
+      expect((error as Error).message).not.toContain('tooShort-0xA1');
     }
   });
 

@@ -33,6 +33,11 @@ export function csvCells(text: string): string[] | null {
   }
 }
 
+/** A CSV header line's column names; a spreadsheet's byte order mark is not part of the first one. */
+export function csvHeader(text: string): string[] | null {
+  return csvCells(text.replace(/^\uFEFF/, ''));
+}
+
 /** An import body's format from its Content-Type: CSV or JSON lines, else 415. */
 export function importFormat(request: FastifyRequest): 'csv' | 'ndjson' {
   const type = String(request.headers['content-type'] ?? '');

@@ -621,7 +621,7 @@ describe('<delivery-promise> against the real API', () => {
   ] as const) {
     it(`shifts nothing on a bare page in ${lang} (${mode}) with the README's snippet, while the bundle and its language chunk load`, async () => {
       const frame = await fixture<HTMLIFrameElement>(
-        html`<iframe title="bare page ${lang}" style="width: 600px; height: 300px"></iframe>`,
+        html`<iframe title="bare page ${lang}" style="width: 600px; height: 800px"></iframe>`,
       );
       // The shifts are recorded inside the page from its first frame, before the bundle is even requested.
       frame.srcdoc = `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><script>

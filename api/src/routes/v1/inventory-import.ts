@@ -22,6 +22,7 @@ import {
   acceptImportBodies,
   type BodyLine,
   csvCells,
+  csvHeader,
   forEachBodyLine,
   IMPORT_LIMITS,
   type InventoryImportOptions,
@@ -135,8 +136,7 @@ export async function inventoryImportRoutes(
         lineNumber++;
         if (!line.tooLong && line.text.trim() === '') return true;
         if (format === 'csv' && header === null && !line.tooLong) {
-          // A spreadsheet's byte order mark is not part of the first column's name.
-          header = csvCells(line.text.replace(/^\uFEFF/, '')) ?? [];
+          header = csvHeader(line.text) ?? [];
           return true;
         }
         counts.processed++;

@@ -24,6 +24,7 @@ import {
   acceptImportBodies,
   type BodyLine,
   csvCells,
+  csvHeader,
   forEachBodyLine,
   IMPORT_LIMITS,
   type InventoryImportOptions,
@@ -101,8 +102,7 @@ export async function transitHistoryRoutes(
             fail('', 'line_too_long');
             return false; // without its header no CSV line can be read
           }
-          // A spreadsheet's byte order mark is not part of the first column's name.
-          header = csvCells(line.text.replace(/^\uFEFF/, '')) ?? [];
+          header = csvHeader(line.text) ?? [];
           const missing = HISTORY_FIELDS.filter((field) => !header?.includes(field));
           for (const field of missing) fail(field, 'missing_column');
           return missing.length === 0;
