@@ -168,7 +168,15 @@ export class DeliveryPromiseElement extends LitElement {
       // The language's table is still loading: keep the space the promise will take.
       return html`<p part="headline" class="row" aria-live="polite" aria-busy="true"><span class="skeleton"></span></p>
         <p part="countdown" class="row"></p>
-        ${this.mode === 'cart' ? html`<div class="option-list"></div><p class="row"></p>` : nothing}
+        ${
+          this.mode === 'cart'
+            ? html`<fieldset part="options" aria-hidden="true">
+                <legend>&nbsp;</legend>
+                <div class="option-list"></div>
+              </fieldset>
+              <p class="row"></p>`
+            : nothing
+        }
         <p part="postal-code" class="row"></p>`;
     }
     const { strings } = this.#localize;

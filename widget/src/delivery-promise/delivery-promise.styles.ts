@@ -151,7 +151,10 @@ export const styles = css`
   .option-name {
     font-weight: 600;
   }
+  /* Placed, not auto-placed: the tags share the second line with the dates, so every option stays two lines. */
   .option-tags {
+    grid-column: 3;
+    grid-row: 2;
     white-space: nowrap;
     text-align: end;
   }
@@ -161,6 +164,7 @@ export const styles = css`
   }
   .option-detail {
     grid-column: 2;
+    grid-row: 2;
     color: var(--_muted);
     font-size: 0.9375em;
   }
