@@ -582,9 +582,10 @@ describe('<delivery-promise> network', () => {
 
 /**
  * The README's snippet: a module script runs after the page is parsed, so a browser may paint the element before
- * it is defined; this keeps its loading height from the first frame (product mode: 4.5rem).
+ * it is defined; this keeps its loading height from the first frame (product mode 4.5rem, cart mode 22.375rem).
  */
-const RESERVE = 'delivery-promise:not(:defined){display:block;min-height:4.5rem}';
+const RESERVE =
+  'delivery-promise:not(:defined){display:block;min-height:4.5rem}delivery-promise[mode=cart]:not(:defined){min-height:22.375rem}';
 
 describe('<delivery-promise> against the real API', () => {
   it('shows the demo merchant promise for MUG-01 to Paris', async () => {
@@ -614,6 +615,7 @@ describe('<delivery-promise> against the real API', () => {
   });
 
   for (const [lang, mode] of [
+    ['nl', 'cart'],
     ['fr', 'product'],
     ['de', 'product'],
   ] as const) {
