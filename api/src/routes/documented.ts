@@ -7,14 +7,17 @@
 import type { FastifySchema } from 'fastify';
 import { type TSchema, Type } from 'typebox';
 
-/** A route's `config` documenting `body` (in each of `consumes`) and, optionally, headers it checks itself. */
-export function documented(parts: { body?: TSchema; consumes?: string[]; headers?: TSchema }) {
+/**
+ * A route's `config` documenting `body` (in each media type of the route's `schema.consumes`, else JSON) and,
+ * optionally, headers it checks itself.
+ */
+export function documented(parts: { body?: TSchema; headers?: TSchema }) {
   return {
     swaggerTransform: ({ schema, url }: { schema: FastifySchema; url: string }) => ({
       url,
       schema: {
         ...schema,
-        ...(parts.body ? { body: parts.body, consumes: parts.consumes ?? ['application/json'] } : {}),
+        ...(parts.body ? { body: parts.body, consumes: schema.consumes ?? ['application/json'] } : {}),
         ...(parts.headers ? { headers: parts.headers } : {}),
       },
     }),

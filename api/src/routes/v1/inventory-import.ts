@@ -106,10 +106,7 @@ export async function inventoryImportRoutes(
     '/v1/inventory/import',
     {
       onRequest: app.requireSecretKey,
-      config: documented({
-        body: ImportBody('warehouse,sku,onHand,safetyStock,incoming'),
-        consumes: ['text/csv', 'application/x-ndjson'],
-      }),
+      config: documented({ body: ImportBody('warehouse,sku,onHand,safetyStock,incoming') }),
       schema: {
         summary: 'Bulk stock import (CSV or JSON lines), answered as JSON lines with progress and per-line errors',
         tags: ['inventory'],

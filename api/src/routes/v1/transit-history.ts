@@ -52,10 +52,7 @@ export async function transitHistoryRoutes(
     '/v1/transit-history/import',
     {
       onRequest: app.requireSecretKey,
-      config: documented({
-        body: ImportBody(HISTORY_FIELDS.join(',')),
-        consumes: ['text/csv', 'application/x-ndjson'],
-      }),
+      config: documented({ body: ImportBody(HISTORY_FIELDS.join(',')) }),
       schema: {
         summary: 'Import past deliveries (CSV or JSON lines) for promises to learn transit from',
         tags: ['estimates'],
