@@ -25,6 +25,23 @@ export const KeyConfig = Type.Object(
   { additionalProperties: false },
 );
 
+/** Where a warehouse ships from, as real carriers print it on a label (CONTRACT §7). */
+export const PostalAddress = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    line1: Type.String({ minLength: 1, maxLength: 100 }),
+    line2: Type.Optional(Type.String({ maxLength: 100 })),
+    city: Type.String({ minLength: 1, maxLength: 100 }),
+    postalCode: Type.String({ minLength: 1, maxLength: 16 }),
+    country: Country,
+    phone: Type.Optional(Type.String({ minLength: 3, maxLength: 32 })),
+    email: Type.Optional(Type.String({ minLength: 3, maxLength: 200, pattern: '^[^@\\s]+@[^@\\s]+$' })),
+  },
+  { additionalProperties: false },
+);
+
+export type PostalAddress = Static<typeof PostalAddress>;
+
 export const WarehouseConfig = Type.Object(
   {
     id: Id,
@@ -41,6 +58,7 @@ export const WarehouseConfig = Type.Object(
     handlingDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 30 })),
     cutoffs: Type.Record(Type.String(), Type.String(), { description: 'HH:mm by carrier id, and "default"' }),
     priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+    address: Type.Optional(PostalAddress),
   },
   { additionalProperties: false },
 );
@@ -88,7 +106,46 @@ export const ServiceConfig = Type.Object(
 );
 
 /** The carrier adapters this build has (CONTRACT §7); any other name in a config stops the start. */
-export const CARRIER_ADAPTERS = ['sandbox'] as const;
+export const CARRIER_ADAPTERS = ['sandbox', 'karrio'] as const;
+
+/**
+ * The carriers' own tracking codes Promesse knows, by table name (CONTRACT §7): `carriers[].eventCodes` names the
+ * table a carrier's events are read with, by default its adapter's.
+ */
+export const EVENT_CODE_TABLES = ['sandbox', 'karrio', 'laposte', 'dhl', 'dpd', 'gls', 'ups', 'mondial_relay'] as const;
+
+/** The `karrio` adapter's settings (CONTRACT §7). */
+export const KarrioSettings = Type.Object(
+  {
+    baseUrl: Type.String({
+      pattern: '^https?://[^\\s/?#]+(/[^\\s?#]*)?$',
+      maxLength: 500,
+      description: "the Karrio API's address, without /v1 (the operator's own: no SSRF guard applies)",
+    }),
+    apiKey: Type.String({ minLength: 1, maxLength: 500, description: 'sent as Authorization: Token <apiKey>' }),
+    webhookSecret: Type.Optional(
+      Type.String({
+        minLength: 16,
+        maxLength: 500,
+        description: "the secret of Karrio's webhook endpoint; without it Karrio's webhooks are refused",
+      }),
+    ),
+    serviceCodes: Type.Record(Type.String(), Type.String({ minLength: 1, maxLength: 100 }), {
+      description: "Karrio's service code for each of this carrier's services, by our service id",
+    }),
+    carrierIds: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
+        minItems: 1,
+        maxItems: 20,
+        description: "the Karrio carrier connections to buy labels from (Karrio's carrier_ids)",
+      }),
+    ),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: 120_000, description: 'per request; 20000' })),
+  },
+  { additionalProperties: false },
+);
+
+export type KarrioSettings = Static<typeof KarrioSettings>;
 
 export const CarrierConfig = Type.Object(
   {
@@ -105,6 +162,11 @@ export const CarrierConfig = Type.Object(
     settings: Type.Optional(
       Type.Record(Type.String(), Type.Unknown(), {
         description: `the adapter's own settings; secrets as "\${ENV_NAME}", read from the environment at start`,
+      }),
+    ),
+    eventCodes: Type.Optional(
+      Type.Enum(EVENT_CODE_TABLES, {
+        description: "the carrier's own event codes its pushes and tracking use; by default the adapter's",
       }),
     ),
     trackingSecret: Type.Optional(

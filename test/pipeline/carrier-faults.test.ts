@@ -127,6 +127,7 @@ describe.each(stores)('carrier faults on %s', (_name, makeStore) => {
     expect(wrong.statusCode).toBe(200);
     expect(wrong.json()).toEqual({
       applied: 0,
+      unknown: 0,
       duplicates: 0,
       rejected: [{ index: 0, code: 'unknown_tracking_number' }],
     });
@@ -228,7 +229,7 @@ describe.each(stores)('carrier faults on %s', (_name, makeStore) => {
     const event = { trackingNumber: tn, code: 'PCK', occurredAt: '2026-11-23T16:00:00Z', eventId: 'pck-1' };
     expect((await track([event])).statusCode).toBe(500);
     expect((await order(booked.id)).shipments[0].status).toBe('label_created');
-    expect((await track([event])).json()).toEqual({ applied: 1, duplicates: 0, rejected: [] });
+    expect((await track([event])).json()).toEqual({ applied: 1, unknown: 0, duplicates: 0, rejected: [] });
     expect((await order(booked.id)).shipments[0].status).toBe('picked_up');
     expect(await level()).toMatchObject({ onHand: 39, reserved: 0 });
   });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SANDBOX_CODES } from '../../api/src/pipeline/tracking/statuses.ts';
+import { SANDBOX_CODES } from '../../api/src/pipeline/tracking/codes/sandbox.ts';
 import type { Sender } from '../../api/src/pipeline/webhooks/send.ts';
 import { MONDAY_MORNING, SECRET, storeFactories, testApp } from '../fixtures/app.ts';
 import { baseConfig, withLyon } from '../fixtures/merchant.ts';
@@ -97,7 +97,7 @@ describe.each(stores)('tracking on %s', (_name, makeStore) => {
     const picked = await track([
       { trackingNumber: tn, code: 'PCK', occurredAt: '2026-11-23T16:10:00Z', location: 'Paris Nord' },
     ]);
-    expect(picked.json()).toEqual({ applied: 1, duplicates: 0, rejected: [] });
+    expect(picked.json()).toEqual({ applied: 1, unknown: 0, duplicates: 0, rejected: [] });
     expect(await order(booked.id)).toMatchObject({
       status: 'shipped',
       shipments: [{ status: 'picked_up', lastEventAt: '2026-11-23T16:10:00.000Z' }],
@@ -183,7 +183,7 @@ describe.each(stores)('tracking on %s', (_name, makeStore) => {
       { trackingNumber: tn, code: 'DLV', occurredAt: '2026-11-24T11:00:00Z', eventId: 'e3' },
       { trackingNumber: tn, code: 'TRN', occurredAt: '2026-11-23T22:00:00Z', eventId: 'e2' },
     ]);
-    expect(again.json()).toEqual({ applied: 1, duplicates: 1, rejected: [] });
+    expect(again.json()).toEqual({ applied: 1, unknown: 0, duplicates: 1, rejected: [] });
     const after = await order(booked.id);
     expect(after.shipments[0].status).toBe('delivered');
     const tracking = after.timeline.filter((t: { type: string }) => t.type === 'shipment.tracking');
@@ -204,11 +204,12 @@ describe.each(stores)('tracking on %s', (_name, makeStore) => {
     ]);
     expect(response.json()).toEqual({
       applied: 1,
+      // An unknown code is kept on the timeline as an unknown event, never refused nor guessed (CONTRACT §7).
+      unknown: 1,
       duplicates: 0,
       rejected: [
         { index: 0, code: 'unknown_tracking_number' },
         { index: 1, code: 'unknown_carrier' },
-        { index: 2, code: 'unknown_code' },
         { index: 3, code: 'unknown_status' },
         { index: 4, code: 'invalid_instant' },
       ],
@@ -305,6 +306,7 @@ describe('signed carrier pushes', () => {
       expect(ok.statusCode).toBe(200);
       expect(ok.json()).toEqual({
         applied: 0,
+        unknown: 0,
         duplicates: 0,
         rejected: [{ index: 0, code: 'unknown_tracking_number' }],
       });

@@ -249,9 +249,44 @@ describe('loadMerchantConfigs', () => {
 
   it('stops at an adapter this build does not have, naming the ones it has', () => {
     const config = baseConfig();
-    config.carriers[0]!.adapter = 'karrio';
+    config.carriers[0]!.adapter = 'easypost';
     expect(validateMerchantConfig(config)).toEqual([
-      'carriers[0].adapter: unknown adapter "karrio" (this build has: sandbox)',
+      'carriers[0].adapter: unknown adapter "easypost" (this build has: sandbox, karrio)',
     ]);
+  });
+
+  it('asks a Karrio carrier for its settings, a service code per service and a sender address', () => {
+    const config = baseConfig();
+    const carrier = config.carriers[0]!;
+    carrier.adapter = 'karrio';
+    expect(validateMerchantConfig(config)).toEqual([
+      'carriers[0].settings: the karrio adapter needs settings {baseUrl, apiKey, serviceCodes}',
+    ]);
+    carrier.settings = { baseUrl: 'ftp://karrio', apiKey: '', serviceCodes: {}, extra: 1 };
+    expect(validateMerchantConfig(config)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^carriers\[0\]\.settings\.baseUrl: /),
+        expect.stringMatching(/^carriers\[0\]\.settings\.apiKey: /),
+        'carriers[0].settings: unknown property "extra"',
+      ]),
+    );
+    carrier.settings = { baseUrl: 'http://127.0.0.1:5002', apiKey: 'key_123', serviceCodes: {} };
+    expect(validateMerchantConfig(config)).toEqual([
+      ...carrier.services.map((s) => `carriers[0].settings.serviceCodes: missing the Karrio service code of "${s.id}"`),
+      ...config.warehouses.map(
+        (_, i) => `warehouses[${i}].address: needed to ship with "${carrier.id}" (karrio): the label's sender`,
+      ),
+    ]);
+    carrier.settings.serviceCodes = Object.fromEntries(carrier.services.map((s) => [s.id, 'colissimo_home']));
+    for (const w of config.warehouses) {
+      w.address = {
+        name: 'Entrepôt',
+        line1: '2 rue des Entrepôts',
+        city: 'Saint-Denis',
+        postalCode: '93200',
+        country: 'FR',
+      };
+    }
+    expect(validateMerchantConfig(config)).toEqual([]);
   });
 });

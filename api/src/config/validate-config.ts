@@ -4,8 +4,9 @@
  * as `path: problem`, so a merchant fixes the whole file in one go.
  */
 import countries from 'i18n-iso-countries';
+import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
-import { CARRIER_ADAPTERS, MerchantConfig } from '../../../shared/src/config.ts';
+import { CARRIER_ADAPTERS, KarrioSettings, MerchantConfig } from '../../../shared/src/config.ts';
 import { holidayCodeProblem } from '../promise/holidays.ts';
 import { dayFromIso } from '../promise/local-date.ts';
 import { isKnownTimeZone } from '../promise/zone.ts';
@@ -30,11 +31,13 @@ export function isKnownCountry(code: string): boolean {
   return /^[A-Z]{2}$/.test(code) && countries.isValid(code);
 }
 
-function schemaProblems(value: unknown): string[] {
+/** A value's problems against a schema, as `path: problem` (paths below `base`, a part of the file). */
+function schemaProblems(schema: TSchema, value: unknown, base = ''): string[] {
   const problems: string[] = [];
-  for (const error of Value.Errors(MerchantConfig, value)) {
+  for (const error of Value.Errors(schema, value)) {
     if (error.keyword === 'boolean') continue; // reported again, better worded, as additionalProperties
-    const path = pathFromPointer(error.instancePath);
+    const inner = pathFromPointer(error.instancePath);
+    const path = base && inner ? (inner.startsWith('[') ? `${base}${inner}` : `${base}.${inner}`) : base || inner;
     const params = error.params as Record<string, unknown>;
     if (error.keyword === 'additionalProperties' && Array.isArray(params.additionalProperties)) {
       for (const name of params.additionalProperties) problems.push(at(path, `unknown property "${String(name)}"`));
@@ -116,6 +119,7 @@ function semanticProblems(config: MerchantConfig, problems: string[]): void {
     if (c.adapter !== undefined && !(CARRIER_ADAPTERS as readonly string[]).includes(c.adapter)) {
       add(`carriers[${i}].adapter`, `unknown adapter "${c.adapter}" (this build has: ${CARRIER_ADAPTERS.join(', ')})`);
     }
+    if (c.adapter === 'karrio') karrioProblems(config, i, problems);
     c.services.forEach((s, j) => {
       const path = `carriers[${i}].services[${j}]`;
       serviceIds.push(s.id);
@@ -183,9 +187,37 @@ function semanticProblems(config: MerchantConfig, problems: string[]): void {
   }
 }
 
+/**
+ * A Karrio carrier's settings, a Karrio service code for each of its services, and a postal address for every
+ * warehouse it ships from (a lane's `from` country): a real label needs one.
+ */
+function karrioProblems(config: MerchantConfig, index: number, problems: string[]): void {
+  const carrier = config.carriers[index];
+  if (!carrier) return;
+  const path = `carriers[${index}].settings`;
+  if (carrier.settings === undefined) {
+    problems.push(at(path, 'the karrio adapter needs settings {baseUrl, apiKey, serviceCodes}'));
+    return;
+  }
+  const found = schemaProblems(KarrioSettings, carrier.settings, path);
+  problems.push(...found);
+  if (found.length > 0) return;
+  const settings = carrier.settings as KarrioSettings;
+  for (const service of carrier.services) {
+    if (!Object.hasOwn(settings.serviceCodes, service.id))
+      problems.push(at(`${path}.serviceCodes`, `missing the Karrio service code of "${service.id}"`));
+  }
+  const origins = new Set(carrier.services.flatMap((s) => s.lanes.flatMap((lane) => lane.from)));
+  config.warehouses.forEach((w, i) => {
+    if (origins.has(w.country) && !w.address) {
+      problems.push(at(`warehouses[${i}].address`, `needed to ship with "${carrier.id}" (karrio): the label's sender`));
+    }
+  });
+}
+
 /** Every problem of a merchant config, as `path: problem`; empty when the config is valid. */
 export function validateMerchantConfig(value: unknown): string[] {
-  const problems = schemaProblems(value);
+  const problems = schemaProblems(MerchantConfig, value);
   try {
     semanticProblems(value as MerchantConfig, problems);
   } catch {

@@ -15,6 +15,7 @@ declare module 'fastify' {
       promises: Counter<'status'>;
       bookings: Counter;
       deadJobs: Counter<'type'>;
+      unknownEvents: Counter<'codes'>;
       deliveries: Counter<'merchant' | 'service' | 'outcome'>;
     };
   }
@@ -107,7 +108,13 @@ export const metricsPlugin = fp(
       help: 'Age of the oldest outbox job still waiting: grows when work is stuck',
       registers: [registry],
     });
-    app.decorate('metrics', { registry, promises, bookings, deadJobs, deliveries });
+    const unknownEvents = new Counter({
+      name: 'promesse_tracking_unknown_events_total',
+      help: "Tracking events kept with a code their carrier's table does not know, by table (carriers[].eventCodes)",
+      labelNames: ['codes'] as const,
+      registers: [registry],
+    });
+    app.decorate('metrics', { registry, promises, bookings, deadJobs, deliveries, unknownEvents });
     app.addHook('onResponse', async (request, reply) => {
       duration.observe(
         { method: request.method, route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) },

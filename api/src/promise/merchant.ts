@@ -2,7 +2,13 @@
  * A merchant's config compiled for the promise core: weekday masks, normalized postal patterns, surcharges split
  * into fixed and percent, bundles resolved to their weight and size. Built once per config load; pure data.
  */
-import { type DeliveryType, ESTIMATE_DEFAULTS, type MerchantConfig } from '../../../shared/src/config.ts';
+import {
+  type DeliveryType,
+  ESTIMATE_DEFAULTS,
+  type EVENT_CODE_TABLES,
+  type MerchantConfig,
+  type PostalAddress,
+} from '../../../shared/src/config.ts';
 import { type Day, dayFromIso } from './local-date.ts';
 
 export interface Warehouse {
@@ -21,6 +27,8 @@ export interface Warehouse {
   cutoffs: ReadonlyMap<string, string>;
   priority: number;
   order: number;
+  /** the sender's address on real carriers' labels */
+  address: PostalAddress | null;
 }
 
 export interface Rate {
@@ -61,6 +69,10 @@ export interface Carrier {
   id: string;
   name: string;
   adapter: string;
+  /** the adapter's own settings, as validated at start (secrets already read from the environment) */
+  settings: Readonly<Record<string, unknown>>;
+  /** the table its own event codes are read with */
+  eventCodes: (typeof EVENT_CODE_TABLES)[number];
   /** the shared secret of the carrier's signed tracking pushes, if it pushes */
   trackingSecret: string | null;
   pickupDays: readonly boolean[];
@@ -133,6 +145,7 @@ export function compileMerchant(config: MerchantConfig): Merchant {
       cutoffs,
       priority: w.priority ?? 1_000_000,
       order,
+      address: w.address ?? null,
     };
   });
   const carriers: Carrier[] = [];
@@ -142,6 +155,9 @@ export function compileMerchant(config: MerchantConfig): Merchant {
       id: c.id,
       name: c.name,
       adapter: c.adapter ?? 'sandbox',
+      settings: c.settings ?? {},
+      // By default the adapter's own table (each adapter this build has, CARRIER_ADAPTERS, has one).
+      eventCodes: c.eventCodes ?? (c.adapter === 'karrio' ? 'karrio' : 'sandbox'),
       trackingSecret: c.trackingSecret ?? null,
       pickupDays: weekdayMask(c.pickupDays),
       deliveryDays: weekdayMask(c.deliveryDays),

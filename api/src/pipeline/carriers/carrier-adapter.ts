@@ -21,14 +21,19 @@ export interface CreatedLabel {
 
 /** A carrier's own tracking event, before mapping to a normalized status. */
 export interface CarrierEvent {
-  eventId: string;
+  /** the carrier's id for the event; else one is derived from its content */
+  eventId?: string | undefined;
+  /** read with the carrier's code table (`carriers[].eventCodes`) */
   code: string;
+  /** a scan that only informs: kept on the timeline under its code, never read as a status */
+  notice?: boolean;
   occurredAt: string;
-  location?: string;
-  description?: string;
+  location?: string | undefined;
+  description?: string | undefined;
 }
 
 export interface TrackRequest {
+  merchant: Merchant;
   trackingNumber: string;
   shipment: Shipment;
   /** when the label was created */
@@ -36,10 +41,29 @@ export interface TrackRequest {
   now: number;
 }
 
+export interface CancelRequest {
+  merchant: Merchant;
+  shipment: Shipment;
+  trackingNumber: string;
+}
+
 export interface CarrierAdapter {
   readonly name: string;
   createLabel(request: LabelRequest): Promise<CreatedLabel>;
-  cancelLabel(trackingNumber: string): Promise<void>;
+  /** Voids a label that has not left; a carrier that cannot void it any more says so by throwing. */
+  cancelLabel(request: CancelRequest): Promise<void>;
   /** Every event the carrier has for a parcel so far (polling). */
   track(request: TrackRequest): Promise<CarrierEvent[]>;
+}
+
+/**
+ * The carrier said no (Karrio's 4xx: an address it cannot serve, a parcel too heavy, an account problem): asking
+ * again cannot help, so the job gives up at once and a `carrier_refused` exception asks the merchant to act.
+ * Anything else an adapter throws (time-outs, 5xx, 429) is retried.
+ */
+export class CarrierRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CarrierRefused';
+  }
 }

@@ -5,6 +5,9 @@
  * reservations into shipped stock, exactly once whatever the order of events; status changes, deliveries and
  * exceptions are announced through the outbox. The events of one parcel are applied in one change of its order.
  *
+ * An event without a status (a code its table does not know, or one with no counterpart among ours) is kept on
+ * the timeline, once, and changes nothing else: not the status, not the stock, not the last news.
+ *
  * A carrier's `cancelled` means the carrier voided the label, not that the shopper's order is cancelled: the
  * shipment keeps its status and its stock, and a `label_voided` exception asks the merchant to decide.
  */
@@ -19,7 +22,10 @@ import { EXCEPTIONAL, type TrackingStatus } from './statuses.ts';
 
 export interface TrackingEvent {
   trackingNumber: string;
-  status: TrackingStatus;
+  /** null: the event says nothing we can map (see `unknownCode`) */
+  status: TrackingStatus | null;
+  /** a code its carrier's table does not know: kept as `shipment.unknown_event`, and counted */
+  unknownCode?: boolean;
   /** the carrier's own code, kept for the record */
   code: string;
   occurredAt: string;
@@ -30,7 +36,10 @@ export interface TrackingEvent {
   eventId?: string | undefined;
 }
 
-export type ApplyResult = 'applied' | 'duplicate' | 'unknown_tracking_number';
+export type ApplyResult = 'applied' | 'unknown_event' | 'duplicate' | 'unknown_tracking_number';
+
+/** An event whose status is known. */
+type StatusEvent = TrackingEvent & { status: TrackingStatus };
 
 /** The reasons of the exceptions tracking news opens. */
 type NewsException = 'failed_attempt' | 'exception' | 'returned_to_sender' | 'label_voided';
@@ -38,7 +47,7 @@ type NewsException = 'failed_attempt' | 'exception' | 'returned_to_sender' | 'la
 const keyOf = (event: TrackingEvent) => event.eventId ?? `${event.code}|${event.occurredAt}|${event.location ?? ''}`;
 
 /** What an event does to a shipment's status: null when it must not move it (see the module comment). */
-function statusAfter(shipment: Shipment, event: TrackingEvent): Shipment['status'] | null {
+function statusAfter(shipment: Shipment, event: StatusEvent): Shipment['status'] | null {
   if (shipment.status === 'cancelled' || event.status === 'cancelled') return null;
   // Once the parcel has left, a late "label created" from the carrier cannot bring it back to the warehouse.
   if (hasLeft(shipment.status) && !hasLeft(event.status)) return null;
@@ -49,6 +58,7 @@ function statusAfter(shipment: Shipment, event: TrackingEvent): Shipment['status
 const departed = (shipment: Shipment) => Boolean(shipment.leftAt) || hasLeft(shipment.status);
 
 function exceptionOf(event: TrackingEvent): NewsException | null {
+  if (event.status === null) return null;
   if (event.status === 'cancelled') return 'label_voided';
   return EXCEPTIONAL.has(event.status) ? (event.status as NewsException) : null;
 }
@@ -74,7 +84,7 @@ export async function applyTrackingEvents(
   const records = events.map((event) => ({
     shipmentId: target.shipmentId,
     key: keyOf(event),
-    status: event.status,
+    status: event.status ?? (event.unknownCode ? 'unknown_event' : 'notice'),
     code: event.code,
     occurredAt: event.occurredAt,
   }));
@@ -98,9 +108,10 @@ export async function applyTrackingEvents(
       const outbox: OutboxMessage[] = [];
       let deliveredAt: string | null = null;
       for (const event of fresh) {
+        timeline.push(timelineEntry(shipment.id, event));
+        if (!hasStatus(event)) continue;
         const newest = !shipment.lastEventAt || event.occurredAt >= shipment.lastEventAt;
         const next = newest ? statusAfter(shipment, event) : null;
-        timeline.push(timelineEntry(shipment.id, event));
         const payload = {
           orderId: order.id,
           shipmentId: shipment.id,
@@ -175,8 +186,10 @@ export async function applyTrackingEvents(
       });
     }
   }
-  return kept.map((isNew) => (isNew ? 'applied' : 'duplicate'));
+  return kept.map((isNew, i) => (!isNew ? 'duplicate' : events[i]?.unknownCode ? 'unknown_event' : 'applied'));
 }
+
+const hasStatus = (event: TrackingEvent): event is StatusEvent => event.status !== null;
 
 /** The scans that say the carrier has the parcel: its dispatch, for transit history (CONTRACT §6). */
 const DISPATCH_SCANS: ReadonlySet<TrackingStatus> = new Set(['picked_up', 'in_transit']);
@@ -195,12 +208,18 @@ function observationOf(order: Order, shipment: Shipment, deliveredAt: string): T
 
 function timelineEntry(shipmentId: string, event: TrackingEvent): TimelineEntry {
   const where = event.location ? ` (${event.location})` : '';
-  const what = event.status === 'cancelled' ? 'label voided by the carrier' : event.status.replaceAll('_', ' ');
+  const detail = event.description ? `: ${event.description}` : '';
+  const message =
+    event.status === null
+      ? event.unknownCode
+        ? `unknown carrier event ${event.code}${where}${detail}` // kept word for word, for someone to read
+        : `${event.description ?? `carrier event ${event.code}`}${where}` // a scan that only informs
+      : `${event.status === 'cancelled' ? 'label voided by the carrier' : event.status.replaceAll('_', ' ')}${where}${detail}`;
   return {
     at: event.occurredAt,
-    type: 'shipment.tracking',
+    type: event.unknownCode ? 'shipment.unknown_event' : 'shipment.tracking',
     actor: `carrier:${event.carrier}`,
-    message: `${what}${where}${event.description ? `: ${event.description}` : ''}`,
+    message,
     shipmentId,
   };
 }

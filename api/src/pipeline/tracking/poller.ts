@@ -15,7 +15,7 @@ import type { Store, WatchedShipment } from '../../store/store.ts';
 import { adapterOf, type CarrierAdapters } from '../carriers/adapters.ts';
 import { labelledAt } from '../shipment-jobs.ts';
 import { applyTrackingEvents } from './apply-event.ts';
-import { CARRIER_CODES } from './statuses.ts';
+import { readEvent } from './statuses.ts';
 
 export interface PollerOptions {
   store: Store;
@@ -32,6 +32,8 @@ export interface PollerOptions {
   onStockChange?: (merchantId: string, skus: string[]) => void;
   /** a parcel was delivered: its transit joined the merchant's delivery history */
   onDelivered?: (merchantId: string, shipments: Shipment[]) => Promise<void> | void;
+  /** events kept with a code their carrier's table does not know, by table */
+  onUnknownEvents?: (table: string, count: number) => void;
 }
 
 export class TrackingPoller {
@@ -74,8 +76,9 @@ export class TrackingPoller {
       await store.rescheduleTracking(merchantId, shipmentId, null); // lost: the exception scan closes the order
       return null;
     }
-    const { name: adapterName, adapter } = adapterOf(adapters, merchant, shipment.carrier);
-    if (!shipment.trackingNumber || !adapter) {
+    const { adapter } = adapterOf(adapters, merchant, shipment.carrier);
+    const carrier = merchant?.carriers.find((c) => c.id === shipment.carrier);
+    if (!shipment.trackingNumber || !adapter || !merchant || !carrier) {
       // The order has not recorded its label yet (it is being saved), or its merchant or adapter is missing from
       // this process's config: look again later rather than forget the parcel.
       await store.rescheduleTracking(merchantId, shipmentId, now + pollAfterMs);
@@ -91,25 +94,24 @@ export class TrackingPoller {
     await store.rescheduleTracking(merchantId, shipmentId, now + Math.round(pollAfterMs * (0.8 + 0.4 * random())));
     const trackingNumber = shipment.trackingNumber;
     const events = await adapter.track({
+      merchant,
       trackingNumber,
       shipment,
       labelledAt: labelledAt(order, shipmentId),
       now,
     });
-    const known = events.flatMap((event) => {
-      const status = CARRIER_CODES[adapterName]?.[event.code];
-      return status ? [{ ...event, trackingNumber, carrier: shipment.carrier, status }] : [];
-    });
-    if (known.length === 0) return 0;
+    if (events.length === 0) return 0;
     const outcomes = await applyTrackingEvents(
       store,
       merchantId,
       trackingNumber,
-      known,
+      events.map((event) => readEvent(carrier, trackingNumber, event)),
       now,
       (skus) => this.#options.onStockChange?.(merchantId, skus),
       async (shipments) => this.#options.onDelivered?.(merchantId, shipments),
     );
+    const unknown = outcomes.filter((o) => o === 'unknown_event').length;
+    if (unknown > 0) this.#options.onUnknownEvents?.(carrier.eventCodes, unknown);
     return outcomes.filter((o) => o === 'applied').length;
   }
 }

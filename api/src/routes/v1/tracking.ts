@@ -11,11 +11,12 @@ import { Value } from 'typebox/value';
 import { ApiError } from '../../../../shared/src/errors.ts';
 import { HttpError } from '../../http-error.ts';
 import type { MerchantRuntime } from '../../merchants/registry.ts';
-import { applyTrackingEvents, type TrackingEvent } from '../../pipeline/tracking/apply-event.ts';
-import { CARRIER_CODES, TRACKING_STATUSES, type TrackingStatus } from '../../pipeline/tracking/statuses.ts';
+import type { TrackingEvent } from '../../pipeline/tracking/apply-event.ts';
+import { readEvent, TRACKING_STATUSES, type TrackingStatus } from '../../pipeline/tracking/statuses.ts';
 import { callerOf } from '../../plugins/auth.ts';
 import { parseInstant } from '../../promise/instant.ts';
 import { documented } from '../documented.ts';
+import { applyEvents, IngestResult, type Rejected } from './tracking-ingest.ts';
 
 const EventFields = {
   trackingNumber: Type.String({ minLength: 4, maxLength: 64 }),
@@ -45,61 +46,41 @@ const PushBatch = Type.Object(
   },
   { additionalProperties: false },
 );
-const IngestResult = Type.Object({
-  applied: Type.Integer(),
-  duplicates: Type.Integer(),
-  rejected: Type.Array(Type.Object({ index: Type.Integer(), code: Type.String() })),
-});
-
-async function ingest(app: FastifyInstance, runtime: MerchantRuntime, events: EventInputs) {
-  const now = app.clock();
-  const result = { applied: 0, duplicates: 0, rejected: [] as { index: number; code: string }[] };
-  // Valid events grouped by carrier and parcel, so that each parcel's order changes once per batch.
-  const parcels = new Map<string, { index: number; event: TrackingEvent }[]>();
+/** Reads a batch of inputs into tracking events (rejecting what cannot be read), and applies them. */
+async function ingest(app: FastifyInstance, runtime: MerchantRuntime, events: EventInputs): Promise<IngestResult> {
+  const rejected: Rejected[] = [];
+  const read: { index: number; event: TrackingEvent }[] = [];
   for (const [index, input] of events.entries()) {
     const carrier = runtime.merchant.carriers.find((c) => c.id === input.carrier);
     if (!carrier) {
-      result.rejected.push({ index, code: 'unknown_carrier' });
+      rejected.push({ index, code: 'unknown_carrier' });
       continue;
     }
-    const status = (input.code !== undefined ? CARRIER_CODES[carrier.adapter]?.[input.code] : input.status) as
-      | TrackingStatus
-      | undefined;
-    if (!status || !(TRACKING_STATUSES as readonly string[]).includes(status)) {
-      result.rejected.push({ index, code: input.code !== undefined ? 'unknown_code' : 'unknown_status' });
+    // Our own vocabulary is checked; a carrier's code is read with its table (an unknown one is kept, not guessed).
+    if (input.code === undefined && !(TRACKING_STATUSES as readonly string[]).includes(input.status ?? '')) {
+      rejected.push({ index, code: 'unknown_status' });
       continue;
     }
     const occurred = parseInstant(input.occurredAt);
     if (occurred === null) {
-      result.rejected.push({ index, code: 'invalid_instant' });
+      rejected.push({ index, code: 'invalid_instant' });
       continue;
     }
-    const event = { ...input, status, code: input.code ?? status, occurredAt: new Date(occurred).toISOString() };
-    const key = `${carrier.id}|${input.trackingNumber}`;
-    const parcel = parcels.get(key) ?? [];
-    parcel.push({ index, event });
-    parcels.set(key, parcel);
+    const { trackingNumber, location, description, eventId } = input;
+    const common = { occurredAt: new Date(occurred).toISOString(), location, description, eventId };
+    const event: TrackingEvent =
+      input.code !== undefined
+        ? readEvent(carrier, trackingNumber, { ...common, code: input.code })
+        : {
+            ...common,
+            trackingNumber,
+            carrier: carrier.id,
+            status: input.status as TrackingStatus,
+            code: input.status ?? '',
+          };
+    read.push({ index, event });
   }
-  for (const parcel of parcels.values()) {
-    const outcomes = await applyTrackingEvents(
-      app.store,
-      runtime.merchant.id,
-      parcel[0]?.event.trackingNumber ?? '',
-      parcel.map((p) => p.event),
-      now,
-      (skus) => {
-        for (const sku of skus) app.stock.invalidate(runtime.merchant.id, sku);
-      },
-      (shipments) => app.transitHistory.delivered(runtime, shipments),
-    );
-    outcomes.forEach((outcome, i) => {
-      if (outcome === 'applied') result.applied++;
-      else if (outcome === 'duplicate') result.duplicates++;
-      else result.rejected.push({ index: parcel[i]?.index ?? -1, code: outcome });
-    });
-  }
-  result.rejected.sort((a, b) => a.index - b.index);
-  return result;
+  return applyEvents(app, runtime, read, rejected);
 }
 
 export async function trackingRoutes(instance: FastifyInstance): Promise<void> {
@@ -119,14 +100,7 @@ export async function trackingRoutes(instance: FastifyInstance): Promise<void> {
           { events: Type.Array(EventInput, { minItems: 1, maxItems: 1000 }) },
           { additionalProperties: false },
         ),
-        response: {
-          200: Type.Object({
-            applied: Type.Integer(),
-            duplicates: Type.Integer(),
-            rejected: Type.Array(Type.Object({ index: Type.Integer(), code: Type.String() })),
-          }),
-          '4xx': ApiError,
-        },
+        response: { 200: IngestResult, '4xx': ApiError },
       },
     },
     async (request) => ingest(app, callerOf(request).merchant, request.body.events),
