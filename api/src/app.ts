@@ -26,6 +26,7 @@ import { analyticsRoutes } from './routes/v1/analytics.ts';
 import { exceptionRoutes } from './routes/v1/exceptions.ts';
 import { inventoryRoutes } from './routes/v1/inventory.ts';
 import { inventoryImportRoutes } from './routes/v1/inventory-import.ts';
+import { karrioWebhookRoutes } from './routes/v1/karrio-webhooks.ts';
 import { orderRoutes } from './routes/v1/orders.ts';
 import { promiseRoutes } from './routes/v1/promise.ts';
 import { shipmentRoutes } from './routes/v1/shipments.ts';
@@ -138,6 +139,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(shipmentRoutes);
   await app.register(webhookEndpointRoutes);
   await app.register(trackingRoutes);
+  await app.register(karrioWebhookRoutes);
   await app.register(exceptionRoutes);
   return app;
 }

@@ -15,6 +15,7 @@ export const EXCEPTION_REASONS = [
   'label_voided',
   'delivery_failed',
   'job_failed',
+  'carrier_refused',
 ] as const;
 
 export const ShipmentException = Type.Object({

@@ -307,6 +307,12 @@ describe('the OpenAPI document', () => {
       headers: { 'content-type': 'application/json', 'x-promesse-signature': 'sha256=00' },
       payload: push,
     });
+    // Karrio's webhooks: no Karrio carrier in this config, so every secret is wrong.
+    await call('post', '/v1/carriers/karrio/{merchantId}/webhooks', {
+      url: '/v1/carriers/karrio/test/webhooks',
+      headers: { 'content-type': 'application/json', 'x-event-id': 'not-the-secret' },
+      payload: { event: 'tracker.updated', data: { tracking_number: shipment.trackingNumber } },
+    });
 
     await app.relay.drain();
     const exceptions = (await call('get', '/v1/exceptions', { url: '/v1/exceptions', headers: SECRET })).json();

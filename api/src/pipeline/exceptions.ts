@@ -21,6 +21,8 @@ export const NEXT_ACTIONS: Readonly<Record<ShipmentException['reason'], string>>
     'The carrier voided this label. Ask the carrier why, or cancel the order to release its stock; the order was not cancelled.',
   delivery_failed: 'Fix the endpoint (see its attempts), then replay the message from the outbox.',
   job_failed: 'Read the error, fix its cause (carrier account, address), then replay the job from the outbox.',
+  carrier_refused:
+    'The carrier refused: read its message, fix the cause (address, weight, service, account), then replay the job from the outbox, or cancel the order.',
 };
 
 /** One id per shipment, reason and occasion, so the same occasion never opens twice. */

@@ -18,8 +18,8 @@ export type JobHandler = (job: OutboxJob) => Promise<void>;
 export class RetryAt extends Error {
   readonly at: number | null;
 
-  constructor(at: number | null, message: string) {
-    super(message);
+  constructor(at: number | null, message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'RetryAt';
     this.at = at;
   }
@@ -65,8 +65,8 @@ export interface RelayOptions {
   /** pause before looking again when there was nothing to do */
   idleMs?: number;
   onError?: (error: unknown, job: OutboxJob | undefined) => void;
-  /** a job gave up after its last attempt (or its handler said so) */
-  onDead?: (job: OutboxJob, error: string) => Promise<void> | void;
+  /** a job gave up after its last attempt (or its handler said so): its message, and what was thrown */
+  onDead?: (job: OutboxJob, message: string, error: unknown) => Promise<void> | void;
 }
 
 /** Backoff before attempt `attempt + 1`: 1 s doubling to at most an hour, ±20 % jitter so retries spread out. */
@@ -262,7 +262,7 @@ export class OutboxRelay {
         error instanceof RetryAt ? error.at : attempt >= maxAttempts ? null : clock() + retryDelayMs(attempt - 1);
       const message = error instanceof Error ? error.message : String(error);
       await store.failOutboxJob(job.id, this.workerId, message, retryAt);
-      if (retryAt === null) await this.#options.onDead?.({ ...job, attempts: attempt }, message);
+      if (retryAt === null) await this.#options.onDead?.({ ...job, attempts: attempt }, message, error);
     }
   }
 }

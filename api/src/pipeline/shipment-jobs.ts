@@ -1,14 +1,16 @@
 /**
  * What the pipeline does with the booking's outbox messages: a label for every requested shipment (once, even
- * when the job runs twice), and the carrier told when a labelled shipment is cancelled.
+ * when the job runs twice), and the carrier told when a labelled shipment is cancelled, so that its label is
+ * voided. A carrier's refusal gives up at once (see CarrierRefused), after a timeline entry says why.
  */
-import type { Order } from '../../../shared/src/orders.ts';
+import type { Order, Shipment } from '../../../shared/src/orders.ts';
 import { advance } from '../booking/order-status.ts';
 import type { MerchantRegistry } from '../merchants/registry.ts';
+import type { Merchant } from '../promise/merchant.ts';
 import type { OutboxJob, Store } from '../store/store.ts';
 import { adapterOf } from './carriers/adapters.ts';
-import type { CarrierAdapter } from './carriers/carrier-adapter.ts';
-import type { JobHandler } from './outbox-relay.ts';
+import { type CarrierAdapter, CarrierRefused } from './carriers/carrier-adapter.ts';
+import { type JobHandler, RetryAt } from './outbox-relay.ts';
 
 /** When a shipment's label was created (its timeline entry), else when the order was: when tracking can begin. */
 export function labelledAt(order: Order, shipmentId: string): string {
@@ -31,21 +33,42 @@ function adapterFor(deps: ShipmentJobDependencies, merchantId: string, carrierId
   return adapter;
 }
 
+/** The order with one more timeline entry about a shipment (status unchanged). */
+function noted(order: Order, at: string, shipment: Shipment, type: string, message: string): Order {
+  return {
+    ...order,
+    updatedAt: at,
+    timeline: [...order.timeline, { at, type, actor: `carrier:${shipment.carrier}`, message, shipmentId: shipment.id }],
+  };
+}
+
 export function shipmentJobs(deps: ShipmentJobDependencies): Record<string, JobHandler> {
+  const { store } = deps;
+
+  /** The carrier refused the label: the order's timeline says so, and the job gives up (carrier_refused). */
+  const refused = async (job: OutboxJob, shipment: Shipment, error: CarrierRefused): Promise<never> => {
+    const at = new Date(deps.clock()).toISOString();
+    await store.changeOrder<'unchanged'>(job.merchantId, job.orderId, (current) => ({
+      ok: true,
+      order: noted(current, at, shipment, 'shipment.label_refused', `The carrier refused the label: ${error.message}`),
+    }));
+    throw new RetryAt(null, `carrier refused the label: ${error.message}`, { cause: error });
+  };
+
   const createLabel: JobHandler = async (job: OutboxJob) => {
-    const { store } = deps;
     const shipmentId = String(job.payload.shipmentId);
     const order = await store.getOrder(job.merchantId, job.orderId);
     const shipment = order?.shipments.find((s) => s.id === shipmentId);
     const runtime = deps.merchants.byId(job.merchantId);
     if (!order || !shipment || !runtime || shipment.status !== 'pending') return; // cancelled, or labelled already
     const adapter = adapterFor(deps, job.merchantId, shipment.carrier);
-    const created = await adapter.createLabel({
-      idempotencyKey: shipment.id,
-      merchant: runtime.merchant,
-      order,
-      shipment,
-    });
+    let created: Awaited<ReturnType<CarrierAdapter['createLabel']>>;
+    try {
+      created = await adapter.createLabel({ idempotencyKey: shipment.id, merchant: runtime.merchant, order, shipment });
+    } catch (error) {
+      if (error instanceof CarrierRefused) return refused(job, shipment, error);
+      throw error;
+    }
     const now = deps.clock();
     const label = await store.saveLabel(
       job.merchantId,
@@ -53,8 +76,9 @@ export function shipmentJobs(deps: ShipmentJobDependencies): Record<string, JobH
       now,
     );
     const at = new Date(now).toISOString();
-    await store.changeOrder<'unchanged'>(job.merchantId, order.id, (current) => {
+    const change = await store.changeOrder<'unchanged' | 'cancelled'>(job.merchantId, order.id, (current) => {
       const target = current.shipments.find((s) => s.id === shipmentId);
+      if (target?.status === 'cancelled') return { ok: false, error: 'cancelled' };
       if (target?.status !== 'pending') return { ok: false, error: 'unchanged' };
       const shipments = current.shipments.map((s) =>
         s.id === shipmentId ? { ...s, status: 'label_created' as const, trackingNumber: label.trackingNumber } : s,
@@ -81,14 +105,39 @@ export function shipmentJobs(deps: ShipmentJobDependencies): Record<string, JobH
       const payload = { orderId: order.id, shipmentId, trackingNumber: label.trackingNumber };
       return { ok: true, order: next, outbox: [{ type: 'shipment.label_created', orderId: order.id, payload }] };
     });
+    // Cancelled while the label was being bought: nothing will ever be shipped on it, so it is voided now.
+    if (change && !change.ok && change.error === 'cancelled') {
+      await voidLabel(runtime.merchant, shipment, label.trackingNumber, job);
+    }
+  };
+
+  /** Voids a label and says so on the order's timeline. */
+  const voidLabel = async (merchant: Merchant, shipment: Shipment, trackingNumber: string, job: OutboxJob) => {
+    try {
+      await adapterFor(deps, job.merchantId, shipment.carrier).cancelLabel({ merchant, shipment, trackingNumber });
+    } catch (error) {
+      if (!(error instanceof CarrierRefused)) throw error;
+      throw new RetryAt(null, `carrier refused to void label ${trackingNumber}: ${error.message}`, { cause: error });
+    }
+    const at = new Date(deps.clock()).toISOString();
+    await store.changeOrder<'unchanged'>(job.merchantId, job.orderId, (current) =>
+      current.timeline.some((t) => t.type === 'shipment.label_cancelled' && t.shipmentId === shipment.id)
+        ? { ok: false, error: 'unchanged' }
+        : {
+            ok: true,
+            order: noted(current, at, shipment, 'shipment.label_cancelled', `Label ${trackingNumber} voided.`),
+          },
+    );
   };
 
   const cancelLabels: JobHandler = async (job) => {
-    const order = await deps.store.getOrder(job.merchantId, job.orderId);
-    for (const shipment of order?.shipments ?? []) {
-      if (shipment.status === 'cancelled' && shipment.trackingNumber) {
-        await adapterFor(deps, job.merchantId, shipment.carrier).cancelLabel(shipment.trackingNumber);
-      }
+    const order = await store.getOrder(job.merchantId, job.orderId);
+    const merchant = deps.merchants.byId(job.merchantId)?.merchant;
+    if (!order || !merchant) return;
+    for (const shipment of order.shipments) {
+      if (shipment.status !== 'cancelled' || !shipment.trackingNumber) continue;
+      if (order.timeline.some((t) => t.type === 'shipment.label_cancelled' && t.shipmentId === shipment.id)) continue;
+      await voidLabel(merchant, shipment, shipment.trackingNumber, job);
     }
   };
 

@@ -5,6 +5,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { CarrierRefused } from '../pipeline/carriers/carrier-adapter.ts';
+import { KarrioCarrier } from '../pipeline/carriers/karrio/karrio-carrier.ts';
 import { SandboxCarrier } from '../pipeline/carriers/sandbox.ts';
 import { openException, scanForExceptions } from '../pipeline/exceptions.ts';
 import { inTurn, type JobHandler, OutboxRelay } from '../pipeline/outbox-relay.ts';
@@ -44,7 +46,7 @@ export const pipelinePlugin = fp(
     const settings: PipelineSettings = { ...DEFAULT_PIPELINE, ...options };
     const webhookTargets = { resolve: options.resolve ?? systemResolver, allowPrivate: settings.allowPrivateWebhooks };
     app.decorate('webhookTargets', webhookTargets);
-    const adapters = { sandbox: new SandboxCarrier(settings.sandbox) };
+    const adapters = { sandbox: new SandboxCarrier(settings.sandbox), karrio: new KarrioCarrier() };
     const poller = new TrackingPoller({
       store: app.store,
       merchants: app.merchants,
@@ -60,6 +62,7 @@ export const pipelinePlugin = fp(
         const runtime = app.merchants.byId(merchantId);
         if (runtime) await app.transitHistory.delivered(runtime, shipments);
       },
+      onUnknownEvents: (codes, count) => app.metrics.unknownEvents.inc({ codes }, count),
     });
     app.decorate('trackingPoller', poller);
     const relay = new OutboxRelay({
@@ -76,15 +79,16 @@ export const pipelinePlugin = fp(
       ),
       onError: (error, job) => app.log.warn({ err: error, jobId: job?.id, type: job?.type }, 'outbox job failed'),
       // Nothing gives up silently: a dead job is counted and opens an exception the merchant's team sees.
-      onDead: async (job, error) => {
+      onDead: async (job, error, cause) => {
         app.metrics.deadJobs.inc({ type: job.type });
         const delivery = job.type === 'webhook.deliver';
+        const refused = cause instanceof Error && cause.cause instanceof CarrierRefused;
         await openException(app.store, job.merchantId, {
           kind: 'outbox',
           // A delivery's order key is `wh:<endpoint>:<order>[:replay]`: the exception names the order itself.
           orderId: delivery ? (job.orderId.split(':')[2] ?? job.orderId) : job.orderId,
           shipmentId: typeof job.payload.shipmentId === 'string' ? job.payload.shipmentId : null,
-          reason: delivery ? 'delivery_failed' : 'job_failed',
+          reason: delivery ? 'delivery_failed' : refused ? 'carrier_refused' : 'job_failed',
           // Each death is its own occasion: a replayed job that dies again opens a new exception.
           occasion: `job:${job.id}:${app.clock()}`,
           detail: `${delivery ? `${String(job.payload.eventType)} to endpoint ${String(job.payload.endpointId)}` : job.type} (outbox job ${job.id}) gave up after ${job.attempts} attempts: ${error}`,
