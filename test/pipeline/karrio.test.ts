@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { MerchantConfig } from '../../shared/src/config.ts';
 import { bookOne, MONDAY_MORNING, SECRET, storeFactories, testApp } from '../fixtures/app.ts';
 import { FakeKarrio } from '../fixtures/fake-karrio.ts';
-import { baseConfig } from '../fixtures/merchant.ts';
+import { baseConfig, WAREHOUSE_ADDRESS } from '../fixtures/merchant.ts';
 
 const stores = await storeFactories();
 const WEBHOOK_SECRET = 'whsec_fake_karrio_0123456789';
@@ -28,14 +28,7 @@ function karrioConfig(fake: FakeKarrio): MerchantConfig {
     timeoutMs: 2000,
   };
   for (const w of config.warehouses) {
-    w.address = {
-      name: 'Entrepôt Paris Nord',
-      line1: '2 rue des Entrepôts',
-      city: 'Saint-Denis',
-      postalCode: '93200',
-      country: 'FR',
-      phone: '+33100000000',
-    };
+    w.address = { ...WAREHOUSE_ADDRESS };
   }
   return config;
 }

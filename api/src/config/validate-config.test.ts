@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { baseConfig } from '../../../test/fixtures/merchant.ts';
+import { baseConfig, WAREHOUSE_ADDRESS } from '../../../test/fixtures/merchant.ts';
 import { hashKey } from './key-hash.ts';
 import { ConfigError, DEMO_CONFIG_PATH, loadMerchantConfigs } from './load-config.ts';
 import { pathFromPointer, validateMerchantConfig } from './validate-config.ts';
@@ -279,13 +279,7 @@ describe('loadMerchantConfigs', () => {
     ]);
     carrier.settings.serviceCodes = Object.fromEntries(carrier.services.map((s) => [s.id, 'colissimo_home']));
     for (const w of config.warehouses) {
-      w.address = {
-        name: 'Entrepôt',
-        line1: '2 rue des Entrepôts',
-        city: 'Saint-Denis',
-        postalCode: '93200',
-        country: 'FR',
-      };
+      w.address = { ...WAREHOUSE_ADDRESS };
     }
     expect(validateMerchantConfig(config)).toEqual([]);
   });
