@@ -33,8 +33,21 @@ interface KarrioShipment {
   messages?: { message?: string; carrier_name?: string }[];
 }
 
-/** Karrio's shipment statuses that have a label (a draft has none yet; a cancelled one has none any more). */
-const LABELLED = new Set(['purchased', 'shipped', 'in_transit', 'delivered', 'needs_attention', 'out_for_delivery']);
+/**
+ * Karrio's shipment statuses that have a label (a draft has none yet; a cancelled one has none any more).
+ * `created` is what Karrio's server calls `purchased` since 2026.1.19; the published document still says
+ * `purchased`, so both are read.
+ */
+const LABELLED = new Set([
+  'purchased',
+  'created',
+  'shipped',
+  'in_transit',
+  'delivered',
+  'needs_attention',
+  'out_for_delivery',
+  'delivery_failed',
+]);
 
 export class KarrioCarrier implements CarrierAdapter {
   readonly name = 'karrio';

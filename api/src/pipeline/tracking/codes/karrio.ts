@@ -1,5 +1,5 @@
 /**
- * Karrio's eleven tracker statuses (`TrackerDetails.status` in Karrio's OpenAPI document,
+ * Karrio's eleven published tracker statuses (and the twelfth its server added) (`TrackerDetails.status` in Karrio's OpenAPI document,
  * ../shared/peers/karrio/openapi.yml) onto our ten. Karrio's events carry no status of their own: a tracker's
  * status is what its newest event says (see carriers/karrio/tracker-events.ts).
  */
@@ -17,4 +17,6 @@ export const KARRIO_STATUSES = codeTable({
   ready_for_pickup: 'available_for_pickup',
   delivery_failed: 'failed_attempt',
   return_to_sender: 'returned_to_sender',
+  // Not in the published document: Karrio's server has it since 2026.1 (schemas/openapi.yml at the same version).
+  picked_up: 'picked_up',
 });
