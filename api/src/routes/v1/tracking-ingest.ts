@@ -32,7 +32,9 @@ export async function applyEvents(
   const parcels = new Map<string, { index: number; event: TrackingEvent }[]>();
   for (const entry of events) {
     const key = `${entry.event.carrier}|${entry.event.trackingNumber}`;
-    parcels.set(key, [...(parcels.get(key) ?? []), entry]);
+    const parcel = parcels.get(key);
+    if (parcel) parcel.push(entry);
+    else parcels.set(key, [entry]);
   }
   for (const parcel of parcels.values()) {
     const first = parcel[0]?.event;
