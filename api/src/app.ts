@@ -23,6 +23,7 @@ import { stockPlugin } from './plugins/stock.ts';
 import { transitHistoryPlugin } from './plugins/transit-history.ts';
 import { healthRoutes } from './routes/health.ts';
 import { analyticsRoutes } from './routes/v1/analytics.ts';
+import { channelWebhookRoutes } from './routes/v1/channel-webhooks.ts';
 import { exceptionRoutes } from './routes/v1/exceptions.ts';
 import { inventoryRoutes } from './routes/v1/inventory.ts';
 import { inventoryImportRoutes } from './routes/v1/inventory-import.ts';
@@ -140,6 +141,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(webhookEndpointRoutes);
   await app.register(trackingRoutes);
   await app.register(karrioWebhookRoutes);
+  await app.register(channelWebhookRoutes);
   await app.register(exceptionRoutes);
   return app;
 }

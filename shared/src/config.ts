@@ -250,6 +250,70 @@ export const EstimatesConfig = Type.Object(
 
 export const ESTIMATE_DEFAULTS = { mode: 'learned', onTimeTarget: 0.95, minSamples: 30, windowDays: 365 } as const;
 
+/** The shop platforms orders come in from (CONTRACT §8): two push signed webhooks, PrestaShop is polled. */
+export const CHANNEL_TYPES = ['shopify', 'woocommerce', 'prestashop'] as const;
+
+/** A sales channel: a shop whose orders Promesse books (CONTRACT §8). */
+export const ChannelConfig = Type.Object(
+  {
+    id: Id,
+    type: Type.Enum(CHANNEL_TYPES),
+    secret: Type.Optional(
+      Type.String({
+        minLength: 16,
+        maxLength: 500,
+        description: `shopify: the app's client secret; woocommerce: the webhook's secret. Signs the webhooks; as "\${ENV_NAME}"`,
+      }),
+    ),
+    baseUrl: Type.Optional(
+      Type.String({
+        pattern: '^https?://[^\\s/?#]+(/[^\\s?#]*)?$',
+        maxLength: 500,
+        description: "prestashop: the shop's address, without /api (the operator's own: no SSRF guard applies)",
+      }),
+    ),
+    apiKey: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 500,
+        description: 'prestashop: a webservice key allowed GET on orders, addresses, countries, customers',
+      }),
+    ),
+    pollEverySeconds: Type.Optional(
+      Type.Integer({ minimum: 10, maximum: 86_400, description: 'prestashop: how often new orders are fetched; 60' }),
+    ),
+    shippingOptions: Type.Optional(
+      Type.Record(Type.String({ minLength: 1, maxLength: 200 }), Type.String({ minLength: 1, maxLength: 64 }), {
+        description:
+          "our option (service) id for each of the platform's shipping codes: Shopify shipping line code or title, WooCommerce method_id:instance_id or method_id, PrestaShop id_carrier",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ChannelConfig = Static<typeof ChannelConfig>;
+
+/** Where events stream besides webhooks (CONTRACT §8). */
+export const SinkConfig = Type.Object(
+  {
+    id: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', description: 'default: the exchange' })),
+    type: Type.Literal('amqp'),
+    url: Type.String({
+      pattern: '^amqps?://',
+      maxLength: 1000,
+      description: `amqp://user:password@host:5672/vhost, as "\${AMQP_URL}" when it holds a password`,
+    }),
+    exchange: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9._:-]{1,255}$',
+        description: 'a topic exchange, declared durable; promesse.events',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type SinkConfig = Static<typeof SinkConfig>;
+
 export const MerchantConfig = Type.Object(
   {
     merchant: Type.Object(
@@ -267,6 +331,8 @@ export const MerchantConfig = Type.Object(
     limits: Type.Optional(LimitsConfig),
     estimates: Type.Optional(EstimatesConfig),
     inventory: Type.Optional(Type.Array(InventorySeedConfig)),
+    channels: Type.Optional(Type.Array(ChannelConfig, { maxItems: 50 })),
+    sinks: Type.Optional(Type.Array(SinkConfig, { maxItems: 10 })),
   },
   { additionalProperties: false },
 );
@@ -282,3 +348,7 @@ export type ProductConfig = Static<typeof ProductConfig>;
 export type IncomingConfig = Static<typeof IncomingConfig>;
 export type InventorySeedConfig = Static<typeof InventorySeedConfig>;
 export type DeliveryType = Static<typeof DeliveryType>;
+
+/** A sink's id: its own, else its exchange's name. */
+export const sinkId = (sink: SinkConfig): string => sink.id ?? sink.exchange ?? DEFAULT_EXCHANGE;
+export const DEFAULT_EXCHANGE = 'promesse.events';

@@ -146,6 +146,7 @@ export const CancelRequest = Type.Object(
 );
 
 export type OrderRequest = Static<typeof OrderRequest>;
+export type ShippingAddress = Static<typeof ShippingAddress>;
 export type OrderStatus = Static<typeof OrderStatus>;
 export type ShipmentStatus = Static<typeof ShipmentStatus>;
 export type TimelineEntry = Static<typeof TimelineEntry>;

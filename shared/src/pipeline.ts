@@ -16,14 +16,16 @@ export const EXCEPTION_REASONS = [
   'delivery_failed',
   'job_failed',
   'carrier_refused',
+  'channel_order_failed',
 ] as const;
 
 export const ShipmentException = Type.Object({
   id: Type.String(),
-  kind: Type.Enum(['shipment', 'outbox'], {
-    description: 'shipment: carrier news or silence about a parcel; outbox: a job that gave up (webhook, label)',
+  kind: Type.Enum(['shipment', 'outbox', 'channel'], {
+    description:
+      'shipment: carrier news or silence about a parcel; outbox: a job that gave up (webhook, label); channel: a shop platform order that could not be booked or cancelled',
   }),
-  orderId: Type.String(),
+  orderId: Type.String({ description: 'the order; for a channel exception the platform order, ch:<channel>:<its id>' }),
   shipmentId: Nullable(Type.String({ description: 'null when the exception is not about one shipment' })),
   reason: Type.Enum(EXCEPTION_REASONS),
   nextAction: Type.String(),

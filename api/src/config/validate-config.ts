@@ -6,7 +6,7 @@
 import countries from 'i18n-iso-countries';
 import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
-import { CARRIER_ADAPTERS, KarrioSettings, MerchantConfig } from '../../../shared/src/config.ts';
+import { CARRIER_ADAPTERS, KarrioSettings, MerchantConfig, sinkId } from '../../../shared/src/config.ts';
 import { holidayCodeProblem } from '../promise/holidays.ts';
 import { dayFromIso } from '../promise/local-date.ts';
 import { isKnownTimeZone } from '../promise/zone.ts';
@@ -185,6 +185,28 @@ function semanticProblems(config: MerchantConfig, problems: string[]): void {
   for (const [pair, i] of duplicates((config.inventory ?? []).map((l) => `${l.warehouse}/${l.sku}`))) {
     add(`inventory[${i}]`, `duplicate inventory for ${pair}`);
   }
+  channelProblems(config, add);
+}
+
+/** The sales channels (a secret for those that push, an address and key for PrestaShop) and the event sinks. */
+function channelProblems(config: MerchantConfig, add: (path: string, problem: string) => void): void {
+  const serviceIds = new Set(config.carriers.flatMap((c) => c.services.map((s) => s.id)));
+  (config.channels ?? []).forEach((channel, i) => {
+    const path = `channels[${i}]`;
+    if (channel.type === 'prestashop') {
+      if (channel.baseUrl === undefined) add(path, 'a prestashop channel needs "baseUrl"');
+      if (channel.apiKey === undefined) add(path, 'a prestashop channel needs "apiKey" (a webservice key)');
+    } else if (channel.secret === undefined) {
+      add(path, `a ${channel.type} channel needs "secret": its webhooks are refused without it`);
+    }
+    for (const [code, option] of Object.entries(channel.shippingOptions ?? {})) {
+      if (!serviceIds.has(option)) add(`${path}.shippingOptions.${code}`, `unknown option "${option}"`);
+    }
+  });
+  for (const [id, i] of duplicates((config.channels ?? []).map((c) => c.id)))
+    add(`channels[${i}].id`, `duplicate channel id "${id}"`);
+  for (const [id, i] of duplicates((config.sinks ?? []).map(sinkId)))
+    add(`sinks[${i}]`, `duplicate sink "${id}": give each an id of its own`);
 }
 
 /**

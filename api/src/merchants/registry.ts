@@ -2,7 +2,7 @@
  * The merchants this process serves, compiled for the core, and their API keys. Keys are kept only as SHA-256
  * hashes; a presented key is hashed and looked up, so no plain key stays in memory or reaches a log.
  */
-import type { MerchantConfig } from '../../../shared/src/config.ts';
+import type { ChannelConfig, MerchantConfig, SinkConfig } from '../../../shared/src/config.ts';
 import { configuredKeyHash, hashKey } from '../config/key-hash.ts';
 import { type StockLevel, seedLevels } from '../promise/availability.ts';
 import { type MerchantCaches, merchantCaches } from '../promise/compute-promise.ts';
@@ -17,6 +17,10 @@ export interface MerchantRuntime {
   limits: { promisePerMinutePerIp: number; writesPerMinutePerKey: number };
   /** the config's inventory section, as levels to seed */
   seed: StockLevel[];
+  /** the shops whose orders come in (CONTRACT §8), by channel id */
+  channels: ReadonlyMap<string, ChannelConfig>;
+  /** where events stream besides webhooks (CONTRACT §8) */
+  sinks: readonly SinkConfig[];
 }
 
 export interface ApiKey {
@@ -42,6 +46,8 @@ export class MerchantRegistry {
         caches: merchantCaches(merchant),
         limits: { ...DEFAULT_LIMITS, ...config.limits },
         seed: seedLevels(config.inventory ?? []),
+        channels: new Map((config.channels ?? []).map((channel) => [channel.id, channel])),
+        sinks: config.sinks ?? [],
       };
       this.#byId.set(merchant.id, runtime);
       for (const key of config.keys) {

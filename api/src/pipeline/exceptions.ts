@@ -23,6 +23,8 @@ export const NEXT_ACTIONS: Readonly<Record<ShipmentException['reason'], string>>
   job_failed: 'Read the error, fix its cause (carrier account, address), then replay the job from the outbox.',
   carrier_refused:
     'The carrier refused: read its message, fix the cause (address, weight, service, account), then replay the job from the outbox, or cancel the order.',
+  channel_order_failed:
+    "The shop's order did not book (or cancel): read why, fix the cause (stock, the sku in the catalogue, the channel's shippingOptions), then replay the job from the outbox.",
 };
 
 /** One id per shipment, reason and occasion, so the same occasion never opens twice. */

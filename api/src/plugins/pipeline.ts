@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { CHANNEL_ORDER, channelJobs } from '../channels/channel-jobs.ts';
 import { CarrierRefused } from '../pipeline/carriers/carrier-adapter.ts';
 import { KarrioCarrier } from '../pipeline/carriers/karrio/karrio-carrier.ts';
 import { SandboxCarrier } from '../pipeline/carriers/sandbox.ts';
@@ -76,6 +77,7 @@ export const pipelinePlugin = fp(
           clock: app.clock,
         }),
         webhookJobs({ store: app.store, clock: app.clock, ...webhookTargets, send: options.send ?? httpSender() }),
+        channelJobs({ store: app.store, merchants: app.merchants, bookings: app.bookings, clock: app.clock }),
       ),
       onError: (error, job) => app.log.warn({ err: error, jobId: job?.id, type: job?.type }, 'outbox job failed'),
       // Nothing gives up silently: a dead job is counted and opens an exception the merchant's team sees.
@@ -83,6 +85,18 @@ export const pipelinePlugin = fp(
         app.metrics.deadJobs.inc({ type: job.type });
         const delivery = job.type === 'webhook.deliver';
         const refused = cause instanceof Error && cause.cause instanceof CarrierRefused;
+        if (job.type === CHANNEL_ORDER) {
+          await openException(app.store, job.merchantId, {
+            kind: 'channel',
+            orderId: job.orderId,
+            shipmentId: null,
+            reason: 'channel_order_failed',
+            occasion: `job:${job.id}:${app.clock()}`,
+            detail: `${error} (outbox job ${job.id}, attempt ${job.attempts})`,
+            now: app.clock(),
+          });
+          return;
+        }
         await openException(app.store, job.merchantId, {
           kind: 'outbox',
           // A delivery's order key is `wh:<endpoint>:<order>[:replay]`: the exception names the order itself.
@@ -134,5 +148,5 @@ export const pipelinePlugin = fp(
     // Registered after the store's own onClose hook, so it runs first: jobs are given back before the store closes.
     app.addHook('onClose', async () => relay.stop());
   },
-  { name: 'pipeline', dependencies: ['stock', 'merchants', 'clock', 'metrics', 'transit-history'] },
+  { name: 'pipeline', dependencies: ['stock', 'merchants', 'clock', 'metrics', 'transit-history', 'bookings'] },
 );

@@ -11,7 +11,7 @@ import { decideCancellation } from '../booking/cancel-order.ts';
 import { decideBooking } from '../booking/decide-booking.ts';
 import { requestHash } from '../booking/idempotency.ts';
 import { validateOrderRequest } from '../booking/validate-order.ts';
-import type { ApiKey } from '../merchants/registry.ts';
+import type { ApiKey, MerchantRuntime } from '../merchants/registry.ts';
 import { stockViewOf } from '../promise/availability.ts';
 import { computePromise } from '../promise/compute-promise.ts';
 import type { PromiseClaims } from '../promise-token.ts';
@@ -34,6 +34,19 @@ export interface BookingDependencies {
   clock: () => number;
   onBooked?: () => void;
 }
+
+/** Who books or cancels: a merchant, and the actor its timeline names (an API key, a sales channel). */
+export interface Booker {
+  merchant: MerchantRuntime;
+  /** `api_key:<fingerprint>`, `channel:<id>` */
+  actor: string;
+}
+
+/** The booker of requests made with an API key. */
+export const byApiKey = (key: ApiKey): Booker => ({ merchant: key.merchant, actor: `api_key:${key.id}` });
+
+/** How a booking made once per key came out: booked now, or booked (or cancelled) before. */
+export type BookedOnce = { state: 'booked'; order: Order } | { state: 'settled_before' };
 
 export function newId(prefix: 'ord' | 'shp'): string {
   return `${prefix}_${randomBytes(12).toString('base64url')}`;
@@ -100,7 +113,7 @@ export class BookingService {
 
   /** Books an order; its 201 answer is stored with it under the idempotency key. */
   async book(
-    caller: ApiKey,
+    caller: Booker,
     request: OrderRequest,
     idempotency: { key: string; now: number },
   ): Promise<StoredResponse> {
@@ -132,7 +145,7 @@ export class BookingService {
       ...(request.promiseId !== undefined ? { claims: this.#deps.verifyPromise(request.promiseId) } : {}),
       now,
       newId,
-      actor: `api_key:${caller.id}`,
+      actor: caller.actor,
     });
     if (!decision.ok) {
       const { type, code, message, details } = decision.refusal;
@@ -157,10 +170,40 @@ export class BookingService {
     return { ...created, stored: true };
   }
 
+  /**
+   * Books an order once per key, for callers that retry until it is booked (a sales channel's outbox job): a
+   * key already used (booked, or settled by `settleOnce`) is done; a refusal gives the key back, so the same
+   * order books once its cause is fixed, rather than replaying the refusal.
+   */
+  async bookOnce(caller: Booker, request: OrderRequest, key: string, now: number): Promise<BookedOnce> {
+    const { store } = this.#deps;
+    const merchantId = caller.merchant.merchant.id;
+    const claim = await store.claimIdempotencyKey(merchantId, key, requestHash(request), now);
+    if (claim.state === 'replay' || claim.state === 'mismatch') return { state: 'settled_before' };
+    if (claim.state === 'in_progress') {
+      // Not a refusal: another worker is booking it, and this job's retry will find the outcome.
+      throw new Error('This order is being booked meanwhile.');
+    }
+    try {
+      const created = await this.book(caller, request, { key, now });
+      return { state: 'booked', order: JSON.parse(created.body) as Order };
+    } catch (error) {
+      await store.releaseIdempotencyKey(merchantId, key);
+      throw error;
+    }
+  }
+
+  /** Marks a key as used without booking (an order cancelled before it could be booked): it never books later. */
+  async settleOnce(merchantId: string, key: string, now: number): Promise<void> {
+    const { store } = this.#deps;
+    const claim = await store.claimIdempotencyKey(merchantId, key, requestHash({ settled: key }), now);
+    if (claim.state === 'new') await store.completeIdempotencyKey(merchantId, key, 410, '{"settled":true}', now);
+  }
+
   /** Cancels an order, whole or some lines, and releases its stock. */
-  async cancel(caller: ApiKey, orderId: string, request: CancelRequest): Promise<Order> {
+  async cancel(caller: Booker, orderId: string, request: CancelRequest): Promise<Order> {
     const merchant = caller.merchant.merchant;
-    const context = { now: this.#deps.clock(), actor: `api_key:${caller.id}` };
+    const context = { now: this.#deps.clock(), actor: caller.actor };
     const result = await this.#deps.store.changeOrder(merchant.id, orderId, (order) =>
       decideCancellation(order, request, merchant, context),
     );

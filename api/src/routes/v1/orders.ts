@@ -9,6 +9,7 @@ import { HttpError, invalidField } from '../../http-error.ts';
 import { DEFAULT_LIMITS } from '../../merchants/registry.ts';
 import { callerOf } from '../../plugins/auth.ts';
 import { instantFor } from '../../promise/instant.ts';
+import { byApiKey } from '../../services/booking-service.ts';
 import { documented } from '../documented.ts';
 
 const OrderId = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -68,7 +69,7 @@ export async function orderRoutes(instance: FastifyInstance): Promise<void> {
       const now = found.instant;
       const merchantId = caller.merchant.merchant.id;
       const result = await app.bookings.idempotent(merchantId, key, request.body, now, (idempotency) =>
-        app.bookings.book(caller, request.body, idempotency),
+        app.bookings.book(byApiKey(caller), request.body, idempotency),
       );
       if (result.replayed) reply.header('Idempotent-Replayed', 'true');
       if (result.statusCode === 201) reply.header('Location', `/v1/orders/${JSON.parse(result.body).id}`);
@@ -138,6 +139,6 @@ export async function orderRoutes(instance: FastifyInstance): Promise<void> {
         response: { 200: Order, '4xx': ApiError },
       },
     },
-    async (request) => app.bookings.cancel(callerOf(request), request.params.id, request.body ?? {}),
+    async (request) => app.bookings.cancel(byApiKey(callerOf(request)), request.params.id, request.body ?? {}),
   );
 }

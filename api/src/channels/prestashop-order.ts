@@ -1,0 +1,93 @@
+/**
+ * PrestaShop's webservice orders (JSON output, `display=full`) read as a booking (CONTRACT §8). The poller puts
+ * an order together with the resources it points to (its delivery address, that address's country, its
+ * currency and its customer), since the order itself holds only their ids. Amounts are taken with tax, as the
+ * shopper paid them (`tax: 0`, as for prices that include tax); the reference is the order's `reference`.
+ */
+import type { ChannelConfig } from '../../../shared/src/config.ts';
+import {
+  type ChannelOrder,
+  chooseOption,
+  type FieldProblem,
+  type Json,
+  normalizeAddress,
+  jsonObject as object,
+  jsonObjects as objects,
+  orderLines,
+  requestProblems,
+  jsonText as str,
+} from './channel-order.ts';
+import { toMinorUnits } from './money.ts';
+
+/** An order as the poller fetched it, with what it refers to. */
+export interface PrestaShopOrder {
+  order: Json;
+  address: Json;
+  /** the address's country's ISO code */
+  countryIso: string;
+  /** the order's currency's ISO code */
+  currencyIso: string;
+  customer: Json;
+}
+
+/** PrestaShop's own order states that are never fulfilled: 6 Canceled, 8 Payment error (a default install's ids). */
+const NOT_TO_FULFIL = new Set(['6', '8']);
+
+export function readPrestaShopOrder(fetched: PrestaShopOrder, channel: ChannelConfig): ChannelOrder {
+  const { order, address, customer } = fetched;
+  const problems: FieldProblem[] = [];
+  const currency = fetched.currencyIso.toUpperCase();
+  const amount = (value: unknown, field: string): number => {
+    const minor = toMinorUnits(value, currency);
+    if (minor === null || minor < 0) {
+      problems.push({ field, code: 'not_an_amount' });
+      return 0;
+    }
+    return minor;
+  };
+  const rows = objects(object(order.associations).order_rows);
+  const lines = orderLines(
+    rows.map((row, i) => {
+      const quantity = Number(str(row.product_quantity));
+      const unit = amount(row.unit_price_tax_incl, `order_rows[${i}].unit_price_tax_incl`);
+      return { sku: str(row.product_reference).trim(), quantity, amount: unit * quantity };
+    }),
+  );
+  problems.push(...lines.problems);
+  const { items } = lines;
+  const chosen = chooseOption(channel, new Map(), [str(order.id_carrier)]);
+  if (!chosen) problems.push({ field: 'id_carrier', code: 'no_option' });
+  const request = {
+    reference: (str(order.reference) || str(order.id)).slice(0, 100),
+    channel: channel.id,
+    optionId: chosen?.optionId ?? 'none',
+    items,
+    shippingAddress: normalizeAddress({
+      firstName: address.firstname,
+      lastName: address.lastname,
+      company: address.company,
+      line1: address.address1,
+      line2: address.address2,
+      postalCode: address.postcode,
+      city: address.city,
+      country: fetched.countryIso,
+      phone: str(address.phone_mobile) || address.phone,
+      email: customer.email,
+    }),
+    totals: {
+      items: items.reduce((sum, line) => sum + line.unitPrice * line.quantity, 0),
+      shipping: amount(order.total_shipping_tax_incl ?? '0', 'total_shipping_tax_incl'),
+      tax: 0,
+      total: amount(order.total_paid_tax_incl, 'total_paid_tax_incl'),
+      currency,
+    },
+  };
+  const action = NOT_TO_FULFIL.has(str(order.current_state)) ? 'ignore' : 'book';
+  return {
+    externalId: str(order.id),
+    name: request.reference,
+    action,
+    request,
+    problems: action === 'book' ? [...problems, ...requestProblems(request)] : [],
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * WooCommerce's order webhooks (the REST API v3 order JSON) read as a booking (CONTRACT §8). The reference is
+ * the order's `number`; a line's unit price is its total (after coupons, before tax) over its quantity, so that
+ * the lines, the shipping and the tax add up to the order's total as WooCommerce computed it.
+ */
+import type { ChannelConfig } from '../../../shared/src/config.ts';
+import {
+  attributeMap,
+  type ChannelAction,
+  type ChannelOrder,
+  chooseOption,
+  type FieldProblem,
+  type Json,
+  normalizeAddress,
+  jsonObject as object,
+  jsonObjects as objects,
+  orderLines,
+  requestProblems,
+  jsonText as str,
+} from './channel-order.ts';
+import { toMinorUnits } from './money.ts';
+
+/** Statuses of orders that will not be fulfilled: never booked, and a booked one is cancelled. */
+const NOT_TO_FULFIL = new Set(['cancelled', 'failed', 'refunded', 'trash', 'checkout-draft']);
+
+/** order.created books; order.updated books an order not booked yet, or cancels one now cancelled. */
+function actionOf(topic: string, status: string): ChannelAction {
+  if (topic !== 'order.created' && topic !== 'order.updated') return 'ignore';
+  if (status === 'cancelled') return topic === 'order.updated' ? 'cancel' : 'ignore';
+  return NOT_TO_FULFIL.has(status) ? 'ignore' : 'book';
+}
+
+export function readWooCommerceOrder(order: Json, topic: string, channel: ChannelConfig): ChannelOrder {
+  const problems: FieldProblem[] = [];
+  const currency = str(order.currency).toUpperCase();
+  const amount = (value: unknown, field: string): number => {
+    const minor = toMinorUnits(value, currency);
+    if (minor === null || minor < 0) {
+      problems.push({ field, code: 'not_an_amount' });
+      return 0;
+    }
+    return minor;
+  };
+  const lines = orderLines(
+    objects(order.line_items).map((line, i) => ({
+      sku: str(line.sku).trim(),
+      quantity: Number(str(line.quantity)),
+      amount: amount(line.total, `line_items[${i}].total`),
+    })),
+  );
+  problems.push(...lines.problems);
+  const { items } = lines;
+  const shippingLines = objects(order.shipping_lines);
+  const shipping = amount(order.shipping_total ?? '0', 'shipping_total');
+  const tax = amount(order.total_tax ?? '0', 'total_tax');
+  const total = amount(order.total, 'total');
+  const itemsTotal = items.reduce((sum, line) => sum + line.unitPrice * line.quantity, 0);
+  const shippingAddress = object(order.shipping);
+  const billing = object(order.billing);
+  // An order without a shipping address ships to the billing one, as WooCommerce itself does.
+  const address = str(shippingAddress.address_1) ? shippingAddress : billing;
+  const chosen = chooseOption(
+    channel,
+    attributeMap(order.meta_data, 'key'),
+    shippingLines.flatMap((line) => [`${str(line.method_id)}:${str(line.instance_id)}`, str(line.method_id)]),
+  );
+  if (!chosen) problems.push({ field: 'shipping_lines', code: 'no_option' });
+  const request = {
+    reference: (str(order.number) || str(order.id)).slice(0, 100),
+    channel: channel.id,
+    ...(chosen?.promiseId ? { promiseId: chosen.promiseId } : {}),
+    optionId: chosen?.optionId ?? 'none',
+    items,
+    shippingAddress: normalizeAddress({
+      firstName: address.first_name,
+      lastName: address.last_name,
+      company: address.company,
+      line1: address.address_1,
+      line2: address.address_2,
+      postalCode: address.postcode,
+      city: address.city,
+      country: address.country,
+      phone: str(shippingAddress.phone) || billing.phone,
+      email: billing.email,
+    }),
+    totals: { items: itemsTotal, shipping, tax, total, currency },
+  };
+  const action = actionOf(topic, str(order.status));
+  return {
+    externalId: str(order.id),
+    name: request.reference,
+    action,
+    request,
+    problems: action === 'book' ? [...problems, ...requestProblems(request)] : [],
+  };
+}
