@@ -45,11 +45,12 @@ export interface Lane {
   perLaneKey: number;
 }
 
-/** Webhook deliveries, which may wait on slow receivers, apart from everything else (labels, fan-outs). */
+/** Webhook deliveries and sink publishes, which may wait on slow receivers, apart from the rest (labels, fan-outs). */
 export const DEFAULT_LANES: readonly Lane[] = [
   // I/O-bound and cheap to hold: many at once, so that eight merchants whose receivers all hang (each attempt
-  // times out within 20 s, then waits its backoff) still leave half the lane to everyone else.
-  { name: 'webhooks', types: ['webhook.deliver'], concurrency: 64, perMerchant: 4, perLaneKey: 2 },
+  // times out within 20 s, then waits its backoff) still leave half the lane to everyone else. Publishes to
+  // event sinks (a broker) wait on the network the same way.
+  { name: 'webhooks', types: ['webhook.deliver', 'stream.publish'], concurrency: 64, perMerchant: 4, perLaneKey: 2 },
   { name: 'main', concurrency: 16, perMerchant: 2, perLaneKey: 2 },
 ];
 

@@ -1,5 +1,6 @@
 /** What the pipeline can be tuned by (from the environment, see api/src/settings.ts), and its defaults. */
 import type { JourneySettings } from './carriers/sandbox-journey.ts';
+import type { PublisherOptions } from './streams/amqp-publisher.ts';
 
 export interface PipelineSettings {
   /** lift the SSRF guard's address check: development and tests on loopback */
@@ -11,6 +12,8 @@ export interface PipelineSettings {
   pollAfterMs: number;
   pollsPerCarrier: number;
   sandbox: JourneySettings;
+  /** time-outs and heartbeat of the connections to event brokers (tests shorten them) */
+  amqp?: PublisherOptions;
 }
 
 /** The pipeline's settings when nobody sets any (tests, benchmarks). */

@@ -16,6 +16,7 @@ declare module 'fastify' {
       bookings: Counter;
       deadJobs: Counter<'type'>;
       unknownEvents: Counter<'codes'>;
+      streamPublishes: Counter<'sink' | 'outcome'>;
       deliveries: Counter<'merchant' | 'service' | 'outcome'>;
     };
   }
@@ -114,7 +115,13 @@ export const metricsPlugin = fp(
       labelNames: ['codes'] as const,
       registers: [registry],
     });
-    app.decorate('metrics', { registry, promises, bookings, deadJobs, deliveries, unknownEvents });
+    const streamPublishes = new Counter({
+      name: 'promesse_stream_publishes_total',
+      help: 'Attempts to publish an event to a sink (RabbitMQ), by sink id and outcome (confirmed by the broker, or failed and retried)',
+      labelNames: ['sink', 'outcome'] as const,
+      registers: [registry],
+    });
+    app.decorate('metrics', { registry, promises, bookings, deadJobs, deliveries, unknownEvents, streamPublishes });
     app.addHook('onResponse', async (request, reply) => {
       duration.observe(
         { method: request.method, route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) },

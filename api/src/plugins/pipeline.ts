@@ -5,23 +5,32 @@
  */
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { DEFAULT_EXCHANGE, sinkId } from '../../../shared/src/config.ts';
 import { CHANNEL_ORDER, channelJobs } from '../channels/channel-jobs.ts';
 import { CarrierRefused } from '../pipeline/carriers/carrier-adapter.ts';
 import { KarrioCarrier } from '../pipeline/carriers/karrio/karrio-carrier.ts';
 import { SandboxCarrier } from '../pipeline/carriers/sandbox.ts';
+import { eventJobs } from '../pipeline/events.ts';
 import { openException, scanForExceptions } from '../pipeline/exceptions.ts';
 import { inTurn, type JobHandler, OutboxRelay } from '../pipeline/outbox-relay.ts';
 import { DEFAULT_PIPELINE, type PipelineSettings } from '../pipeline/settings.ts';
 import { shipmentJobs } from '../pipeline/shipment-jobs.ts';
+import { AmqpPublishers } from '../pipeline/streams/amqp-publisher.ts';
+import { STREAM_PUBLISH, streamJobs } from '../pipeline/streams/stream-jobs.ts';
 import { TrackingPoller } from '../pipeline/tracking/poller.ts';
 import { httpSender, type Sender } from '../pipeline/webhooks/send.ts';
 import { type Resolver, systemResolver } from '../pipeline/webhooks/ssrf-guard.ts';
 import { webhookJobs } from '../pipeline/webhooks/webhook-jobs.ts';
+import type { OutboxJob } from '../store/store.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     relay: OutboxRelay;
     trackingPoller: TrackingPoller;
+    /** the connections to the merchants' event brokers (sinks) */
+    publishers: AmqpPublishers;
+    /** declares every sink's exchange (at start; a broker that is down is retried by the publishes) */
+    declareSinks: () => Promise<void>;
     /** runs the relay, the exception scan and the tracking poller in the background until the app closes */
     startPipeline: () => void;
     /** how webhook URLs are resolved and checked (injected in tests) */
@@ -34,6 +43,12 @@ export interface PipelineOptions extends Partial<PipelineSettings> {
   /** injected in tests: no real DNS lookup, no real connection */
   resolve?: Resolver;
   send?: Sender;
+}
+
+/** The order a delivery or publish job is about. */
+function orderOfDelivery(job: OutboxJob): string {
+  if (typeof job.payload.orderId === 'string') return job.payload.orderId;
+  return job.orderId.split(':')[2] ?? job.orderId;
 }
 
 /** Every handler of every job family; a type several handle runs them in turn. */
@@ -66,6 +81,23 @@ export const pipelinePlugin = fp(
       onUnknownEvents: (codes, count) => app.metrics.unknownEvents.inc({ codes }, count),
     });
     app.decorate('trackingPoller', poller);
+    const publishers = new AmqpPublishers(settings.amqp);
+    app.decorate('publishers', publishers);
+    app.decorate('declareSinks', async () => {
+      for (const runtime of app.merchants.all) {
+        for (const sink of runtime.sinks) {
+          await publishers
+            .for(sink.url)
+            .declare(sink.exchange ?? DEFAULT_EXCHANGE)
+            .catch((error: unknown) =>
+              app.log.warn(
+                { err: error, merchant: runtime.merchant.id, sink: sinkId(sink) },
+                'event sink not reachable at start; its messages wait in the outbox',
+              ),
+            );
+        }
+      }
+    });
     const relay = new OutboxRelay({
       store: app.store,
       clock: app.clock,
@@ -76,14 +108,21 @@ export const pipelinePlugin = fp(
           adapters,
           clock: app.clock,
         }),
+        eventJobs({ store: app.store, clock: app.clock, sinksOf: (id) => app.merchants.byId(id)?.sinks ?? [] }),
         webhookJobs({ store: app.store, clock: app.clock, ...webhookTargets, send: options.send ?? httpSender() }),
+        streamJobs({
+          merchants: app.merchants,
+          publishers,
+          clock: app.clock,
+          onOutcome: (sink, outcome) => app.metrics.streamPublishes.inc({ sink, outcome }),
+        }),
         channelJobs({ store: app.store, merchants: app.merchants, bookings: app.bookings, clock: app.clock }),
       ),
       onError: (error, job) => app.log.warn({ err: error, jobId: job?.id, type: job?.type }, 'outbox job failed'),
       // Nothing gives up silently: a dead job is counted and opens an exception the merchant's team sees.
       onDead: async (job, error, cause) => {
         app.metrics.deadJobs.inc({ type: job.type });
-        const delivery = job.type === 'webhook.deliver';
+        const delivery = job.type === 'webhook.deliver' || job.type === STREAM_PUBLISH;
         const refused = cause instanceof Error && cause.cause instanceof CarrierRefused;
         if (job.type === CHANNEL_ORDER) {
           await openException(app.store, job.merchantId, {
@@ -99,13 +138,14 @@ export const pipelinePlugin = fp(
         }
         await openException(app.store, job.merchantId, {
           kind: 'outbox',
-          // A delivery's order key is `wh:<endpoint>:<order>[:replay]`: the exception names the order itself.
-          orderId: delivery ? (job.orderId.split(':')[2] ?? job.orderId) : job.orderId,
+          // A delivery's order key is `wh:<endpoint>:<order>[:replay]`, a publish's carries its order: the
+          // exception names the order itself.
+          orderId: delivery ? orderOfDelivery(job) : job.orderId,
           shipmentId: typeof job.payload.shipmentId === 'string' ? job.payload.shipmentId : null,
           reason: delivery ? 'delivery_failed' : refused ? 'carrier_refused' : 'job_failed',
           // Each death is its own occasion: a replayed job that dies again opens a new exception.
           occasion: `job:${job.id}:${app.clock()}`,
-          detail: `${delivery ? `${String(job.payload.eventType)} to endpoint ${String(job.payload.endpointId)}` : job.type} (outbox job ${job.id}) gave up after ${job.attempts} attempts: ${error}`,
+          detail: `${delivery ? `${String(job.payload.eventType)} to ${job.type === STREAM_PUBLISH ? `sink ${String(job.payload.sinkId)}` : `endpoint ${String(job.payload.endpointId)}`}` : job.type} (outbox job ${job.id}) gave up after ${job.attempts} attempts: ${error}`,
           now: app.clock(),
         });
       },
@@ -117,6 +157,7 @@ export const pipelinePlugin = fp(
     // must not run a second relay on the same store.
     app.decorate('startPipeline', () => {
       if (scan) return;
+      void app.declareSinks();
       relay.start();
       // The silence and lateness scan; event-driven exceptions open as the events arrive.
       scan = setInterval(() => {
@@ -145,6 +186,8 @@ export const pipelinePlugin = fp(
       clearInterval(scan);
       clearInterval(polling);
     });
+    // Registered before the relay's hook, so it runs after it: running publishes finish before connections close.
+    app.addHook('onClose', async () => publishers.close());
     // Registered after the store's own onClose hook, so it runs first: jobs are given back before the store closes.
     app.addHook('onClose', async () => relay.stop());
   },

@@ -1,7 +1,6 @@
 /**
- * Outbound webhooks (Standard Webhooks): each event the pipeline announces is fanned out to the merchant's
- * enabled endpoints that subscribe to it, one outbox job per endpoint, ordered per endpoint and order. Every
- * attempt is signed afresh with the `standardwebhooks` library; the retry schedule is immediately, 5 s, 5 min,
+ * Outbound webhooks (Standard Webhooks): the deliveries the event fan-out (../events.ts) enqueues, one outbox job
+ * per endpoint, ordered per endpoint and order. Every attempt is signed afresh with the `standardwebhooks` library; the retry schedule is immediately, 5 s, 5 min,
  * 30 min, 2 h, 5 h, 10 h, 10 h (±10 % jitter). A 410 disables the endpoint, and so do 5 days of failures.
  */
 import { Webhook } from 'standardwebhooks';
@@ -13,17 +12,7 @@ import { checkWebhookUrl, type Resolver, UrlRefused } from './ssrf-guard.ts';
 /** Delays before attempts 2 … 8 (the first is immediate). */
 export const RETRY_SCHEDULE_MS = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000] as const;
 export const DISABLE_AFTER_MS = 5 * 24 * 3_600_000;
-const DELIVER = 'webhook.deliver';
-
-/** The events merchants can subscribe to, and the outbox messages they come from. */
-export const EVENT_TYPES = [
-  'order.accepted',
-  'order.cancelled',
-  'shipment.label_created',
-  'shipment.status_changed',
-  'shipment.delivered',
-  'shipment.exception',
-] as const;
+export const WEBHOOK_DELIVER = 'webhook.deliver';
 
 export interface WebhookDependencies {
   store: Store;
@@ -49,33 +38,6 @@ export function sign(endpoint: WebhookEndpoint, messageId: string, at: Date, bod
 export function webhookJobs(deps: WebhookDependencies): Record<string, JobHandler> {
   const { store, clock } = deps;
   const random = deps.random ?? Math.random;
-
-  const fanOut: JobHandler = async (job: OutboxJob) => {
-    const endpoints = (await store.listWebhookEndpoints(job.merchantId)).filter((e) => subscribes(e, job.type));
-    if (endpoints.length === 0) return;
-    const order = await store.getOrder(job.merchantId, job.orderId);
-    const shipmentId = typeof job.payload.shipmentId === 'string' ? job.payload.shipmentId : null;
-    const data = shipmentId
-      ? {
-          orderId: job.orderId,
-          reference: order?.reference ?? null,
-          shipment: order?.shipments.find((s) => s.id === shipmentId) ?? null,
-          ...job.payload,
-        }
-      : { order };
-    const body = JSON.stringify({ type: job.type, timestamp: job.createdAt, data });
-    await store.enqueueOutbox(
-      job.merchantId,
-      endpoints.map((endpoint) => ({
-        type: DELIVER,
-        // Ordered per endpoint and order; the endpoint is the lane key, so a slow one holds only its own slots.
-        orderId: `wh:${endpoint.id}:${job.orderId}`,
-        laneKey: endpoint.id,
-        payload: { endpointId: endpoint.id, messageId: `msg_${job.id}_${endpoint.id}`, eventType: job.type, body },
-      })),
-      clock(),
-    );
-  };
 
   const deliver: JobHandler = async (job: OutboxJob) => {
     const endpointId = String(job.payload.endpointId);
@@ -151,7 +113,5 @@ export function webhookJobs(deps: WebhookDependencies): Record<string, JobHandle
     throw new RetryAt(delay === undefined ? null : now + Math.round(delay * (0.9 + 0.2 * random())), reason);
   };
 
-  const handlers: Record<string, JobHandler> = { [DELIVER]: deliver };
-  for (const type of EVENT_TYPES) handlers[type] = fanOut;
-  return handlers;
+  return { [WEBHOOK_DELIVER]: deliver };
 }

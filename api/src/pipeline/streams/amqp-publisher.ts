@@ -1,0 +1,179 @@
+/**
+ * Publishes events to a RabbitMQ (AMQP 0-9-1) broker with amqplib (CONTRACT §8): one connection and one confirm
+ * channel per broker address, opened on first use and again after any loss; topic exchanges declared durable
+ * before the first message on every new channel (so a broker restarted without its definitions gets them
+ * back); each message persistent JSON, and `publish` resolves only when the broker has confirmed it. A lost
+ * connection, a closed channel or a confirm that does not come in time rejects, and the caller (the outbox)
+ * retries.
+ */
+import { type ChannelModel, type ConfirmChannel, connect } from 'amqplib';
+
+export interface StreamMessage {
+  exchange: string;
+  routingKey: string;
+  /** the event's id: consumers deduplicate on it (delivery is at least once) */
+  messageId: string;
+  /** when the event happened (ms since the epoch) */
+  timestamp: number;
+  /** the event's type, also the routing key */
+  type: string;
+  body: string;
+}
+
+export interface PublisherOptions {
+  /** to open the TCP connection and the AMQP handshake */
+  connectTimeoutMs?: number;
+  /** from publish to the broker's confirm */
+  confirmTimeoutMs?: number;
+  /** AMQP heartbeat (seconds), so a silent broker is noticed */
+  heartbeatSeconds?: number;
+}
+
+interface Link {
+  connection: ChannelModel;
+  channel: ConfirmChannel;
+  declared: Set<string>;
+}
+
+/** The broker address with a heartbeat unless it names one. */
+function withHeartbeat(url: string, seconds: number): string {
+  const parsed = new URL(url);
+  if (!parsed.searchParams.has('heartbeat')) parsed.searchParams.set('heartbeat', String(seconds));
+  return parsed.toString();
+}
+
+export class AmqpPublisher {
+  readonly #url: string;
+  readonly #options: Required<PublisherOptions>;
+  #link: Promise<Link> | null = null;
+  #closed = false;
+
+  constructor(url: string, options: PublisherOptions = {}) {
+    this.#options = { connectTimeoutMs: 5_000, confirmTimeoutMs: 10_000, heartbeatSeconds: 15, ...options };
+    this.#url = withHeartbeat(url, this.#options.heartbeatSeconds);
+  }
+
+  /** Declares a durable topic exchange (idempotent: RabbitMQ accepts the same declaration again). */
+  async declare(exchange: string): Promise<void> {
+    const link = await this.#connect();
+    await this.#declareOn(link, exchange);
+  }
+
+  /** Publishes one message and waits for the broker's confirm. */
+  async publish(message: StreamMessage): Promise<void> {
+    const link = await this.#connect();
+    await this.#declareOn(link, message.exchange);
+    const { confirmTimeoutMs } = this.#options;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        // No confirm: the channel is in doubt. Drop it, so the retry starts on a fresh one.
+        this.#drop(link);
+        reject(new Error(`the broker did not confirm within ${confirmTimeoutMs} ms`));
+      }, confirmTimeoutMs);
+      try {
+        link.channel.publish(
+          message.exchange,
+          message.routingKey,
+          Buffer.from(message.body),
+          {
+            persistent: true,
+            contentType: 'application/json',
+            contentEncoding: 'utf-8',
+            messageId: message.messageId,
+            type: message.type,
+            timestamp: Math.floor(message.timestamp / 1000),
+            appId: 'promesse',
+          },
+          (error) => {
+            clearTimeout(timer);
+            if (error) reject(error instanceof Error ? error : new Error(`the broker refused: ${String(error)}`));
+            else resolve();
+          },
+        );
+      } catch (error) {
+        clearTimeout(timer);
+        this.#drop(link);
+        reject(error);
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const link = this.#link;
+    this.#link = null;
+    if (!link) return;
+    const opened = await link.catch(() => null);
+    await opened?.connection.close().catch(() => {});
+  }
+
+  async #declareOn(link: Link, exchange: string): Promise<void> {
+    if (link.declared.has(exchange)) return;
+    await link.channel.assertExchange(exchange, 'topic', { durable: true });
+    link.declared.add(exchange);
+  }
+
+  /** The open link, or a new one. A failed attempt is forgotten, so the next call tries again. */
+  #connect(): Promise<Link> {
+    if (this.#closed) return Promise.reject(new Error('the publisher is closed'));
+    if (this.#link) return this.#link;
+    const opening = (async (): Promise<Link> => {
+      const connection = await connect(this.#url, { timeout: this.#options.connectTimeoutMs });
+      try {
+        const channel = await connection.createConfirmChannel();
+        const link: Link = { connection, channel, declared: new Set() };
+        // Any loss (the broker going away, a channel error such as a deleted exchange) ends this link.
+        const lost = () => this.#drop(link);
+        connection.on('close', lost);
+        connection.on('error', lost);
+        channel.on('close', lost);
+        channel.on('error', lost);
+        return link;
+      } catch (error) {
+        await connection.close().catch(() => {});
+        throw error;
+      }
+    })();
+    this.#link = opening;
+    opening.catch(() => {
+      if (this.#link === opening) this.#link = null;
+    });
+    return opening;
+  }
+
+  /** Forgets a link (once), closing what is left of it. */
+  #drop(link: Link): void {
+    void this.#link?.then(
+      (current) => {
+        if (current !== link) return;
+        this.#link = null;
+        link.connection.close().catch(() => {});
+      },
+      () => {},
+    );
+  }
+}
+
+/** One publisher per broker address, shared by every sink that names it. */
+export class AmqpPublishers {
+  readonly #byUrl = new Map<string, AmqpPublisher>();
+  readonly #options: PublisherOptions;
+
+  constructor(options: PublisherOptions = {}) {
+    this.#options = options;
+  }
+
+  for(url: string): AmqpPublisher {
+    let publisher = this.#byUrl.get(url);
+    if (!publisher) {
+      publisher = new AmqpPublisher(url, this.#options);
+      this.#byUrl.set(url, publisher);
+    }
+    return publisher;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#byUrl.values()].map((publisher) => publisher.close()));
+    this.#byUrl.clear();
+  }
+}
