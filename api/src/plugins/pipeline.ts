@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { DEFAULT_EXCHANGE, sinkId } from '../../../shared/src/config.ts';
 import { CHANNEL_ORDER, channelJobs } from '../channels/channel-jobs.ts';
+import { PrestaShopPoller } from '../channels/prestashop-poller.ts';
 import { CarrierRefused } from '../pipeline/carriers/carrier-adapter.ts';
 import { KarrioCarrier } from '../pipeline/carriers/karrio/karrio-carrier.ts';
 import { SandboxCarrier } from '../pipeline/carriers/sandbox.ts';
@@ -27,6 +28,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     relay: OutboxRelay;
     trackingPoller: TrackingPoller;
+    /** pulls the orders of PrestaShop channels */
+    channelPoller: PrestaShopPoller;
     /** the connections to the merchants' event brokers (sinks) */
     publishers: AmqpPublishers;
     /** declares every sink's exchange (at start; a broker that is down is retried by the publishes) */
@@ -81,6 +84,13 @@ export const pipelinePlugin = fp(
       onUnknownEvents: (codes, count) => app.metrics.unknownEvents.inc({ codes }, count),
     });
     app.decorate('trackingPoller', poller);
+    const channelPoller = new PrestaShopPoller({
+      store: app.store,
+      merchants: app.merchants,
+      clock: app.clock,
+      onError: (error, merchant, channel) => app.log.warn({ err: error, merchant, channel }, 'channel poll failed'),
+    });
+    app.decorate('channelPoller', channelPoller);
     const publishers = new AmqpPublishers(settings.amqp);
     app.decorate('publishers', publishers);
     app.decorate('declareSinks', async () => {
@@ -153,6 +163,7 @@ export const pipelinePlugin = fp(
     app.decorate('relay', relay);
     let scan: ReturnType<typeof setInterval> | undefined;
     let polling: ReturnType<typeof setInterval> | undefined;
+    let pulling: ReturnType<typeof setInterval> | undefined;
     // Started by the server once it listens (or by a worker once ready): a process that cannot take its port
     // must not run a second relay on the same store.
     app.decorate('startPipeline', () => {
@@ -181,10 +192,24 @@ export const pipelinePlugin = fp(
           });
       }, settings.pollEveryMs);
       polling.unref();
+      // Each PrestaShop channel is polled at its own pace; this only looks which are due.
+      let pullBusy = false;
+      pulling = setInterval(() => {
+        if (pullBusy) return;
+        pullBusy = true;
+        channelPoller
+          .runOnce()
+          .catch((error: unknown) => app.log.warn({ err: error }, 'channel poll failed'))
+          .finally(() => {
+            pullBusy = false;
+          });
+      }, 10_000);
+      pulling.unref();
     });
     app.addHook('onClose', async () => {
       clearInterval(scan);
       clearInterval(polling);
+      clearInterval(pulling);
     });
     // Registered before the relay's hook, so it runs after it: running publishes finish before connections close.
     app.addHook('onClose', async () => publishers.close());

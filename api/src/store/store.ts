@@ -4,6 +4,7 @@
  * held to the same contract test suite. Every record belongs to one merchant, and every call names the merchant
  * it acts for.
  */
+import type { ChannelStore } from './ports/channels.ts';
 import type { ExceptionStore } from './ports/exceptions.ts';
 import type { IdempotencyStore } from './ports/idempotency.ts';
 import type { InventoryStore } from './ports/inventory.ts';
@@ -14,6 +15,7 @@ import type { TrackingStore } from './ports/tracking.ts';
 import type { TransitHistoryStore } from './ports/transit-history.ts';
 import type { WebhookStore } from './ports/webhooks.ts';
 
+export type * from './ports/channels.ts';
 export type * from './ports/exceptions.ts';
 export type * from './ports/idempotency.ts';
 export type * from './ports/inventory.ts';
@@ -33,4 +35,5 @@ export type Store = ServiceStore &
   TrackingStore &
   WebhookStore &
   ExceptionStore &
-  TransitHistoryStore;
+  TransitHistoryStore &
+  ChannelStore;

@@ -208,4 +208,17 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql:
       CREATE INDEX orders_created ON orders (merchant_id, created_at);
     `,
   },
+  {
+    version: 9,
+    name: 'channel cursors',
+    sql: `
+      CREATE TABLE channel_cursors (
+        merchant_id  text NOT NULL,
+        channel_id   text NOT NULL,
+        cursor       text,
+        updated_at   timestamptz NOT NULL,
+        PRIMARY KEY (merchant_id, channel_id)
+      );
+    `,
+  },
 ];

@@ -4,6 +4,7 @@
  */
 import { asStore, composeStore } from '../compose.ts';
 import type { Store } from '../store.ts';
+import { PostgresChannels } from './channels.ts';
 import { LISTENER_NAME, PostgresDatabase, type PostgresStoreOptions } from './database.ts';
 import { PostgresExceptions } from './exceptions.ts';
 import { PostgresIdempotency } from './idempotency.ts';
@@ -33,6 +34,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       new PostgresWebhooks(db),
       new PostgresExceptions(db),
       new PostgresTransitHistory(db),
+      new PostgresChannels(db),
     ),
   );
 }

@@ -213,4 +213,17 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
       CREATE INDEX orders_created ON orders (merchant_id, created_at);
     `,
   },
+  {
+    version: 9,
+    name: 'channel cursors',
+    sql: `
+      CREATE TABLE channel_cursors (
+        merchant_id  TEXT NOT NULL,
+        channel_id   TEXT NOT NULL,
+        cursor       TEXT,
+        updated_at   TEXT NOT NULL,
+        PRIMARY KEY (merchant_id, channel_id)
+      );
+    `,
+  },
 ];

@@ -5,6 +5,7 @@
  */
 import { asStore, composeStore } from '../compose.ts';
 import type { Store } from '../store.ts';
+import { SqliteChannels } from './channels.ts';
 import { SqliteDatabase, type SqliteStoreOptions } from './database.ts';
 import { SqliteExceptions } from './exceptions.ts';
 import { SqliteIdempotency } from './idempotency.ts';
@@ -31,6 +32,7 @@ export function sqliteStore(options: SqliteStoreOptions): Store {
       new SqliteWebhooks(db),
       new SqliteExceptions(db),
       new SqliteTransitHistory(db),
+      new SqliteChannels(db),
     ),
   );
 }

@@ -1,0 +1,94 @@
+/**
+ * PrestaShop orders pulled from its webservice (CONTRACT §8) on both stores, against a fake that serves
+ * PrestaShop's documented JSON with a real captured order: the first poll only starts the cursor, a new order is
+ * taken once (however often or concurrently the shop is polled) and booked with its address, a refused key or a
+ * shop that is down moves nothing, and an order of an unknown product is raised as channel_order_failed.
+ */
+import type { FastifyInstance } from 'fastify';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SECRET, storeFactories, testApp } from '../fixtures/app.ts';
+import { channelMerchant } from '../fixtures/channels.ts';
+import { FakePrestaShop } from '../fixtures/fake-prestashop.ts';
+
+const stores = await storeFactories();
+
+describe.each(stores)('PrestaShop channels on %s', (_name, makeStore) => {
+  let shop: FakePrestaShop;
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    shop = await new FakePrestaShop().start();
+  });
+  afterAll(async () => shop.stop());
+  beforeEach(async () => {
+    shop.orders.length = 0;
+    shop.requests.length = 0;
+    shop.failWith = null;
+    app = await testApp({ store: await makeStore(), merchants: [channelMerchant('EUR', shop.baseUrl)] });
+  });
+  afterEach(async () => app.close());
+
+  const runtime = () => {
+    const found = app.merchants.byId('test');
+    const channel = found?.channels.get('presta');
+    if (!found || !channel) throw new Error('no presta channel');
+    return { found, channel };
+  };
+  const poll = async () => {
+    const { found, channel } = runtime();
+    return app.channelPoller.poll(found, channel);
+  };
+  const ordersOf = async (reference: string) =>
+    (await app.inject({ url: `/v1/orders?reference=${reference}&channel=presta`, headers: SECRET })).json()
+      .data as Record<string, unknown>[];
+
+  it("starts at the shop's newest order, then books each new order once, with its delivery address", async () => {
+    shop.orders.push(FakePrestaShop.capturedOrder({ id: 549084, reference: 'OLDORDER1' }));
+    expect(await poll()).toBe(0); // the shop's past is not booked
+    shop.orders.push(FakePrestaShop.capturedOrder());
+    const taken = await Promise.all([poll(), poll()]); // two workers at once: one stores it
+    expect(taken.sort()).toEqual([0, 1]);
+    expect(await poll()).toBe(0);
+    await app.relay.drain();
+    expect(await ordersOf('OLDORDER1')).toEqual([]);
+    const [order, ...more] = await ordersOf('FMHGOYBGK');
+    expect(more).toEqual([]);
+    expect(order?.totals).toEqual({ items: 1173, shipping: 850, tax: 0, total: 2023, currency: 'EUR' });
+    expect(order?.shippingAddress).toEqual({
+      name: 'Camille Martin',
+      line1: '12 rue de la Paix',
+      postalCode: '75002',
+      city: 'Paris',
+      country: 'FR',
+      phone: '+33 6 12 34 56 78',
+      email: 'camille.martin@example.com',
+    });
+    expect(shop.requests).toContainEqual(expect.stringContaining('filter%5Bid%5D=%3E%5B549084%5D'));
+  });
+
+  it('moves nothing when the key is refused or the shop is down, and takes the order once it answers', async () => {
+    expect(await poll()).toBe(0);
+    shop.orders.push(FakePrestaShop.capturedOrder());
+    shop.failWith = 503;
+    await expect(poll()).rejects.toThrow('answered 503');
+    shop.failWith = null;
+    const { found, channel } = runtime();
+    await expect(app.channelPoller.poll(found, { ...channel, apiKey: 'WRONGKEY' })).rejects.toThrow('answered 401');
+    expect(await poll()).toBe(1);
+  });
+
+  it('raises an order of a product not in the catalogue as channel_order_failed', async () => {
+    expect(await poll()).toBe(0);
+    const order = FakePrestaShop.capturedOrder();
+    const associations = order.associations as { order_rows: Record<string, unknown>[] };
+    for (const row of associations.order_rows) row.product_reference = 'NOT-SOLD-HERE';
+    shop.orders.push(order);
+    expect(await poll()).toBe(1);
+    await app.relay.drain();
+    const exceptions = (await app.inject({ url: '/v1/exceptions?state=open', headers: SECRET })).json().data;
+    expect(exceptions).toEqual([
+      expect.objectContaining({ reason: 'channel_order_failed', orderId: 'ch:presta:549085' }),
+    ]);
+    expect(exceptions[0].detail).toContain('PrestaShop order FMHGOYBGK (id 549085) could not be booked');
+  });
+});
