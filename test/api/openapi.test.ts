@@ -26,6 +26,7 @@ interface Document {
 }
 
 const CARRIER_SECRET = 'carrier-shared-secret-0123456789';
+const CHANNEL_SECRET = 'shopify-app-secret-0123456789';
 const JSON_HEADERS = { ...SECRET, 'content-type': 'application/json' };
 
 let app: FastifyInstance;
@@ -113,6 +114,7 @@ const book = (reference = randomUUID()) =>
 beforeAll(async () => {
   const config = baseConfig();
   (config.carriers[0] as { trackingSecret?: string }).trackingSecret = CARRIER_SECRET;
+  config.channels = [{ id: 'shop', type: 'shopify', secret: CHANNEL_SECRET }];
   const send: Sender = async () => ({ status: 200, excerpt: 'ok' });
   app = await testApp({
     merchants: [config],
@@ -313,6 +315,20 @@ describe('the OpenAPI document', () => {
       headers: { 'content-type': 'application/json', 'x-event-id': 'not-the-secret' },
       payload: { event: 'tracker.updated', data: { tracking_number: shipment.trackingNumber } },
     });
+
+    // A shop platform's order webhook: stored (202), a topic left alone (200), a wrong signature (401).
+    const channelOrder = JSON.stringify({ id: 1001, name: '#1001', currency: 'EUR', line_items: [] });
+    for (const [topic, signature] of [
+      ['orders/create', createHmac('sha256', CHANNEL_SECRET).update(channelOrder).digest('base64')],
+      ['orders/paid', createHmac('sha256', CHANNEL_SECRET).update(channelOrder).digest('base64')],
+      ['orders/create', 'AAAA'],
+    ] as const) {
+      await call('post', '/v1/channels/{merchant}/{channelId}/webhooks', {
+        url: '/v1/channels/test/shop/webhooks',
+        headers: { 'content-type': 'application/json', 'x-shopify-topic': topic, 'x-shopify-hmac-sha256': signature },
+        payload: channelOrder,
+      });
+    }
 
     await app.relay.drain();
     const exceptions = (await call('get', '/v1/exceptions', { url: '/v1/exceptions', headers: SECRET })).json();

@@ -283,4 +283,27 @@ describe('loadMerchantConfigs', () => {
     }
     expect(validateMerchantConfig(config)).toEqual([]);
   });
+
+  it('asks a channel for what its platform needs, and its shipping codes for options that exist', () => {
+    const config = baseConfig();
+    config.channels = [
+      { id: 'shop', type: 'shopify', shippingOptions: { standard: 'colissimo-home', express: 'dhl-express' } },
+      { id: 'presta', type: 'prestashop' },
+      { id: 'shop', type: 'woocommerce', secret: 'wc_secret_0123456789abcdef' },
+    ];
+    config.sinks = [
+      { type: 'amqp', url: 'amqp://127.0.0.1' },
+      { type: 'amqp', url: 'amqp://other', exchange: 'promesse.events' },
+    ];
+    expect(validateMerchantConfig(config)).toEqual([
+      'channels[0]: a shopify channel needs "secret": its webhooks are refused without it',
+      'channels[0].shippingOptions.express: unknown option "dhl-express"',
+      'channels[1]: a prestashop channel needs "baseUrl"',
+      'channels[1]: a prestashop channel needs "apiKey" (a webservice key)',
+      'channels[2].id: duplicate channel id "shop"',
+      'sinks[1]: duplicate sink "promesse.events": give each an id of its own',
+    ]);
+    config.sinks = [{ type: 'amqp', url: 'http://broker' }];
+    expect(validateMerchantConfig(config)).toContainEqual(expect.stringMatching(/^sinks\[0\]\.url: /));
+  });
 });
