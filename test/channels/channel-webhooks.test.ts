@@ -294,3 +294,56 @@ describe.each(stores)('shop platform webhooks on %s', (_name, makeStore) => {
     expect(await available('Bar3')).toBe(2);
   });
 });
+
+describe('logs around channel orders', () => {
+  it('hold no personal data: neither the address, the name, the phone nor the e-mail of a booked or failed order', async () => {
+    const { buildApp } = await import('../../api/src/app.ts');
+    const { sqliteStore } = await import('../../api/src/store/sqlite/sqlite-store.ts');
+    const lines: string[] = [];
+    const app = await buildApp({
+      merchants: [channelMerchant()],
+      store: sqliteStore({ dataDir: ':memory:' }),
+      clock: () => Date.parse('2026-11-23T09:00:00Z'),
+      secret: 'test-secret',
+      logger: { level: 'trace', stream: { write: (line: string) => lines.push(line) } },
+    });
+    await app.ready();
+    const send = (body: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/channels/test/shopify-main/webhooks',
+        headers: {
+          'content-type': 'application/json',
+          'x-shopify-topic': 'orders/create',
+          'x-shopify-hmac-sha256': platformSignature(body, SHOPIFY_SECRET),
+        },
+        payload: body,
+      });
+    const order = fixtureJson('shopify-orders-create.json');
+    await send(JSON.stringify(order));
+    // And one that fails: its sku unknown.
+    await send(
+      JSON.stringify({
+        ...order,
+        id: 450789470,
+        name: '#1002',
+        line_items: [{ sku: 'NOPE', quantity: 1, price: '1.00' }],
+      }),
+    );
+    await app.relay.drain();
+    await app.close();
+    const logged = lines.join('\n');
+    expect(logged).toContain('outbox job failed'); // the failure was logged …
+    for (const personal of [
+      'Bob',
+      'Norman',
+      'Chestnut',
+      'Louisville',
+      '40202',
+      '459-2181',
+      'bob.norman@mail.example.com',
+    ]) {
+      expect(logged).not.toContain(personal); // … without any of the shopper's data
+    }
+  });
+});
