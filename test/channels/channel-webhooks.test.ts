@@ -347,3 +347,37 @@ describe('logs around channel orders', () => {
     }
   });
 });
+
+describe('limits on channel webhooks', () => {
+  it('answers 429 past the merchant’s write limit per channel, and 413 past 2 MB', async () => {
+    const config = channelMerchant();
+    config.limits = { writesPerMinutePerKey: 2 };
+    const app = await testApp({ merchants: [config] });
+    const body = JSON.stringify(fixtureJson('shopify-orders-create.json'));
+    const send = (payload: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/channels/test/shopify-main/webhooks',
+        headers: {
+          'content-type': 'application/json',
+          'x-shopify-topic': 'orders/create',
+          'x-shopify-hmac-sha256': platformSignature(payload, SHOPIFY_SECRET),
+        },
+        payload,
+      });
+    const statuses = [(await send(body)).statusCode, (await send(body)).statusCode];
+    const limited = await send(body);
+    expect([...statuses, limited.statusCode, limited.json().code]).toEqual([202, 202, 429, 'rate_limited']);
+    await app.close();
+
+    const roomy = await testApp({ merchants: [channelMerchant()] });
+    const huge = await roomy.inject({
+      method: 'POST',
+      url: '/v1/channels/test/shopify-main/webhooks',
+      headers: { 'content-type': 'application/json', 'x-shopify-topic': 'orders/create', 'x-shopify-hmac-sha256': 'x' },
+      payload: `{"note":"${'x'.repeat(2 * 1_048_576)}"}`,
+    });
+    expect([huge.statusCode, huge.json().code]).toEqual([413, 'payload_too_large']);
+    await roomy.close();
+  });
+});

@@ -62,7 +62,7 @@ export function eventJobs(deps: EventDependencies): Record<string, JobHandler> {
     const publishes: OutboxMessage[] = sinks.map((sink) => ({
       type: STREAM_PUBLISH,
       orderId: `st:${sinkId(sink)}:${job.orderId}`,
-      laneKey: `sink:${sinkId(sink)}`,
+      laneKey: `sink:${job.merchantId}:${sinkId(sink)}`,
       payload: {
         sinkId: sinkId(sink),
         orderId: job.orderId,

@@ -17,6 +17,7 @@ import { parsePlatformJson } from '../../channels/platform-json.ts';
 import { shopifyOrderId } from '../../channels/shopify-order.ts';
 import { hasValidSignature } from '../../channels/signatures.ts';
 import { HttpError } from '../../http-error.ts';
+import { DEFAULT_LIMITS } from '../../merchants/registry.ts';
 
 const ChannelReceipt = Type.Object({
   received: Type.Literal(true),
@@ -49,6 +50,18 @@ export async function channelWebhookRoutes(instance: FastifyInstance): Promise<v
     app.post(
       '/v1/channels/:merchant/:channelId/webhooks',
       {
+        // Per channel, as generous as a secret key's writes: a platform replaying a backlog is not refused.
+        config: {
+          rateLimit: {
+            max: (request) =>
+              app.merchants.byId((request.params as { merchant: string }).merchant)?.limits.writesPerMinutePerKey ??
+              DEFAULT_LIMITS.writesPerMinutePerKey,
+            keyGenerator: (request) => {
+              const { merchant, channelId } = request.params as { merchant: string; channelId: string };
+              return `channel|${merchant}|${channelId}`;
+            },
+          },
+        },
         schema: {
           summary: "A shop platform's order webhook (Shopify, WooCommerce), signed with the channel's secret",
           description:
