@@ -2,8 +2,8 @@
  * Event streams to RabbitMQ (CONTRACT §8) against the real broker on the machine, on both stores: the exchange
  * declared durable at start, every event published persistent with its id, type and body, confirmed before
  * its job is done, and every event arriving at least once, in order per order, while the consumer stops, the
- * broker goes away (a proxy in between is cut) and comes back, and the publisher's channel is closed under it
- * (its exchange deleted mid-stream).
+ * broker goes away (a proxy in between is cut) and comes back, the publisher's channel is closed under it (its
+ * exchange deleted mid-stream), and the broker itself is stopped and started again (rabbitmqctl).
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -13,9 +13,17 @@ import type { MerchantConfig } from '../../shared/src/config.ts';
 import { bookOne, MONDAY_MORNING, SECRET, storeFactories, testApp } from '../fixtures/app.ts';
 import { eventually } from '../fixtures/eventually.ts';
 import { baseConfig } from '../fixtures/merchant.ts';
-import { BrokerProxy, rabbitAvailable, TestQueue } from '../fixtures/rabbitmq.ts';
+import {
+  BrokerProxy,
+  brokerControllable,
+  rabbitAvailable,
+  restartBroker,
+  TEST_AMQP_URL,
+  TestQueue,
+} from '../fixtures/rabbitmq.ts';
 
 const stores = (await rabbitAvailable()) ? await storeFactories() : [];
+const restartable = stores.length > 0 && (await brokerControllable());
 const MINUTE = 60_000;
 
 function withSink(url: string, exchange: string): MerchantConfig {
@@ -159,5 +167,43 @@ describe.skipIf(stores.length === 0).each(stores)('event streams to RabbitMQ on 
       const arrived = [...new Set(queue.received.map((m) => m.messageId))].filter((id) => ids.includes(id));
       expect(arrived).toEqual(ids);
     }
+  });
+
+  it.runIf(restartable)('delivers every event at least once across a real restart of the broker', async () => {
+    await app.close();
+    app = await testApp({
+      store: await makeStore(),
+      now: () => now,
+      merchants: [withSink(TEST_AMQP_URL, queue.exchange)],
+      pipeline: { amqp: { connectTimeoutMs: 1000, confirmTimeoutMs: 3000 } },
+    });
+    await queue.consume();
+    const first = await book();
+    await app.relay.drain();
+    await eventually('the first order’s events', async () => queue.received.length >= 2);
+    let second = '';
+    await restartBroker(async () => {
+      second = await book();
+      await app.relay.drain(); // its publishes fail while the broker is stopped
+      expect((await pending()).some((job) => job.type === 'stream.publish' && job.lastError)).toBe(true);
+    });
+    await eventually(
+      'the waiting publishes through',
+      async () => {
+        now += 10 * MINUTE;
+        await app.relay.drain();
+        return (await pending()).length === 0;
+      },
+      30_000,
+    );
+    // The consumer's own connection died with the broker: it comes back, and finds the queue kept its messages.
+    await queue.open();
+    await queue.consume();
+    const events = await announced();
+    expect(events.filter((e) => e.orderId === second)).toHaveLength(2);
+    await eventually('every event in the queue', async () =>
+      events.every((e) => queue.received.some((m) => m.messageId === `evt_${e.id}`)),
+    );
+    expect(events.filter((e) => e.orderId === first)).toHaveLength(2);
   });
 });
