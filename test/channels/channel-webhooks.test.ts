@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SECRET, storeFactories, testApp } from '../fixtures/app.ts';
+import { MONDAY_MORNING, SECRET, storeFactories, testApp } from '../fixtures/app.ts';
 import {
   channelMerchant,
   fixtureJson,
@@ -22,8 +22,16 @@ const stores = await storeFactories();
 describe.each(stores)('shop platform webhooks on %s', (_name, makeStore) => {
   let app: FastifyInstance;
 
+  let now = MONDAY_MORNING;
+
   beforeEach(async () => {
-    app = await testApp({ store: await makeStore(), merchants: [channelMerchant()] });
+    now = MONDAY_MORNING;
+    // A second merchant with a channel of the same id, signed with a secret of its own.
+    const other = channelMerchant();
+    other.merchant.id = 'other';
+    other.keys = [{ key: 'sk_test_other', type: 'secret' }];
+    other.channels = [{ id: 'shopify-main', type: 'shopify', secret: 'shpss_other_merchant_0123456789' }];
+    app = await testApp({ store: await makeStore(), now: () => now, merchants: [channelMerchant(), other] });
   });
   afterEach(async () => app.close());
 
@@ -128,6 +136,16 @@ describe.each(stores)('shop platform webhooks on %s', (_name, makeStore) => {
     expect(await exceptions()).toEqual([]);
   });
 
+  it('cancels nothing when a signed orders/create body is sent again under the orders/cancelled topic', async () => {
+    const body = JSON.stringify(documentedOrder());
+    await shopify(body);
+    await app.relay.drain();
+    // The topic header is not signed: only a body that says it is cancelled (cancelled_at) cancels.
+    expect((await shopify(body, 'orders/cancelled')).statusCode).toBe(202);
+    await app.relay.drain();
+    expect((await ordersOf('#1001', 'shopify-main'))[0]?.status).toBe('in_preparation');
+  });
+
   it("keeps every digit of Shopify's sample order id (above 2^53) and raises its totals that do not add up", async () => {
     // Shopify's own test notification (two lines of one sku, a 5.00 discount allocated to none), as an order
     // not cancelled yet: its text with cancelled_at emptied, every other byte as Shopify wrote it.
@@ -147,9 +165,11 @@ describe.each(stores)('shop platform webhooks on %s', (_name, makeStore) => {
     expect(raised?.detail).toContain('totals.total does_not_add_up');
     expect(raised?.detail).not.toContain('Shipping Street'); // no personal data in the exception
     expect(await ordersOf('#9999', 'shopify-main')).toEqual([]);
-    // The same order cancelled (the sample byte for byte): it will never book, even if the failed job is replayed.
+    // The same order cancelled (the sample byte for byte): it will never book, even if the failed job is
+    // replayed days later, when idempotency keys of its time have long expired.
     await shopify(sample, 'orders/cancelled');
     await app.relay.drain();
+    now += 3 * 24 * 3_600_000;
     const [dead] = (await app.inject({ url: '/v1/outbox?state=dead', headers: SECRET })).json().data;
     expect(
       (await app.inject({ method: 'POST', url: `/v1/outbox/${dead.id}/replay`, headers: SECRET })).statusCode,
@@ -174,6 +194,8 @@ describe.each(stores)('shop platform webhooks on %s', (_name, makeStore) => {
       }),
       await shopify(body, 'orders/create', 'shpss_another_secret_0123456789'),
       await shopify(body, 'orders/create', SHOPIFY_SECRET, 'other-merchant'),
+      // Another merchant with a channel of the same id: its own secret, not this one's, signs its webhooks.
+      await shopify(body, 'orders/create', SHOPIFY_SECRET, 'other'),
       await app.inject({
         method: 'POST',
         url: '/v1/channels/test/shopify-main/webhooks',
@@ -191,7 +213,7 @@ describe.each(stores)('shop platform webhooks on %s', (_name, makeStore) => {
         payload: body,
       }),
     ];
-    expect(refused.map((r) => [r.statusCode, r.json().code])).toEqual(Array(5).fill([401, 'unauthorized']));
+    expect(refused.map((r) => [r.statusCode, r.json().code])).toEqual(Array(6).fill([401, 'unauthorized']));
     await app.relay.drain();
     expect(await ordersOf('#1001', 'shopify-main')).toEqual([]);
     expect((await app.inject({ url: '/v1/outbox?state=pending', headers: SECRET })).json().data).toEqual([]);
@@ -256,6 +278,19 @@ describe.each(stores)('shop platform webhooks on %s', (_name, makeStore) => {
     await app.relay.drain();
     expect((await ordersOf('727', 'woo'))[0]?.status).toBe('cancelled');
     expect(await available('WOO-ALBUM')).toBe(5);
+  });
+
+  it('cancels a booked WooCommerce order whose payment failed, and books nothing for an order created as failed', async () => {
+    await woocommerce(JSON.stringify({ ...wooOrder(), status: 'pending' }));
+    await app.relay.drain();
+    expect(await available('WOO-ALBUM')).toBe(3);
+    await woocommerce(JSON.stringify({ ...wooOrder(), status: 'failed' }), 'order.updated');
+    await app.relay.drain();
+    expect((await ordersOf('727', 'woo'))[0]?.status).toBe('cancelled');
+    expect(await available('WOO-ALBUM')).toBe(5);
+    await woocommerce(JSON.stringify({ ...wooOrder(), id: 728, number: '728', status: 'failed' }));
+    await app.relay.drain();
+    expect(await ordersOf('728', 'woo')).toEqual([]);
   });
 
   it("raises WooCommerce's order with an unknown sku as channel_order_failed, and a replay books it once fixed", async () => {

@@ -66,7 +66,12 @@ describe.each(stores)('PrestaShop channels on %s', (_name, makeStore) => {
     expect(shop.requests).toContainEqual(expect.stringContaining('filter%5Bid%5D=%3E%5B549084%5D'));
   });
 
-  it('moves nothing when the key is refused or the shop is down, and takes the order once it answers', async () => {
+  it('moves nothing when the key is refused, the shop is down or its address answers 404, and takes the order once it answers', async () => {
+    // A 404 on the list (a wrong baseUrl, a shop in maintenance) is not an empty shop: no cursor is started.
+    shop.failWith = 404;
+    shop.orders.push(FakePrestaShop.capturedOrder({ id: 549084, reference: 'OLDORDER1' }));
+    await expect(poll()).rejects.toThrow('answered 404');
+    shop.failWith = null;
     expect(await poll()).toBe(0);
     shop.orders.push(FakePrestaShop.capturedOrder());
     shop.failWith = 503;

@@ -81,7 +81,7 @@ describe.skipIf(stores.length === 0).each(stores)('event streams to RabbitMQ on 
     app = await testApp({ store: await makeStore(), merchants: [withSink(proxy.url, exchange)] });
     expect(await queue.exchangeExists(exchange)).toBe(false);
     await app.declareSinks();
-    expect(await queue.exchangeExists(exchange)).toBe(true);
+    expect(await queue.isDurableTopic(exchange)).toBe(true);
     await new TestQueue(exchange, `gone.${randomUUID()}`)
       .open()
       .then((q) => q.close())
@@ -103,13 +103,45 @@ describe.skipIf(stores.length === 0).each(stores)('event streams to RabbitMQ on 
       contentType: 'application/json',
       timestamp: Math.floor(Date.parse(String(events[0]?.createdAt)) / 1000),
     });
-    expect(accepted?.body).toMatchObject({ type: 'order.accepted', data: { order: { id: orderId } } });
+    expect(accepted?.body).toMatchObject({
+      id: accepted?.messageId,
+      type: 'order.accepted',
+      data: { order: { id: orderId } },
+    });
     expect(labelled?.routingKey).toBe('shipment.label_created');
     expect(labelled?.body).toMatchObject({ type: 'shipment.label_created', data: { orderId } });
     // Nothing left waiting: each publish job was done only after its confirm.
     expect((await pending()).filter((job) => job.type === 'stream.publish')).toEqual([]);
     const metrics = await app.inject({ url: '/metrics' });
     expect(metrics.body).toContain('promesse_stream_publishes_total{sink="erp",outcome="confirmed"} 2');
+  });
+
+  it('keeps an event no queue is bound for in the outbox until one is, rather than letting the broker drop it', async () => {
+    const unbound = `promesse.unbound.${randomUUID()}`;
+    await app.close();
+    app = await testApp({
+      store: await makeStore(),
+      now: () => now,
+      merchants: [withSink(proxy.url, unbound)],
+      pipeline: { amqp: { connectTimeoutMs: 1000, confirmTimeoutMs: 3000 } },
+    });
+    await book();
+    await app.relay.drain();
+    const waiting = (await pending()).filter((job) => job.type === 'stream.publish');
+    expect(waiting.length).toBeGreaterThanOrEqual(1);
+    expect(waiting.find((job) => job.lastError)?.lastError).toContain(`no queue is bound to ${unbound}`);
+    const late = await new TestQueue(unbound, `late.${randomUUID()}`).open();
+    try {
+      await late.consume();
+      for (let i = 0; i < 4; i++) {
+        now += 10 * MINUTE;
+        await app.relay.drain();
+      }
+      await eventually('the waiting events in the late queue', async () => late.received.length >= 2);
+      expect(late.received.map((m) => m.routingKey)).toEqual(['order.accepted', 'shipment.label_created']);
+    } finally {
+      await late.close();
+    }
   });
 
   it('delivers every event at least once, in order per order, across a stopped consumer, a broker outage and a closed channel', async () => {

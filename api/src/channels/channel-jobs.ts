@@ -15,7 +15,7 @@ import type { Booker, BookingService } from '../services/booking-service.ts';
 import type { OutboxJob, Store } from '../store/store.ts';
 import type { ChannelOrder } from './channel-order.ts';
 import { parsePlatformJson } from './platform-json.ts';
-import { type PrestaShopOrder, readPrestaShopOrder } from './prestashop-order.ts';
+import { readPrestaShopOrder } from './prestashop-order.ts';
 import { readShopifyOrder } from './shopify-order.ts';
 import { readWooCommerceOrder } from './woocommerce-order.ts';
 
@@ -47,7 +47,7 @@ export function readChannelJob(channel: ChannelConfig, payload: OutboxJob['paylo
   const topic = typeof payload.topic === 'string' ? payload.topic : '';
   if (channel.type === 'shopify') return readShopifyOrder(body, topic, channel);
   if (channel.type === 'woocommerce') return readWooCommerceOrder(body, topic, channel);
-  return readPrestaShopOrder(body as unknown as PrestaShopOrder, channel);
+  return readPrestaShopOrder(body, channel);
 }
 
 /** What a refusal says: its code, then each detail's field and code (and sku), never an address. */
@@ -79,7 +79,7 @@ export function channelJobs(deps: ChannelJobDependencies): Record<string, JobHan
     if (order.action === 'cancel') {
       const [booked] = await deps.store.findOrders(merchantId, { reference: order.name, channel: channel.id });
       // Cancelled before it was booked (its booking failed, or is still to be replayed): it never books now.
-      if (!booked) return deps.bookings.settleOnce(merchantId, key, now);
+      if (!booked) return deps.store.settleChannelOrder(merchantId, channel.id, order.externalId, now);
       if (booked.status === 'cancelled') return;
       try {
         await deps.bookings.cancel(booker, booked.id, {});
@@ -89,6 +89,7 @@ export function channelJobs(deps: ChannelJobDependencies): Record<string, JobHan
       }
       return;
     }
+    if (await deps.store.isChannelOrderSettled(merchantId, channel.id, order.externalId)) return;
     if (order.problems.length > 0) {
       giveUp('booked', `invalid_order (${order.problems.map((p) => `${p.field} ${p.code}`).join('; ')})`);
     }

@@ -33,10 +33,14 @@ export interface PrestaShopOrder {
 /** PrestaShop's own order states that are never fulfilled: 6 Canceled, 8 Payment error (a default install's ids). */
 const NOT_TO_FULFIL = new Set(['6', '8']);
 
-export function readPrestaShopOrder(fetched: PrestaShopOrder, channel: ChannelConfig): ChannelOrder {
-  const { order, address, customer } = fetched;
+export function readPrestaShopOrder(stored: Json, channel: ChannelConfig): ChannelOrder {
+  // Read as stored by the poller, defensively: a job written under another channel type reads as nothing.
+  const order = object(stored.order);
+  const address = object(stored.address);
+  const customer = object(stored.customer);
+  const countryIso = str(stored.countryIso);
   const problems: FieldProblem[] = [];
-  const currency = fetched.currencyIso.toUpperCase();
+  const currency = str(stored.currencyIso).toUpperCase();
   const amount = (value: unknown, field: string): number => {
     const minor = toMinorUnits(value, currency);
     if (minor === null || minor < 0) {
@@ -70,7 +74,7 @@ export function readPrestaShopOrder(fetched: PrestaShopOrder, channel: ChannelCo
       line2: address.address2,
       postalCode: address.postcode,
       city: address.city,
-      country: fetched.countryIso,
+      country: countryIso,
       phone: str(address.phone_mobile) || address.phone,
       email: customer.email,
     }),

@@ -115,8 +115,11 @@ export class PrestaShopPoller {
 
   async #orders(channel: ChannelConfig, query: Record<string, string>): Promise<Json[]> {
     const answer = await this.#get(channel, 'orders', query);
+    // A 404 on the list itself is a wrong address or a shop in maintenance, never "no orders": taking it for
+    // an empty shop would start the cursor at 0 and book the shop's whole past at the next poll.
+    if (answer === null) throw new PrestaShopUnavailable(`PrestaShop ${channel.id}: GET /api/orders answered 404`);
     // PrestaShop answers an empty list as `[]` rather than `{"orders": []}`.
-    return answer === null ? [] : jsonObjects(jsonObject(answer).orders);
+    return jsonObjects(jsonObject(answer).orders);
   }
 
   /** One resource (an address, a country …) by id, each fetched once per poll; {} when there is none. */

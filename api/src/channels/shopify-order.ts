@@ -28,9 +28,13 @@ export function shopifyOrderId(order: Json): string {
   return /^gid:\/\/shopify\/Order\/(\d{1,30})$/.exec(str(order.admin_graphql_api_id))?.[1] ?? '';
 }
 
-/** What a topic asks of the order: orders/create books (unless it is already cancelled), orders/cancelled cancels. */
+/**
+ * What a topic asks of the order: orders/create books (unless it is already cancelled), orders/cancelled
+ * cancels. The topic header is not signed, so a cancellation also needs the signed body to say so
+ * (`cancelled_at`): a captured orders/create body sent again as orders/cancelled cancels nothing.
+ */
 function actionOf(topic: string, order: Json): ChannelAction {
-  if (topic === 'orders/cancelled') return 'cancel';
+  if (topic === 'orders/cancelled') return order.cancelled_at ? 'cancel' : 'ignore';
   if (topic === 'orders/create') return order.cancelled_at ? 'ignore' : 'book';
   return 'ignore';
 }

@@ -21,13 +21,18 @@ import {
 import { toMinorUnits } from './money.ts';
 
 /** Statuses of orders that will not be fulfilled: never booked, and a booked one is cancelled. */
-const NOT_TO_FULFIL = new Set(['cancelled', 'failed', 'refunded', 'trash', 'checkout-draft']);
+const WITHDRAWN = new Set(['cancelled', 'failed', 'trash']);
+/** Statuses that book nothing new and change nothing booked (a refund after delivery is a return's business). */
+const LEFT_ALONE = new Set(['refunded', 'checkout-draft']);
 
-/** order.created books; order.updated books an order not booked yet, or cancels one now cancelled. */
+/**
+ * order.created books; order.updated books an order not booked yet, or cancels one now withdrawn. The status
+ * is in the signed body, so a body sent again under another topic header changes nothing it does not say.
+ */
 function actionOf(topic: string, status: string): ChannelAction {
   if (topic !== 'order.created' && topic !== 'order.updated') return 'ignore';
-  if (status === 'cancelled') return topic === 'order.updated' ? 'cancel' : 'ignore';
-  return NOT_TO_FULFIL.has(status) ? 'ignore' : 'book';
+  if (WITHDRAWN.has(status)) return topic === 'order.updated' ? 'cancel' : 'ignore';
+  return LEFT_ALONE.has(status) ? 'ignore' : 'book';
 }
 
 export function readWooCommerceOrder(order: Json, topic: string, channel: ChannelConfig): ChannelOrder {

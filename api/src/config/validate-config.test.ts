@@ -305,5 +305,14 @@ describe('loadMerchantConfigs', () => {
     ]);
     config.sinks = [{ type: 'amqp', url: 'http://broker' }];
     expect(validateMerchantConfig(config)).toContainEqual(expect.stringMatching(/^sinks\[0\]\.url: /));
+    // An address the URL parser refuses is named by its place, never echoed: it holds a password.
+    config.sinks = [{ type: 'amqp', url: 'amqp://guest:s3cret@broker:99999' }];
+    config.channels = [{ id: 'c'.repeat(51), type: 'shopify', secret: 'shpss_0123456789abcdef' }];
+    const problems = validateMerchantConfig(config);
+    expect(problems).toEqual([
+      "channels[0].id: at most 50 characters (it becomes the orders' channel)",
+      'sinks[0].url: not a valid amqp:// or amqps:// address',
+    ]);
+    expect(problems.join('\n')).not.toContain('s3cret');
   });
 });

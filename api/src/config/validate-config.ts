@@ -193,6 +193,8 @@ function channelProblems(config: MerchantConfig, add: (path: string, problem: st
   const serviceIds = new Set(config.carriers.flatMap((c) => c.services.map((s) => s.id)));
   (config.channels ?? []).forEach((channel, i) => {
     const path = `channels[${i}]`;
+    // The channel id is the booked orders' `channel`, which is at most 50 characters.
+    if (channel.id.length > 50) add(`${path}.id`, "at most 50 characters (it becomes the orders' channel)");
     if (channel.type === 'prestashop') {
       if (channel.baseUrl === undefined) add(path, 'a prestashop channel needs "baseUrl"');
       if (channel.apiKey === undefined) add(path, 'a prestashop channel needs "apiKey" (a webservice key)');
@@ -205,6 +207,10 @@ function channelProblems(config: MerchantConfig, add: (path: string, problem: st
   });
   for (const [id, i] of duplicates((config.channels ?? []).map((c) => c.id)))
     add(`channels[${i}].id`, `duplicate channel id "${id}"`);
+  (config.sinks ?? []).forEach((sink, i) => {
+    // Never echo the address: it holds the broker's password.
+    if (!URL.canParse(sink.url)) add(`sinks[${i}].url`, 'not a valid amqp:// or amqps:// address');
+  });
   for (const [id, i] of duplicates((config.sinks ?? []).map(sinkId)))
     add(`sinks[${i}]`, `duplicate sink "${id}": give each an id of its own`);
 }

@@ -1,8 +1,8 @@
 /**
  * Events out (CONTRACT §4, §8): each event the pipeline announces (an outbox row written with the change) is
  * fanned out into one delivery job per webhook endpoint that subscribes to it and one publish job per event
- * sink (RabbitMQ), in one write. Every copy carries the same body `{type, timestamp, data}`; a sink's messages
- * carry the event's id `evt_<outbox id>`. Deliveries and publishes are ordered per order and per target (the
+ * sink (RabbitMQ), in one write. Every copy carries the same body `{id, type, timestamp, data}`, `id` the
+ * event's id `evt_<outbox id>`, which a sink's messages also carry as their message id. Deliveries and publishes are ordered per order and per target (the
  * target is their lane key, so a slow one holds only its own slots).
  */
 import { type SinkConfig, sinkId } from '../../../shared/src/config.ts';
@@ -31,7 +31,7 @@ export interface EventDependencies {
   sinksOf: (merchantId: string) => readonly SinkConfig[];
 }
 
-/** The body every copy of an event carries. */
+/** The body every copy of an event carries, webhook or message. */
 async function eventBody(store: Store, job: OutboxJob): Promise<string> {
   const order = await store.getOrder(job.merchantId, job.orderId);
   const shipmentId = typeof job.payload.shipmentId === 'string' ? job.payload.shipmentId : null;
@@ -43,7 +43,7 @@ async function eventBody(store: Store, job: OutboxJob): Promise<string> {
         ...job.payload,
       }
     : { order };
-  return JSON.stringify({ type: job.type, timestamp: job.createdAt, data });
+  return JSON.stringify({ id: eventIdOf(job), type: job.type, timestamp: job.createdAt, data });
 }
 
 export function eventJobs(deps: EventDependencies): Record<string, JobHandler> {

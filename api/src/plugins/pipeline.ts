@@ -96,15 +96,21 @@ export const pipelinePlugin = fp(
     app.decorate('declareSinks', async () => {
       for (const runtime of app.merchants.all) {
         for (const sink of runtime.sinks) {
-          await publishers
-            .for(sink.url)
-            .declare(sink.exchange ?? DEFAULT_EXCHANGE)
-            .catch((error: unknown) =>
-              app.log.warn(
-                { err: error, merchant: runtime.merchant.id, sink: sinkId(sink) },
-                'event sink not reachable at start; its messages wait in the outbox',
-              ),
+          try {
+            await publishers
+              .for(`${runtime.merchant.id}/${sinkId(sink)}`, sink.url)
+              .declare(sink.exchange ?? DEFAULT_EXCHANGE);
+          } catch (error) {
+            // The message only: an error of the broker's client may carry the address, and its password.
+            app.log.warn(
+              {
+                reason: error instanceof Error ? error.message : String(error),
+                merchant: runtime.merchant.id,
+                sink: sinkId(sink),
+              },
+              'event sink not reachable at start; its messages wait in the outbox',
             );
+          }
         }
       }
     });

@@ -45,8 +45,8 @@ export interface Booker {
 /** The booker of requests made with an API key. */
 export const byApiKey = (key: ApiKey): Booker => ({ merchant: key.merchant, actor: `api_key:${key.id}` });
 
-/** How a booking made once per key came out: booked now, or booked (or cancelled) before. */
-export type BookedOnce = { state: 'booked'; order: Order } | { state: 'settled_before' };
+/** How a booking made once per key came out: booked now, or before. */
+export type BookedOnce = { state: 'booked'; order: Order } | { state: 'booked_before' };
 
 export function newId(prefix: 'ord' | 'shp'): string {
   return `${prefix}_${randomBytes(12).toString('base64url')}`;
@@ -172,14 +172,14 @@ export class BookingService {
 
   /**
    * Books an order once per key, for callers that retry until it is booked (a sales channel's outbox job): a
-   * key already used (booked, or settled by `settleOnce`) is done; a refusal gives the key back, so the same
-   * order books once its cause is fixed, rather than replaying the refusal.
+   * key already used is done; a refusal gives the key back, so the same order books once its cause is fixed,
+   * rather than replaying the refusal.
    */
   async bookOnce(caller: Booker, request: OrderRequest, key: string, now: number): Promise<BookedOnce> {
     const { store } = this.#deps;
     const merchantId = caller.merchant.merchant.id;
     const claim = await store.claimIdempotencyKey(merchantId, key, requestHash(request), now);
-    if (claim.state === 'replay' || claim.state === 'mismatch') return { state: 'settled_before' };
+    if (claim.state === 'replay' || claim.state === 'mismatch') return { state: 'booked_before' };
     if (claim.state === 'in_progress') {
       // Not a refusal: another worker is booking it, and this job's retry will find the outcome.
       throw new Error('This order is being booked meanwhile.');
@@ -191,13 +191,6 @@ export class BookingService {
       await store.releaseIdempotencyKey(merchantId, key);
       throw error;
     }
-  }
-
-  /** Marks a key as used without booking (an order cancelled before it could be booked): it never books later. */
-  async settleOnce(merchantId: string, key: string, now: number): Promise<void> {
-    const { store } = this.#deps;
-    const claim = await store.claimIdempotencyKey(merchantId, key, requestHash({ settled: key }), now);
-    if (claim.state === 'new') await store.completeIdempotencyKey(merchantId, key, 410, '{"settled":true}', now);
   }
 
   /** Cancels an order, whole or some lines, and releases its stock. */

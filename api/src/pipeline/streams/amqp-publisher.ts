@@ -1,10 +1,10 @@
 /**
  * Publishes events to a RabbitMQ (AMQP 0-9-1) broker with amqplib (CONTRACT §8): one connection and one confirm
- * channel per broker address, opened on first use and again after any loss; topic exchanges declared durable
- * before the first message on every new channel (so a broker restarted without its definitions gets them
- * back); each message persistent JSON, and `publish` resolves only when the broker has confirmed it. A lost
- * connection, a closed channel or a confirm that does not come in time rejects, and the caller (the outbox)
- * retries.
+ * channel per sink, opened on first use and again after any loss; topic exchanges declared durable before the
+ * first message on every new channel (so a broker restarted without its definitions gets them back); each
+ * message persistent JSON and mandatory, and `publish` resolves only when the broker has confirmed it and routed
+ * it to at least one queue. A lost connection, a closed channel, a message no queue is bound for, or a confirm
+ * that does not come in time rejects, and the caller (the outbox) retries.
  */
 import { type ChannelModel, type ConfirmChannel, connect } from 'amqplib';
 
@@ -33,6 +33,16 @@ interface Link {
   connection: ChannelModel;
   channel: ConfirmChannel;
   declared: Set<string>;
+  /** ids of messages the broker sent back (no queue bound); a return comes before its confirm */
+  returned: Set<string>;
+}
+
+/** A sink's address as given could not be read; the message never repeats the address (it holds a password). */
+export class SinkAddressInvalid extends Error {
+  constructor() {
+    super("the sink's url is not a valid amqp:// address");
+    this.name = 'SinkAddressInvalid';
+  }
 }
 
 /** The broker address with a heartbeat unless it names one. */
@@ -50,6 +60,7 @@ export class AmqpPublisher {
 
   constructor(url: string, options: PublisherOptions = {}) {
     this.#options = { connectTimeoutMs: 5_000, confirmTimeoutMs: 10_000, heartbeatSeconds: 15, ...options };
+    if (!URL.canParse(url)) throw new SinkAddressInvalid();
     this.#url = withHeartbeat(url, this.#options.heartbeatSeconds);
   }
 
@@ -77,6 +88,7 @@ export class AmqpPublisher {
           Buffer.from(message.body),
           {
             persistent: true,
+            mandatory: true,
             contentType: 'application/json',
             contentEncoding: 'utf-8',
             messageId: message.messageId,
@@ -86,8 +98,13 @@ export class AmqpPublisher {
           },
           (error) => {
             clearTimeout(timer);
+            const unroutable = link.returned.delete(message.messageId);
             if (error) reject(error instanceof Error ? error : new Error(`the broker refused: ${String(error)}`));
-            else resolve();
+            else if (unroutable) {
+              reject(
+                new Error(`no queue is bound to ${message.exchange} for ${message.routingKey}; kept until one is`),
+              );
+            } else resolve();
           },
         );
       } catch (error) {
@@ -119,15 +136,23 @@ export class AmqpPublisher {
     if (this.#link) return this.#link;
     const opening = (async (): Promise<Link> => {
       const connection = await connect(this.#url, { timeout: this.#options.connectTimeoutMs });
+      // Listened to at once: an error event without a listener would end the process.
+      let link: Link | undefined;
+      const lost = () => {
+        if (link) this.#drop(link);
+      };
+      connection.on('close', lost);
+      connection.on('error', lost);
       try {
         const channel = await connection.createConfirmChannel();
-        const link: Link = { connection, channel, declared: new Set() };
+        link = { connection, channel, declared: new Set(), returned: new Set() };
+        const opened = link;
         // Any loss (the broker going away, a channel error such as a deleted exchange) ends this link.
-        const lost = () => this.#drop(link);
-        connection.on('close', lost);
-        connection.on('error', lost);
         channel.on('close', lost);
         channel.on('error', lost);
+        channel.on('return', (returned: { properties: { messageId?: unknown } }) => {
+          opened.returned.add(String(returned.properties.messageId));
+        });
         return link;
       } catch (error) {
         await connection.close().catch(() => {});
@@ -154,26 +179,33 @@ export class AmqpPublisher {
   }
 }
 
-/** One publisher per broker address, shared by every sink that names it. */
+/**
+ * One publisher per merchant's sink: a sink whose channel fails (its exchange deleted, its permissions refused)
+ * never fails another's messages.
+ */
 export class AmqpPublishers {
-  readonly #byUrl = new Map<string, AmqpPublisher>();
+  readonly #bySink = new Map<string, AmqpPublisher>();
   readonly #options: PublisherOptions;
+  #closed = false;
 
   constructor(options: PublisherOptions = {}) {
     this.#options = options;
   }
 
-  for(url: string): AmqpPublisher {
-    let publisher = this.#byUrl.get(url);
+  /** The publisher of a merchant's sink (`<merchant>/<sink id>`), at the sink's address. */
+  for(sinkKey: string, url: string): AmqpPublisher {
+    if (this.#closed) throw new Error('the publishers are closed');
+    let publisher = this.#bySink.get(sinkKey);
     if (!publisher) {
       publisher = new AmqpPublisher(url, this.#options);
-      this.#byUrl.set(url, publisher);
+      this.#bySink.set(sinkKey, publisher);
     }
     return publisher;
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.#byUrl.values()].map((publisher) => publisher.close()));
-    this.#byUrl.clear();
+    this.#closed = true;
+    await Promise.all([...this.#bySink.values()].map((publisher) => publisher.close()));
+    this.#bySink.clear();
   }
 }

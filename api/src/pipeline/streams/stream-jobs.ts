@@ -34,7 +34,7 @@ export function streamJobs(deps: StreamDependencies): Record<string, JobHandler>
     if (!sink) return; // the sink was removed from the config: nowhere to publish, as for a deleted endpoint
     const eventType = String(job.payload.eventType);
     try {
-      await deps.publishers.for(sink.url).publish({
+      await deps.publishers.for(`${job.merchantId}/${id}`, sink.url).publish({
         exchange: sink.exchange ?? DEFAULT_EXCHANGE,
         routingKey: eventType,
         messageId: String(job.payload.eventId),
@@ -48,7 +48,8 @@ export function streamJobs(deps: StreamDependencies): Record<string, JobHandler>
       const now = deps.clock();
       const message = `sink ${id}: ${error instanceof Error ? error.message : String(error)}`;
       const givingUp = now - Date.parse(job.createdAt) >= GIVE_UP_AFTER_MS;
-      throw new RetryAt(givingUp ? null : now + publishDelayMs(job.attempts, deps.random), message, { cause: error });
+      // The message only, not the client's error: it may carry the broker's address, and the password in it.
+      throw new RetryAt(givingUp ? null : now + publishDelayMs(job.attempts, deps.random), message);
     }
   };
   return { [STREAM_PUBLISH]: publish };

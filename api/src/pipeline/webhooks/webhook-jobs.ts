@@ -1,7 +1,8 @@
 /**
  * Outbound webhooks (Standard Webhooks): the deliveries the event fan-out (../events.ts) enqueues, one outbox job
- * per endpoint, ordered per endpoint and order. Every attempt is signed afresh with the `standardwebhooks` library; the retry schedule is immediately, 5 s, 5 min,
- * 30 min, 2 h, 5 h, 10 h, 10 h (±10 % jitter). A 410 disables the endpoint, and so do 5 days of failures.
+ * per endpoint, ordered per endpoint and order. Every attempt is signed afresh with the `standardwebhooks`
+ * library; the retry schedule is immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (±10 % jitter). A 410
+ * disables the endpoint, and so do 5 days of failures.
  */
 import { Webhook } from 'standardwebhooks';
 import type { OutboxJob, Store, WebhookAttempt, WebhookEndpoint } from '../../store/store.ts';

@@ -50,7 +50,9 @@ export async function channelWebhookRoutes(instance: FastifyInstance): Promise<v
     app.post(
       '/v1/channels/:merchant/:channelId/webhooks',
       {
-        // Per channel, as generous as a secret key's writes: a platform replaying a backlog is not refused.
+        // Per channel and sending address, as generous as a secret key's writes: a platform replaying a backlog
+        // is not refused, and forged requests (counted before their signature is checked) spend only their own
+        // address's allowance, never the platform's.
         config: {
           rateLimit: {
             max: (request) =>
@@ -58,7 +60,7 @@ export async function channelWebhookRoutes(instance: FastifyInstance): Promise<v
               DEFAULT_LIMITS.writesPerMinutePerKey,
             keyGenerator: (request) => {
               const { merchant, channelId } = request.params as { merchant: string; channelId: string };
-              return `channel|${merchant}|${channelId}`;
+              return `channel|${merchant}|${channelId}|${request.ip}`;
             },
           },
         },

@@ -1,4 +1,7 @@
-/** Sales channels that are polled (PrestaShop): how far each poll got, moved with the orders it took. */
+/**
+ * Sales channels: how far each poll of a polled one (PrestaShop) got, moved with the orders it took; and the
+ * platform orders cancelled before they were booked, which must never book afterwards, kept for good.
+ */
 import type { OutboxMessage } from '../../booking/outbox-message.ts';
 
 export interface ChannelStore {
@@ -16,4 +19,7 @@ export interface ChannelStore {
     messages: readonly OutboxMessage[],
     now: number,
   ): Promise<boolean>;
+  /** Records that a platform order was cancelled before it booked: it never books afterwards. */
+  settleChannelOrder(merchantId: string, channelId: string, externalId: string, now: number): Promise<void>;
+  isChannelOrderSettled(merchantId: string, channelId: string, externalId: string): Promise<boolean>;
 }

@@ -46,4 +46,19 @@ export class PostgresChannels implements ChannelStore {
       return true;
     });
   }
+
+  async settleChannelOrder(merchantId: string, channelId: string, externalId: string, now: number): Promise<void> {
+    await this.#db.pool.query(
+      'INSERT INTO channel_settled (merchant_id, channel_id, external_id, settled_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+      [merchantId, channelId, externalId, new Date(now)],
+    );
+  }
+
+  async isChannelOrderSettled(merchantId: string, channelId: string, externalId: string): Promise<boolean> {
+    const { rowCount } = await this.#db.pool.query(
+      'SELECT 1 FROM channel_settled WHERE merchant_id = $1 AND channel_id = $2 AND external_id = $3',
+      [merchantId, channelId, externalId],
+    );
+    return (rowCount ?? 0) > 0;
+  }
 }

@@ -210,7 +210,7 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql:
   },
   {
     version: 9,
-    name: 'channel cursors',
+    name: 'channel cursors and settled platform orders',
     sql: `
       CREATE TABLE channel_cursors (
         merchant_id  text NOT NULL,
@@ -218,6 +218,13 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql:
         cursor       text,
         updated_at   timestamptz NOT NULL,
         PRIMARY KEY (merchant_id, channel_id)
+      );
+      CREATE TABLE channel_settled (
+        merchant_id  text NOT NULL,
+        channel_id   text NOT NULL,
+        external_id  text NOT NULL,
+        settled_at   timestamptz NOT NULL,
+        PRIMARY KEY (merchant_id, channel_id, external_id)
       );
     `,
   },

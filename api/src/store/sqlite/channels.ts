@@ -43,4 +43,19 @@ export class SqliteChannels implements ChannelStore {
       })
       .immediate();
   }
+
+  async settleChannelOrder(merchantId: string, channelId: string, externalId: string, now: number): Promise<void> {
+    this.#db
+      .sql(
+        'INSERT INTO channel_settled (merchant_id, channel_id, external_id, settled_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      )
+      .run(merchantId, channelId, externalId, new Date(now).toISOString());
+  }
+
+  async isChannelOrderSettled(merchantId: string, channelId: string, externalId: string): Promise<boolean> {
+    const row = this.#db
+      .sql('SELECT 1 FROM channel_settled WHERE merchant_id = ? AND channel_id = ? AND external_id = ?')
+      .get(merchantId, channelId, externalId);
+    return row !== undefined;
+  }
 }

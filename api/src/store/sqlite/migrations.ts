@@ -215,7 +215,7 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
   },
   {
     version: 9,
-    name: 'channel cursors',
+    name: 'channel cursors and settled platform orders',
     sql: `
       CREATE TABLE channel_cursors (
         merchant_id  TEXT NOT NULL,
@@ -223,6 +223,13 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
         cursor       TEXT,
         updated_at   TEXT NOT NULL,
         PRIMARY KEY (merchant_id, channel_id)
+      );
+      CREATE TABLE channel_settled (
+        merchant_id  TEXT NOT NULL,
+        channel_id   TEXT NOT NULL,
+        external_id  TEXT NOT NULL,
+        settled_at   TEXT NOT NULL,
+        PRIMARY KEY (merchant_id, channel_id, external_id)
       );
     `,
   },
