@@ -2,8 +2,9 @@
  * Events out (CONTRACT §4, §8): each event the pipeline announces (an outbox row written with the change) is
  * fanned out into one delivery job per webhook endpoint that subscribes to it and one publish job per event
  * sink (RabbitMQ), in one write. Every copy carries the same body `{id, type, timestamp, data}`, `id` the
- * event's id `evt_<outbox id>`, which a sink's messages also carry as their message id. Deliveries and publishes are ordered per order and per target (the
- * target is their lane key, so a slow one holds only its own slots).
+ * event's id `evt_<outbox id>`, which a sink's messages also carry as their message id. Deliveries and
+ * publishes are ordered per order and per target (the target is their lane key, so a slow one holds only its
+ * own slots).
  */
 import { type SinkConfig, sinkId } from '../../../shared/src/config.ts';
 import type { OutboxJob, OutboxMessage, Store } from '../store/store.ts';
