@@ -279,6 +279,13 @@ export const ChannelConfig = Type.Object(
         description: 'prestashop: a webservice key allowed GET on orders, addresses, countries, customers',
       }),
     ),
+    cancelledStates: Type.Optional(
+      Type.Array(Type.Integer({ minimum: 1, maximum: 1_000_000 }), {
+        maxItems: 20,
+        description:
+          "prestashop: the order states that withdraw an order (its booking is cancelled); 6 and 8, a default install's Canceled and Payment error",
+      }),
+    ),
     pollEverySeconds: Type.Optional(
       Type.Integer({ minimum: 10, maximum: 86_400, description: 'prestashop: how often new orders are fetched; 60' }),
     ),

@@ -96,4 +96,24 @@ describe.each(stores)('PrestaShop channels on %s', (_name, makeStore) => {
     ]);
     expect(exceptions[0].detail).toContain('PrestaShop order FMHGOYBGK (id 549085) could not be booked');
   });
+
+  it('cancels the booking of an order the shop cancels later, once, and releases its stock', async () => {
+    expect(await poll()).toBe(0);
+    const order = FakePrestaShop.capturedOrder({ current_state: 2 }); // Payment accepted
+    shop.orders.push(order);
+    expect(await poll()).toBe(1);
+    await app.relay.drain();
+    const available = async () =>
+      (await app.inject({ url: '/v1/inventory/4589504961513', headers: SECRET })).json().warehouses[0].available;
+    expect(await available()).toBe(4);
+    order.current_state = 6; // Canceled, in the shop's back office
+    await poll();
+    await app.relay.drain();
+    expect((await ordersOf('FMHGOYBGK'))[0]?.status).toBe('cancelled');
+    expect(await available()).toBe(5);
+    shop.requests.length = 0;
+    await poll(); // asked again, nothing stored again
+    expect(shop.requests.some((r) => r.includes('current_state'))).toBe(true);
+    expect((await app.inject({ url: '/v1/outbox?state=pending', headers: SECRET })).json().data).toEqual([]);
+  });
 });

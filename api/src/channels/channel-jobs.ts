@@ -47,7 +47,7 @@ export function readChannelJob(channel: ChannelConfig, payload: OutboxJob['paylo
   const topic = typeof payload.topic === 'string' ? payload.topic : '';
   if (channel.type === 'shopify') return readShopifyOrder(body, topic, channel);
   if (channel.type === 'woocommerce') return readWooCommerceOrder(body, topic, channel);
-  return readPrestaShopOrder(body, channel);
+  return readPrestaShopOrder(body, channel, topic);
 }
 
 /** What a refusal says: its code, then each detail's field and code (and sku), never an address. */

@@ -30,10 +30,18 @@ export interface PrestaShopOrder {
   customer: Json;
 }
 
-/** PrestaShop's own order states that are never fulfilled: 6 Canceled, 8 Payment error (a default install's ids). */
-const NOT_TO_FULFIL = new Set(['6', '8']);
+/** PrestaShop's order states that withdraw an order: 6 Canceled, 8 Payment error (a default install's ids). */
+export const DEFAULT_CANCELLED_STATES = [6, 8] as const;
 
-export function readPrestaShopOrder(stored: Json, channel: ChannelConfig): ChannelOrder {
+/** The states that withdraw an order on this channel. */
+export const cancelledStatesOf = (channel: ChannelConfig): readonly number[] =>
+  channel.cancelledStates ?? DEFAULT_CANCELLED_STATES;
+
+/**
+ * `topic` is what the poller saw: `orders` (a new order: booked unless already withdrawn) or `orders/cancelled`
+ * (a known order now in a withdrawing state: its booking is cancelled).
+ */
+export function readPrestaShopOrder(stored: Json, channel: ChannelConfig, topic = 'orders'): ChannelOrder {
   // Read as stored by the poller, defensively: a job written under another channel type reads as nothing.
   const order = object(stored.order);
   const address = object(stored.address);
@@ -86,7 +94,8 @@ export function readPrestaShopOrder(stored: Json, channel: ChannelConfig): Chann
       currency,
     },
   };
-  const action = NOT_TO_FULFIL.has(str(order.current_state)) ? 'ignore' : 'book';
+  const withdrawn = cancelledStatesOf(channel).map(String).includes(str(order.current_state));
+  const action = topic === 'orders/cancelled' ? (withdrawn ? 'cancel' : 'ignore') : withdrawn ? 'ignore' : 'book';
   return {
     externalId: str(order.id),
     name: request.reference,

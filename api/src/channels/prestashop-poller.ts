@@ -5,14 +5,16 @@
  * Basic user. Each new order is put together with its delivery address, the address's country, its currency
  * and its customer (the order holds only their ids), and stored in the outbox with the cursor moved past it, in
  * one transaction: booked from there like a webhook's order, once. The first poll of a channel takes no order:
- * it starts the cursor at the shop's newest order, so connecting a shop does not book its past.
+ * it starts the cursor at the shop's newest order, so connecting a shop does not book its past. Each poll also
+ * asks which of the last `CANCEL_WINDOW` orders are now in a withdrawing state (`cancelledStates`: Canceled,
+ * Payment error) and cancels their bookings.
  */
 import type { ChannelConfig } from '../../../shared/src/config.ts';
 import type { MerchantRegistry, MerchantRuntime } from '../merchants/registry.ts';
 import type { Store } from '../store/store.ts';
 import { CHANNEL_ORDER, channelJobKey } from './channel-jobs.ts';
 import { type Json, jsonObject, jsonObjects, jsonText } from './channel-order.ts';
-import type { PrestaShopOrder } from './prestashop-order.ts';
+import { cancelledStatesOf, type PrestaShopOrder } from './prestashop-order.ts';
 
 export interface PrestaShopPollerOptions {
   store: Store;
@@ -35,10 +37,14 @@ export class PrestaShopUnavailable extends Error {
 }
 
 const DEFAULT_POLL_SECONDS = 60;
+/** How many order ids below the cursor each poll looks at for cancellations. */
+export const CANCEL_WINDOW = 1000;
 
 export class PrestaShopPoller {
   readonly #options: Required<Omit<PrestaShopPollerOptions, 'onError'>> & Pick<PrestaShopPollerOptions, 'onError'>;
   readonly #lastPoll = new Map<string, number>();
+  /** per channel, the withdrawn orders whose cancellation this process has stored already */
+  readonly #cancelled = new Map<string, Set<string>>();
 
   constructor(options: PrestaShopPollerOptions) {
     this.#options = { pageSize: 50, timeoutMs: 20_000, ...options };
@@ -107,10 +113,52 @@ export class PrestaShopPoller {
       });
       cursor = id;
     }
-    if (cursor === expected) return 0;
-    // Another worker's poll moved the cursor meanwhile: its orders are stored, these are not stored twice.
-    const advanced = await store.advanceChannel(merchantId, channel.id, expected, cursor, messages, clock());
-    return advanced ? messages.length : 0;
+    let taken = 0;
+    if (cursor !== expected) {
+      // Another worker's poll moved the cursor meanwhile: its orders are stored, these are not stored twice.
+      const advanced = await store.advanceChannel(merchantId, channel.id, expected, cursor, messages, clock());
+      taken = advanced ? messages.length : 0;
+    }
+    await this.#cancellations(runtime, channel, expected);
+    return taken;
+  }
+
+  /**
+   * Stores a cancellation for each recent order now in a withdrawing state, once per process (another process,
+   * or this one after a restart, stores it again: cancelling a cancelled order changes nothing).
+   */
+  async #cancellations(runtime: MerchantRuntime, channel: ChannelConfig, below: string): Promise<void> {
+    const top = BigInt(below);
+    if (top === 0n) return;
+    const bottom = top > BigInt(CANCEL_WINDOW) ? top - BigInt(CANCEL_WINDOW) : 1n;
+    const withdrawn = await this.#orders(channel, {
+      display: '[id,reference,current_state]',
+      'filter[current_state]': `[${cancelledStatesOf(channel).join('|')}]`,
+      'filter[id]': `[${bottom},${top}]`,
+      limit: String(CANCEL_WINDOW),
+    });
+    const key = `${runtime.merchant.id}/${channel.id}`;
+    const known = this.#cancelled.get(key) ?? new Set<string>();
+    this.#cancelled.set(key, known);
+    const fresh = withdrawn.filter((order) => /^\d{1,20}$/.test(jsonText(order.id)) && !known.has(jsonText(order.id)));
+    if (fresh.length === 0) return;
+    await this.#options.store.enqueueOutbox(
+      runtime.merchant.id,
+      fresh.map((order) => ({
+        type: CHANNEL_ORDER,
+        orderId: channelJobKey(channel.id, jsonText(order.id)),
+        payload: {
+          channelId: channel.id,
+          topic: 'orders/cancelled',
+          deliveryId: null,
+          body: JSON.stringify({ order }),
+        },
+      })),
+      this.#options.clock(),
+    );
+    for (const order of fresh) known.add(jsonText(order.id));
+    // Orders below the window are no longer asked about: forget them.
+    for (const id of known) if (BigInt(id) < bottom) known.delete(id);
   }
 
   async #orders(channel: ChannelConfig, query: Record<string, string>): Promise<Json[]> {
