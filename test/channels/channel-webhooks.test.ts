@@ -13,6 +13,7 @@ import {
   fixtureJson,
   fixtureText,
   platformSignature,
+  postShopify,
   SHOPIFY_SECRET,
   WOOCOMMERCE_SECRET,
 } from '../fixtures/channels.ts';
@@ -36,17 +37,7 @@ describe.each(stores)('shop platform webhooks on %s', (_name, makeStore) => {
   afterEach(async () => app.close());
 
   const shopify = (body: string, topic = 'orders/create', secret = SHOPIFY_SECRET, merchant = 'test') =>
-    app.inject({
-      method: 'POST',
-      url: `/v1/channels/${merchant}/shopify-main/webhooks`,
-      headers: {
-        'content-type': 'application/json',
-        'x-shopify-topic': topic,
-        'x-shopify-webhook-id': 'b54557e4-bdd9-4b37-8a5f-bf7d70bcd043',
-        'x-shopify-hmac-sha256': platformSignature(body, secret),
-      },
-      payload: body,
-    });
+    postShopify(app, body, { topic, secret, merchant });
   const woocommerce = (body: string, topic = 'order.created', secret = WOOCOMMERCE_SECRET) =>
     app.inject({
       method: 'POST',
@@ -182,16 +173,7 @@ describe.each(stores)('shop platform webhooks on %s', (_name, makeStore) => {
     const body = JSON.stringify(documentedOrder());
     const tampered = body.replace('"quantity":1', '"quantity":2');
     const refused = [
-      await app.inject({
-        method: 'POST',
-        url: '/v1/channels/test/shopify-main/webhooks',
-        headers: {
-          'content-type': 'application/json',
-          'x-shopify-topic': 'orders/create',
-          'x-shopify-hmac-sha256': platformSignature(body, SHOPIFY_SECRET),
-        },
-        payload: tampered,
-      }),
+      await postShopify(app, tampered, { signature: platformSignature(body, SHOPIFY_SECRET) }),
       await shopify(body, 'orders/create', 'shpss_another_secret_0123456789'),
       await shopify(body, 'orders/create', SHOPIFY_SECRET, 'other-merchant'),
       // Another merchant with a channel of the same id: its own secret, not this one's, signs its webhooks.
@@ -343,17 +325,7 @@ describe('logs around channel orders', () => {
       logger: { level: 'trace', stream: { write: (line: string) => lines.push(line) } },
     });
     await app.ready();
-    const send = (body: string) =>
-      app.inject({
-        method: 'POST',
-        url: '/v1/channels/test/shopify-main/webhooks',
-        headers: {
-          'content-type': 'application/json',
-          'x-shopify-topic': 'orders/create',
-          'x-shopify-hmac-sha256': platformSignature(body, SHOPIFY_SECRET),
-        },
-        payload: body,
-      });
+    const send = (body: string) => postShopify(app, body);
     const order = fixtureJson('shopify-orders-create.json');
     await send(JSON.stringify(order));
     // And one that fails: its sku unknown.
@@ -389,17 +361,7 @@ describe('limits on channel webhooks', () => {
     config.limits = { writesPerMinutePerKey: 2 };
     const app = await testApp({ merchants: [config] });
     const body = JSON.stringify(fixtureJson('shopify-orders-create.json'));
-    const send = (payload: string) =>
-      app.inject({
-        method: 'POST',
-        url: '/v1/channels/test/shopify-main/webhooks',
-        headers: {
-          'content-type': 'application/json',
-          'x-shopify-topic': 'orders/create',
-          'x-shopify-hmac-sha256': platformSignature(payload, SHOPIFY_SECRET),
-        },
-        payload,
-      });
+    const send = (payload: string) => postShopify(app, payload);
     const statuses = [(await send(body)).statusCode, (await send(body)).statusCode];
     const limited = await send(body);
     expect([...statuses, limited.statusCode, limited.json().code]).toEqual([202, 202, 429, 'rate_limited']);

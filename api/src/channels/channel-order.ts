@@ -7,6 +7,7 @@ import countries from 'i18n-iso-countries';
 import { Value } from 'typebox/value';
 import type { ChannelConfig } from '../../../shared/src/config.ts';
 import { OrderRequest, type ShippingAddress } from '../../../shared/src/orders.ts';
+import { toMinorUnits } from './money.ts';
 
 /** A platform's JSON object, read defensively: platforms send what they send. */
 export type Json = Record<string, unknown>;
@@ -134,6 +135,37 @@ export function orderLines(lines: readonly PlatformLine[]): { items: OrderReques
     return { sku, quantity, unitPrice };
   });
   return { items, problems };
+}
+
+/**
+ * Reads a platform's amounts into minor units, noting each that is not one (or is negative) among `problems`
+ * under its field, and counting it as 0 so the reading goes on.
+ */
+export function amountReader(currency: string, problems: FieldProblem[]): (value: unknown, field: string) => number {
+  return (value, field) => {
+    const minor = toMinorUnits(value, currency);
+    if (minor === null || minor < 0) {
+      problems.push({ field, code: 'not_an_amount' });
+      return 0;
+    }
+    return minor;
+  };
+}
+
+/** The order a reader returns: what stands in the way of booking is checked only when it is to be booked. */
+export function channelOrder(
+  externalId: string,
+  action: ChannelAction,
+  request: OrderRequest,
+  problems: readonly FieldProblem[],
+): ChannelOrder {
+  return {
+    externalId,
+    name: request.reference,
+    action,
+    request,
+    problems: action === 'book' ? [...problems, ...requestProblems(request)] : [],
+  };
 }
 
 /** The schema's complaints about a mapped request, as field problems (too long a name, a missing city …). */

@@ -6,7 +6,9 @@
  */
 import type { ChannelConfig } from '../../../shared/src/config.ts';
 import {
+  amountReader,
   type ChannelOrder,
+  channelOrder,
   chooseOption,
   type FieldProblem,
   type Json,
@@ -14,10 +16,8 @@ import {
   jsonObject as object,
   jsonObjects as objects,
   orderLines,
-  requestProblems,
   jsonText as str,
 } from './channel-order.ts';
-import { toMinorUnits } from './money.ts';
 
 /** An order as the poller fetched it, with what it refers to. */
 export interface PrestaShopOrder {
@@ -49,14 +49,7 @@ export function readPrestaShopOrder(stored: Json, channel: ChannelConfig, topic 
   const countryIso = str(stored.countryIso);
   const problems: FieldProblem[] = [];
   const currency = str(stored.currencyIso).toUpperCase();
-  const amount = (value: unknown, field: string): number => {
-    const minor = toMinorUnits(value, currency);
-    if (minor === null || minor < 0) {
-      problems.push({ field, code: 'not_an_amount' });
-      return 0;
-    }
-    return minor;
-  };
+  const amount = amountReader(currency, problems);
   const rows = objects(object(order.associations).order_rows);
   const lines = orderLines(
     rows.map((row, i) => {
@@ -96,11 +89,5 @@ export function readPrestaShopOrder(stored: Json, channel: ChannelConfig, topic 
   };
   const withdrawn = cancelledStatesOf(channel).map(String).includes(str(order.current_state));
   const action = topic === 'orders/cancelled' ? (withdrawn ? 'cancel' : 'ignore') : withdrawn ? 'ignore' : 'book';
-  return {
-    externalId: str(order.id),
-    name: request.reference,
-    action,
-    request,
-    problems: action === 'book' ? [...problems, ...requestProblems(request)] : [],
-  };
+  return channelOrder(str(order.id), action, request, problems);
 }

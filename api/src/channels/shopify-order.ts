@@ -6,9 +6,11 @@
  */
 import type { ChannelConfig } from '../../../shared/src/config.ts';
 import {
+  amountReader,
   attributeMap,
   type ChannelAction,
   type ChannelOrder,
+  channelOrder,
   chooseOption,
   type FieldProblem,
   type Json,
@@ -16,10 +18,8 @@ import {
   jsonObject as object,
   jsonObjects as objects,
   orderLines,
-  requestProblems,
   jsonText as str,
 } from './channel-order.ts';
-import { toMinorUnits } from './money.ts';
 
 /** The order's id as an exact string: the `id` as parsed losslessly, else the digits of its GraphQL id. */
 export function shopifyOrderId(order: Json): string {
@@ -42,14 +42,7 @@ function actionOf(topic: string, order: Json): ChannelAction {
 export function readShopifyOrder(order: Json, topic: string, channel: ChannelConfig): ChannelOrder {
   const problems: FieldProblem[] = [];
   const currency = str(order.currency).toUpperCase();
-  const amount = (value: unknown, field: string): number => {
-    const minor = toMinorUnits(value, currency);
-    if (minor === null || minor < 0) {
-      problems.push({ field, code: 'not_an_amount' });
-      return 0;
-    }
-    return minor;
-  };
+  const amount = amountReader(currency, problems);
   // What the shopper pays for a line or a shipping line: its price less the discounts allocated to it.
   const discounts = (line: Json, field: string) =>
     objects(line.discount_allocations).reduce(
@@ -107,11 +100,5 @@ export function readShopifyOrder(order: Json, topic: string, channel: ChannelCon
     totals: { items: itemsTotal, shipping, tax, total, currency },
   };
   const action = actionOf(topic, order);
-  return {
-    externalId: shopifyOrderId(order),
-    name: request.reference,
-    action,
-    request,
-    problems: action === 'book' ? [...problems, ...requestProblems(request)] : [],
-  };
+  return channelOrder(shopifyOrderId(order), action, request, problems);
 }

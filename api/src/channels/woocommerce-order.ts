@@ -5,9 +5,11 @@
  */
 import type { ChannelConfig } from '../../../shared/src/config.ts';
 import {
+  amountReader,
   attributeMap,
   type ChannelAction,
   type ChannelOrder,
+  channelOrder,
   chooseOption,
   type FieldProblem,
   type Json,
@@ -15,10 +17,8 @@ import {
   jsonObject as object,
   jsonObjects as objects,
   orderLines,
-  requestProblems,
   jsonText as str,
 } from './channel-order.ts';
-import { toMinorUnits } from './money.ts';
 
 /** Statuses of orders that will not be fulfilled: never booked, and a booked one is cancelled. */
 const WITHDRAWN = new Set(['cancelled', 'failed', 'trash']);
@@ -38,14 +38,7 @@ function actionOf(topic: string, status: string): ChannelAction {
 export function readWooCommerceOrder(order: Json, topic: string, channel: ChannelConfig): ChannelOrder {
   const problems: FieldProblem[] = [];
   const currency = str(order.currency).toUpperCase();
-  const amount = (value: unknown, field: string): number => {
-    const minor = toMinorUnits(value, currency);
-    if (minor === null || minor < 0) {
-      problems.push({ field, code: 'not_an_amount' });
-      return 0;
-    }
-    return minor;
-  };
+  const amount = amountReader(currency, problems);
   const lines = orderLines(
     objects(order.line_items).map((line, i) => ({
       sku: str(line.sku).trim(),
@@ -91,11 +84,5 @@ export function readWooCommerceOrder(order: Json, topic: string, channel: Channe
     totals: { items: itemsTotal, shipping, tax, total, currency },
   };
   const action = actionOf(topic, str(order.status));
-  return {
-    externalId: str(order.id),
-    name: request.reference,
-    action,
-    request,
-    problems: action === 'book' ? [...problems, ...requestProblems(request)] : [],
-  };
+  return channelOrder(str(order.id), action, request, problems);
 }
