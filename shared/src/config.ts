@@ -192,8 +192,15 @@ export const ProductConfig = Type.Object(
       Type.Array(Type.Number({ exclusiveMinimum: 0, maximum: 10_000 }), { minItems: 1, maxItems: 3 }),
     ),
     dangerousGoods: Type.Optional(Type.Boolean()),
-    hsCode: Type.Optional(Type.String({ pattern: '^\\d{6,10}$' })),
+    hsCode: Type.Optional(Type.String({ pattern: '^\\d{6,10}$', description: 'the tariff number customs read' })),
     originCountry: Type.Optional(Country),
+    customsValue: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 100_000_000,
+        description: "the value declared to customs per unit, minor units; default: the order line's unitPrice",
+      }),
+    ),
     components: Type.Optional(
       Type.Array(
         Type.Object(
@@ -249,6 +256,9 @@ export const EstimatesConfig = Type.Object(
 );
 
 export const ESTIMATE_DEFAULTS = { mode: 'learned', onTimeTarget: 0.95, minSamples: 30, windowDays: 365 } as const;
+
+/** Terms of trade a parcel that crosses a customs border can ship under (Incoterms 2020, parcel-relevant). */
+export const INCOTERMS = ['DAP', 'DDP', 'DPU', 'EXW', 'FCA', 'CPT', 'CIP'] as const;
 
 /** The shop platforms orders come in from (CONTRACT §8): two push signed webhooks, PrestaShop is polled. */
 export const CHANNEL_TYPES = ['shopify', 'woocommerce', 'prestashop'] as const;
@@ -328,6 +338,18 @@ export const MerchantConfig = Type.Object(
         id: Id,
         name: Type.String({ minLength: 1, maxLength: 200 }),
         currency: Type.String({ pattern: '^[A-Z]{3}$' }),
+        incoterm: Type.Optional(
+          Type.Enum(INCOTERMS, { description: 'who pays duties on parcels leaving the EU customs union; DAP' }),
+        ),
+        eori: Type.Optional(
+          Type.String({
+            pattern: '^[A-Z]{2}[0-9A-Z]{1,15}$',
+            description: "the merchant's EORI number, needed on every parcel that crosses the EU customs border",
+          }),
+        ),
+        ioss: Type.Optional(
+          Type.String({ pattern: '^IM\\d{10}$', description: 'the IOSS number, for EU imports up to 150 EUR' }),
+        ),
       },
       { additionalProperties: false },
     ),

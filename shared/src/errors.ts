@@ -10,6 +10,8 @@ export const ErrorCode = Type.Union(
     Type.Literal('payload_too_large'),
     Type.Literal('unsupported_media_type'),
     Type.Literal('validation_failed'),
+    // 422: a parcel crosses the EU customs border and its declaration lacks data (CONTRACT §9)
+    Type.Literal('customs_incomplete'),
     Type.Literal('rate_limited'),
     Type.Literal('internal_error'),
     // 409s (CONTRACT §4): the request was fine, the state of things says no
@@ -19,6 +21,7 @@ export const ErrorCode = Type.Union(
     Type.Literal('idempotency_in_progress'),
     Type.Literal('not_cancellable'),
     Type.Literal('limit_reached'),
+    Type.Literal('not_ready'),
     // 422 on an idempotency key sent again with another body
     Type.Literal('idempotency_key_reused'),
     // 503 while the process shuts down: retry on another instance

@@ -115,6 +115,11 @@ beforeAll(async () => {
   const config = baseConfig();
   (config.carriers[0] as { trackingSecret?: string }).trackingSecret = CARRIER_SECRET;
   config.channels = [{ id: 'shop', type: 'shopify', secret: CHANNEL_SECRET }];
+  // A Swiss lane and what customs need, for the CN23.
+  const lane = config.carriers[0]?.services[0]?.lanes[0];
+  if (lane) lane.to = ['FR', 'CH'];
+  config.merchant.eori = 'FR12345678901';
+  for (const product of config.products) Object.assign(product, { hsCode: '691200', originCountry: 'FR' });
   const send: Sender = async () => ({ status: 200, excerpt: 'ok' });
   app = await testApp({
     merchants: [config],
@@ -173,8 +178,27 @@ describe('the OpenAPI document', () => {
     await call('get', '/v1/orders', { url: `/v1/orders?reference=${booked.reference}`, headers: SECRET });
     await call('get', '/v1/orders', { url: '/v1/orders?status=nope', headers: SECRET });
 
+    // A Swiss order: its CN23 is not ready before the label (409), a PDF after it.
+    const swiss = (
+      await call('post', '/v1/orders', {
+        url: '/v1/orders',
+        headers: { ...JSON_HEADERS, 'idempotency-key': randomUUID() },
+        payload: {
+          reference: randomUUID(),
+          optionId: 'colissimo-home',
+          items: [{ sku: 'MUG-01', quantity: 1, unitPrice: 100 }],
+          shippingAddress: { name: 'A', line1: '1 rue', postalCode: '1204', city: 'Genève', country: 'CH' },
+          totals: { items: 100, shipping: 0, tax: 0, total: 100, currency: 'EUR' },
+        },
+      })
+    ).json().shipments[0];
+    const customs = '/v1/shipments/{id}/customs';
+    await call('get', customs, { url: `/v1/shipments/${swiss.id}/customs`, headers: SECRET });
+
     // Labels through the pipeline, then the label PDF
     await app.relay.drain();
+    await call('get', customs, { url: `/v1/shipments/${swiss.id}/customs`, headers: SECRET });
+    await call('get', customs, { url: '/v1/shipments/shp_nope/customs', headers: SECRET });
     const labelled = (await app.inject({ url: `/v1/orders/${booked.id}`, headers: SECRET })).json();
     const shipment = labelled.shipments[0];
     await call('get', '/v1/shipments/{id}/label', { url: `/v1/shipments/${shipment.id}/label`, headers: SECRET });

@@ -7,7 +7,7 @@ import countries from 'i18n-iso-countries';
 import { Value } from 'typebox/value';
 import type { ChannelConfig } from '../../../shared/src/config.ts';
 import { OrderRequest, type ShippingAddress } from '../../../shared/src/orders.ts';
-import { toMinorUnits } from './money.ts';
+import { toMinorUnits } from '../booking/money.ts';
 
 /** A platform's JSON object, read defensively: platforms send what they send. */
 export type Json = Record<string, unknown>;

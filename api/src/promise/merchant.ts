@@ -89,12 +89,22 @@ export interface Product {
   /** for a bundle: what one unit takes from stock; for a product: itself × 1 */
   stockUnits: readonly { sku: string; quantity: number }[];
   isBundle: boolean;
+  /** what customs read (CONTRACT §9); a product may lack them until it ships across a customs border */
+  customs: { hsCode: string | null; originCountry: string | null; value: number | null };
+}
+
+/** What the merchant declares on parcels that cross a customs border (CONTRACT §9). */
+export interface CustomsSettings {
+  incoterm: string;
+  eori: string | null;
+  ioss: string | null;
 }
 
 export interface Merchant {
   id: string;
   name: string;
   currency: string;
+  customs: CustomsSettings;
   warehouses: readonly Warehouse[];
   /** warehouses by preference: priority, then file order */
   warehousesByPriority: readonly Warehouse[];
@@ -207,6 +217,7 @@ export function compileMerchant(config: MerchantConfig): Merchant {
         ? p.components.map((c) => ({ sku: c.sku, quantity: c.quantity }))
         : [{ sku: p.sku, quantity: 1 }],
       isBundle: p.components !== undefined,
+      customs: { hsCode: p.hsCode ?? null, originCountry: p.originCountry ?? null, value: p.customsValue ?? null },
     });
   }
   const warehousesByPriority = [...warehouses].sort((a, b) => a.priority - b.priority || a.order - b.order);
@@ -214,6 +225,11 @@ export function compileMerchant(config: MerchantConfig): Merchant {
     id: config.merchant.id,
     name: config.merchant.name,
     currency: config.merchant.currency,
+    customs: {
+      incoterm: config.merchant.incoterm ?? 'DAP',
+      eori: config.merchant.eori ?? null,
+      ioss: config.merchant.ioss ?? null,
+    },
     warehouses,
     warehousesByPriority,
     carriers,

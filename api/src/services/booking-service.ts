@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CancelRequest, Order, OrderRequest } from '../../../shared/src/orders.ts';
 import { decideCancellation } from '../booking/cancel-order.ts';
+import { customsProblems } from '../booking/customs.ts';
 import { decideBooking } from '../booking/decide-booking.ts';
 import { requestHash } from '../booking/idempotency.ts';
 import { validateOrderRequest } from '../booking/validate-order.ts';
@@ -152,6 +153,16 @@ export class BookingService {
       throw new ServiceError(type, code, message, { details });
     }
     const { order, reservations, outbox } = decision;
+    // Before any stock is reserved: a parcel that crosses the EU customs border must be declarable.
+    const customs = customsProblems(request, order, merchant);
+    if (customs.length > 0) {
+      throw new ServiceError(
+        'invalid',
+        'customs_incomplete',
+        'A parcel of this order crosses the EU customs border and its customs data is incomplete.',
+        { details: customs },
+      );
+    }
     const created = { statusCode: 201, body: JSON.stringify(order) };
     const placed = await store.placeOrder(merchant.id, order, reservations, outbox, { ...idempotency, ...created });
     for (const r of reservations) this.#deps.invalidateStock(merchant.id, r.sku);

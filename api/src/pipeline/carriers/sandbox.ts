@@ -6,19 +6,12 @@
 import { createHash } from 'node:crypto';
 import bwipjs from 'bwip-js';
 import { PDFDocument, rgb, StandardFonts } from 'pdf-lib';
+import { printable } from '../pdf-text.ts';
 import type { CarrierAdapter, CarrierEvent, CreatedLabel, LabelRequest, TrackRequest } from './carrier-adapter.ts';
 import { type JourneySettings, journeySoFar } from './sandbox-journey.ts';
 import { s10TrackingNumber } from './tracking-number.ts';
 
 const INCH = 72;
-
-/** Standard fonts cover Latin-1 only; anything else is shown as its closest plain letter or a question mark. */
-function printable(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^\x20-\xff]/g, '?');
-}
 
 export class SandboxCarrier implements CarrierAdapter {
   readonly name = 'sandbox';

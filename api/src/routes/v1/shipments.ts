@@ -1,11 +1,15 @@
-/** Shipment labels and the outbox's dead letters (secret keys). */
+/** Shipment labels, customs declarations (CN23) and the outbox's dead letters (secret keys). */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { formatInTimeZone } from 'date-fns-tz';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { ApiError } from '../../../../shared/src/errors.ts';
 import { OUTBOX_STATES, OutboxJobView } from '../../../../shared/src/pipeline.ts';
 import { ObjectId } from '../../../../shared/src/primitives.ts';
+import { customsDeclaration } from '../../booking/customs.ts';
 import { HttpError } from '../../http-error.ts';
+import { cn23Pdf } from '../../pipeline/customs/cn23.ts';
+import { labelledAt } from '../../pipeline/shipment-jobs.ts';
 import { callerOf } from '../../plugins/auth.ts';
 
 export async function shipmentRoutes(instance: FastifyInstance): Promise<void> {
@@ -37,6 +41,59 @@ export async function shipmentRoutes(instance: FastifyInstance): Promise<void> {
         .header('Content-Disposition', `inline; filename="${label.trackingNumber}.pdf"`)
         .header('Cache-Control', 'private, max-age=86400')
         .send(Buffer.from(label.pdf));
+    },
+  );
+
+  app.get(
+    '/v1/shipments/:id/customs',
+    {
+      onRequest: app.requireSecretKey,
+      schema: {
+        summary: "A shipment's customs declaration (CN23), once its label exists",
+        description:
+          'For parcels that cross the EU customs border: the CN23 with every line (description, quantity, net weight, value, HS tariff number, origin), the totals, the incoterm, EORI and IOSS. 409 not_ready before the label, 404 for a shipment that needs none.',
+        tags: ['shipments'],
+        security: [{ secretKey: [] }],
+        params: Type.Object({ id: ObjectId }),
+        response: {
+          200: {
+            description: 'the CN23, an A4 PDF',
+            content: { 'application/pdf': { schema: Type.Unsafe<Uint8Array>({ type: 'string', format: 'binary' }) } },
+          },
+          '4xx': ApiError,
+        },
+      },
+    },
+    async (request, reply) => {
+      const runtime = callerOf(request).merchant;
+      const merchantId = runtime.merchant.id;
+      const shipmentId = request.params.id;
+      const orderId = await app.store.findOrderOfShipment(merchantId, shipmentId);
+      const order = orderId ? await app.store.getOrder(merchantId, orderId) : null;
+      const shipment = order?.shipments.find((s) => s.id === shipmentId);
+      if (!order || !shipment) throw new HttpError(404, 'not_found', `No shipment ${shipmentId}.`);
+      const declaration = customsDeclaration(runtime.merchant, order, shipment);
+      if (!declaration) {
+        throw new HttpError(404, 'not_found', `Shipment ${shipmentId} stays within the EU customs union: no CN23.`);
+      }
+      const label = await app.store.getLabel(merchantId, shipmentId);
+      if (!label)
+        throw new HttpError(409, 'not_ready', `Shipment ${shipmentId} has no label yet; its CN23 follows it.`);
+      const timeZone = runtime.merchant.warehouseById.get(shipment.warehouse)?.timeZone ?? 'UTC';
+      const pdf = await cn23Pdf({
+        merchant: runtime.merchant,
+        order,
+        shipment,
+        declaration,
+        trackingNumber: label.trackingNumber,
+        // Dated the day its label was made, in the warehouse's time zone: the day the parcel was declared.
+        date: formatInTimeZone(labelledAt(order, shipment.id), timeZone, 'yyyy-MM-dd'),
+      });
+      return reply
+        .type('application/pdf')
+        .header('Content-Disposition', `inline; filename="CN23-${label.trackingNumber}.pdf"`)
+        .header('Cache-Control', 'private, no-cache')
+        .send(Buffer.from(pdf));
     },
   );
 

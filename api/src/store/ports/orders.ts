@@ -47,6 +47,8 @@ export interface OrderStore {
     idempotency?: IdempotentResponse,
   ): Promise<PlaceOrderResult>;
   getOrder(merchantId: string, id: string): Promise<Order | null>;
+  /** The order a shipment belongs to, or null (another merchant's shipment included). */
+  findOrderOfShipment(merchantId: string, shipmentId: string): Promise<string | null>;
   findOrders(merchantId: string, query: { reference: string; channel?: string | null }): Promise<Order[]>;
   /**
    * Changes an order in one transaction: `change` sees the stored order and decides; stock and outbox follow.

@@ -228,4 +228,18 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql:
       );
     `,
   },
+  {
+    version: 10,
+    name: 'shipments by id',
+    sql: `
+      CREATE TABLE order_shipments (
+        merchant_id  text NOT NULL,
+        shipment_id  text NOT NULL,
+        order_id     text NOT NULL,
+        PRIMARY KEY (merchant_id, shipment_id)
+      );
+      INSERT INTO order_shipments (merchant_id, shipment_id, order_id)
+        SELECT o.merchant_id, s->>'id', o.id FROM orders o, jsonb_array_elements(o.document->'shipments') s;
+    `,
+  },
 ];

@@ -77,7 +77,10 @@ export class PostgresOrders implements OrderStore {
              SELECT $1, m->>'orderId', m->>'type', m->'payload', $2, $2 FROM jsonb_array_elements($3::jsonb) AS m),
            answered AS (
              UPDATE idempotency_keys SET state = 'done', status_code = $5, response_body = $6, expires_at = $7
-             WHERE merchant_id = $1 AND key = $4)
+             WHERE merchant_id = $1 AND key = $4),
+           shipped AS (
+             INSERT INTO order_shipments (merchant_id, shipment_id, order_id)
+             SELECT $1, shipment, $11 FROM unnest($10::text[]) AS shipment)
            SELECT pg_notify($8, p) FROM unnest($9::text[]) AS p`,
           [
             merchantId,
@@ -89,6 +92,8 @@ export class PostgresOrders implements OrderStore {
             idempotency ? idempotency.now + IDEMPOTENCY_TTL_MS : null,
             STOCK_CHANNEL,
             [...new Set(reservations.map((r) => `${merchantId}|${r.sku}`))],
+            order.shipments.map((shipment) => shipment.id),
+            order.id,
           ],
         );
       });
@@ -212,5 +217,13 @@ export class PostgresOrders implements OrderStore {
       [merchantId, range.from, range.to, page.after?.createdAt ?? range.from, page.after?.id ?? '', page.limit],
     );
     return rows.map(toOrder);
+  }
+
+  async findOrderOfShipment(merchantId: string, shipmentId: string): Promise<string | null> {
+    const { rows } = await this.#db.pool.query<{ order_id: string }>(
+      'SELECT order_id FROM order_shipments WHERE merchant_id = $1 AND shipment_id = $2',
+      [merchantId, shipmentId],
+    );
+    return rows[0]?.order_id ?? null;
   }
 }

@@ -233,4 +233,18 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
       );
     `,
   },
+  {
+    version: 10,
+    name: 'shipments by id',
+    sql: `
+      CREATE TABLE order_shipments (
+        merchant_id  TEXT NOT NULL,
+        shipment_id  TEXT NOT NULL,
+        order_id     TEXT NOT NULL,
+        PRIMARY KEY (merchant_id, shipment_id)
+      );
+      INSERT INTO order_shipments (merchant_id, shipment_id, order_id)
+        SELECT o.merchant_id, json_extract(s.value, '$.id'), o.id FROM orders o, json_each(o.document, '$.shipments') s;
+    `,
+  },
 ];

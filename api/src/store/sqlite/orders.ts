@@ -59,6 +59,10 @@ export class SqliteOrders implements OrderStore {
               at,
               at,
             );
+          const shipped = this.#db.sql(
+            'INSERT INTO order_shipments (merchant_id, shipment_id, order_id) VALUES (?, ?, ?)',
+          );
+          for (const shipment of order.shipments) shipped.run(merchantId, shipment.id, order.id);
           writeOutbox(this.#db, merchantId, outbox, at);
           if (idempotency) completeKey(this.#db, merchantId, idempotency);
         })
@@ -155,5 +159,12 @@ export class SqliteOrders implements OrderStore {
         page.limit,
       ) as OrderRow[];
     return rows.map(toOrder);
+  }
+
+  async findOrderOfShipment(merchantId: string, shipmentId: string): Promise<string | null> {
+    const row = this.#db
+      .sql('SELECT order_id FROM order_shipments WHERE merchant_id = ? AND shipment_id = ?')
+      .get(merchantId, shipmentId) as { order_id: string } | undefined;
+    return row?.order_id ?? null;
   }
 }

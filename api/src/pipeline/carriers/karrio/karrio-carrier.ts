@@ -8,7 +8,10 @@
  * because a process that dies mid-request leaves no trace of the attempt, and a look-up costs far less than a
  * second label.
  */
+
 import type { KarrioSettings } from '../../../../../shared/src/config.ts';
+import { customsDeclaration } from '../../../booking/customs.ts';
+import { currencyDigits } from '../../../booking/money.ts';
 import type { Merchant } from '../../../promise/merchant.ts';
 import type {
   CancelRequest,
@@ -177,5 +180,45 @@ export function shipmentData(
       promesse_order_reference: order.reference,
     },
     ...(settings.carrierIds ? { carrier_ids: settings.carrierIds } : {}),
+    ...customsData(merchant, order, shipment),
+  };
+}
+
+/** Karrio's `customs` for a parcel that crosses the EU customs border (CONTRACT §9); nothing for one that does not. */
+function customsData(
+  merchant: Merchant,
+  order: LabelRequest['order'],
+  shipment: LabelRequest['shipment'],
+): { customs?: Record<string, unknown> } {
+  const declaration = customsDeclaration(merchant, order, shipment);
+  if (!declaration) return {};
+  const amount = (minor: number) => minor / 10 ** currencyDigits(declaration.currency);
+  return {
+    customs: {
+      commodities: declaration.lines.map((line) => ({
+        weight: line.weightGrams,
+        weight_unit: 'G',
+        title: line.description.slice(0, 35),
+        description: line.description.slice(0, 100),
+        quantity: line.quantity,
+        sku: line.sku.slice(0, 35),
+        hs_code: line.hsCode,
+        value_amount: amount(line.unitValue),
+        value_currency: declaration.currency,
+        origin_country: line.originCountry,
+      })),
+      content_type: 'merchandise',
+      incoterm: declaration.incoterm,
+      invoice: declaration.invoice.slice(0, 50),
+      commercial_invoice: true,
+      certify: true,
+      signer: merchant.name.slice(0, 50),
+      // Who pays duties follows the incoterm: the sender under DDP, the recipient otherwise.
+      duty: { paid_by: declaration.incoterm === 'DDP' ? 'sender' : 'recipient', currency: declaration.currency },
+      options: {
+        ...(declaration.eori ? { eori_number: declaration.eori } : {}),
+        ...(declaration.ioss ? { ioss: declaration.ioss } : {}),
+      },
+    },
   };
 }
