@@ -30,6 +30,11 @@ function karrioConfig(fake: FakeKarrio): MerchantConfig {
   for (const w of config.warehouses) {
     w.address = { ...WAREHOUSE_ADDRESS };
   }
+  // Switzerland too, and what its customs need.
+  const lane = carrier.services[0]?.lanes[0];
+  if (lane) lane.to = ['FR', 'CH'];
+  config.merchant.eori = 'FR12345678901';
+  for (const product of config.products) Object.assign(product, { hsCode: '691200', originCountry: 'PT' });
   return config;
 }
 
@@ -47,6 +52,7 @@ describe.each(stores)('the karrio adapter on %s', (_name, makeStore) => {
     fake.trackers.clear();
     fake.violations.length = 0;
     fake.requests.length = 0;
+    fake.received.length = 0;
     now = MONDAY_MORNING;
     app = await testApp({ store: await makeStore(), now: () => now, merchants: [karrioConfig(fake)] });
   });
@@ -98,6 +104,46 @@ describe.each(stores)('the karrio adapter on %s', (_name, makeStore) => {
     const label = await app.inject({ url: `/v1/shipments/${shipment.id}/label`, headers: SECRET });
     expect(label.statusCode).toBe(200);
     expect(label.body.startsWith('%PDF-')).toBe(true);
+  });
+
+  it('sends the customs of a parcel to Switzerland in the shipment request, as Karrio documents them', async () => {
+    const response = await bookOne(app, {
+      items: [{ sku: 'MUG-01', quantity: 2, unitPrice: 1290 }],
+      shippingAddress: { name: 'A', line1: '1 rue du Rhône', postalCode: '1204', city: 'Genève', country: 'CH' },
+      totals: { items: 2580, shipping: 0, tax: 0, total: 2580, currency: 'EUR' },
+    });
+    expect(response.statusCode).toBe(201);
+    await work(2);
+    const [sent] = fake.received;
+    // The fake checked the body against Karrio's ShipmentData (CustomsData, CommodityData) already.
+    expect(sent?.customs).toEqual({
+      commodities: [
+        {
+          weight: 450,
+          weight_unit: 'G',
+          title: 'Mug',
+          description: 'Mug',
+          quantity: 2,
+          sku: 'MUG-01',
+          hs_code: '691200',
+          value_amount: 12.9,
+          value_currency: 'EUR',
+          origin_country: 'PT',
+        },
+      ],
+      content_type: 'merchandise',
+      incoterm: 'DAP',
+      invoice: expect.any(String),
+      commercial_invoice: true,
+      certify: true,
+      signer: 'Test Shop',
+      duty: { paid_by: 'recipient', currency: 'EUR' },
+      options: { eori_number: 'FR12345678901' },
+    });
+    // Within the EU, no customs.
+    await bookOne(app);
+    await work(2);
+    expect(fake.received[1]?.customs).toBeUndefined();
   });
 
   it("dead-letters a refusal at once, with the carrier's message, as a carrier_refused exception", async () => {
