@@ -360,6 +360,20 @@ export const MerchantConfig = Type.Object(
     limits: Type.Optional(LimitsConfig),
     estimates: Type.Optional(EstimatesConfig),
     inventory: Type.Optional(Type.Array(InventorySeedConfig)),
+    fulfilment: Type.Optional(
+      Type.Object(
+        {
+          holdMinutes: Type.Optional(
+            Type.Integer({
+              minimum: 0,
+              maximum: 10_080,
+              description: "minutes after booking before a shipment's label is bought: a window for edits; 0",
+            }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     channels: Type.Optional(Type.Array(ChannelConfig, { maxItems: 50 })),
     sinks: Type.Optional(Type.Array(SinkConfig, { maxItems: 10 })),
   },

@@ -20,6 +20,7 @@ export const ErrorCode = Type.Union(
     Type.Literal('promise_expired'),
     Type.Literal('idempotency_in_progress'),
     Type.Literal('not_cancellable'),
+    Type.Literal('not_editable'),
     Type.Literal('limit_reached'),
     Type.Literal('not_ready'),
     // 422 on an idempotency key sent again with another body

@@ -132,6 +132,22 @@ export const Order = Type.Object(
   { $id: 'Order' },
 );
 
+/** `PATCH /v1/orders/{id}` (CONTRACT §9): a new address, and/or the new full list of lines (only lowered or removed). */
+export const EditOrderRequest = Type.Object(
+  {
+    shippingAddress: Type.Optional(ShippingAddress),
+    items: Type.Optional(
+      Type.Array(Type.Object({ sku: Sku, quantity: Quantity }, { additionalProperties: false }), {
+        minItems: 1,
+        maxItems: 100,
+        description: "the order's lines after the edit: each at most its booked quantity; a line left out is removed",
+      }),
+    ),
+    at: Type.Optional(Type.String({ maxLength: 40, description: 'test keys only: the instant to edit at' })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
 export const CancelRequest = Type.Object(
   {
     items: Type.Optional(
@@ -153,3 +169,4 @@ export type TimelineEntry = Static<typeof TimelineEntry>;
 export type Shipment = Static<typeof Shipment>;
 export type Order = Static<typeof Order>;
 export type CancelRequest = Static<typeof CancelRequest>;
+export type EditOrderRequest = Static<typeof EditOrderRequest>;

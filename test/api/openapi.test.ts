@@ -178,6 +178,16 @@ describe('the OpenAPI document', () => {
     await call('get', '/v1/orders', { url: `/v1/orders?reference=${booked.reference}`, headers: SECRET });
     await call('get', '/v1/orders', { url: '/v1/orders?status=nope', headers: SECRET });
 
+    // An edit before the label (200), a refused one (422); after the label, 409 (below).
+    const edit = (payload: Record<string, unknown>) =>
+      call('patch', '/v1/orders/{id}', {
+        url: `/v1/orders/${booked.id}`,
+        headers: { ...JSON_HEADERS, 'idempotency-key': randomUUID() },
+        payload,
+      });
+    await edit({ shippingAddress: { name: 'B', line1: '2 rue', postalCode: '75012', city: 'Paris', country: 'FR' } });
+    await edit({ items: [{ sku: 'NOPE', quantity: 1 }] });
+
     // A Swiss order: its CN23 is not ready before the label (409), a PDF after it.
     const swiss = (
       await call('post', '/v1/orders', {
@@ -199,6 +209,7 @@ describe('the OpenAPI document', () => {
     await app.relay.drain();
     await call('get', customs, { url: `/v1/shipments/${swiss.id}/customs`, headers: SECRET });
     await call('get', customs, { url: '/v1/shipments/shp_nope/customs', headers: SECRET });
+    await edit({ shippingAddress: { name: 'B', line1: '3 rue', postalCode: '75013', city: 'Paris', country: 'FR' } });
     const labelled = (await app.inject({ url: `/v1/orders/${booked.id}`, headers: SECRET })).json();
     const shipment = labelled.shipments[0];
     await call('get', '/v1/shipments/{id}/label', { url: `/v1/shipments/${shipment.id}/label`, headers: SECRET });

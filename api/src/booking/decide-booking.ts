@@ -127,6 +127,8 @@ export function decideBooking(request: OrderRequest, context: BookingContext): B
       type: 'shipment.requested',
       orderId: order.id,
       payload: { orderId: order.id, shipmentId: s.id },
+      // The label waits out the merchant's edit window (its events then follow it, in order).
+      ...(merchant.holdMinutes > 0 ? { delayMs: merchant.holdMinutes * 60_000 } : {}),
     })),
   ];
   return { ok: true, order, reservations: reservationsOf(shipments), outbox };

@@ -8,4 +8,6 @@ export interface OutboxMessage {
   payload: Record<string, unknown>;
   /** what bounds this job's concurrency besides its merchant (a webhook endpoint's id); none when absent */
   laneKey?: string;
+  /** not to run before this long after it is written (a label held for `fulfilment.holdMinutes`) */
+  delayMs?: number;
 }

@@ -8,16 +8,17 @@ import type { OrderRequest } from '../../../shared/src/orders.ts';
 import { isKnownCountry } from '../config/validate-config.ts';
 import type { Merchant } from '../promise/merchant.ts';
 
+/** An address's problems: a country that is none, a postal code not in its country's format. */
+export function addressProblems(address: OrderRequest['shippingAddress'], field: string): ErrorDetail[] {
+  const country = address.country.toUpperCase();
+  if (!isKnownCountry(country)) return [{ field: `${field}.country`, code: 'unknown_country' }];
+  if (postcodeValidatorExistsForCountry(country) && !postcodeValidator(address.postalCode, country))
+    return [{ field: `${field}.postalCode`, code: 'invalid_for_country' }];
+  return [];
+}
+
 export function validateOrderRequest(request: OrderRequest, merchant: Merchant): ErrorDetail[] {
-  const problems: ErrorDetail[] = [];
-  const country = request.shippingAddress.country.toUpperCase();
-  if (!isKnownCountry(country)) problems.push({ field: 'shippingAddress.country', code: 'unknown_country' });
-  else if (
-    postcodeValidatorExistsForCountry(country) &&
-    !postcodeValidator(request.shippingAddress.postalCode, country)
-  ) {
-    problems.push({ field: 'shippingAddress.postalCode', code: 'invalid_for_country' });
-  }
+  const problems: ErrorDetail[] = addressProblems(request.shippingAddress, 'shippingAddress');
   const seen = new Set<string>();
   request.items.forEach((item, index) => {
     if (!merchant.products.has(item.sku)) problems.push({ field: `items[${index}].sku`, code: 'unknown_sku' });

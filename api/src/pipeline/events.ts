@@ -15,6 +15,7 @@ import { subscribes, WEBHOOK_DELIVER } from './webhooks/webhook-jobs.ts';
 /** The events merchants can subscribe to, and the outbox messages they come from. */
 export const EVENT_TYPES = [
   'order.accepted',
+  'order.updated',
   'order.cancelled',
   'shipment.label_created',
   'shipment.status_changed',

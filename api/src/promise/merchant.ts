@@ -105,6 +105,8 @@ export interface Merchant {
   name: string;
   currency: string;
   customs: CustomsSettings;
+  /** minutes after booking before labels are bought (`fulfilment.holdMinutes`): the window for edits */
+  holdMinutes: number;
   warehouses: readonly Warehouse[];
   /** warehouses by preference: priority, then file order */
   warehousesByPriority: readonly Warehouse[];
@@ -230,6 +232,7 @@ export function compileMerchant(config: MerchantConfig): Merchant {
       eori: config.merchant.eori ?? null,
       ioss: config.merchant.ioss ?? null,
     },
+    holdMinutes: config.fulfilment?.holdMinutes ?? 0,
     warehouses,
     warehousesByPriority,
     carriers,

@@ -10,8 +10,9 @@ import type { CancelRequest, Order, OrderRequest } from '../../../shared/src/ord
 import { decideCancellation } from '../booking/cancel-order.ts';
 import { customsProblems } from '../booking/customs.ts';
 import { decideBooking } from '../booking/decide-booking.ts';
+import { decideEdit, type EditRequest } from '../booking/edit-order.ts';
 import { requestHash } from '../booking/idempotency.ts';
-import { validateOrderRequest } from '../booking/validate-order.ts';
+import { addressProblems, validateOrderRequest } from '../booking/validate-order.ts';
 import type { ApiKey, MerchantRuntime } from '../merchants/registry.ts';
 import { stockViewOf } from '../promise/availability.ts';
 import { computePromise } from '../promise/compute-promise.ts';
@@ -202,6 +203,60 @@ export class BookingService {
       await store.releaseIdempotencyKey(merchantId, key);
       throw error;
     }
+  }
+
+  /**
+   * Edits an order before its labels (CONTRACT §9): re-quotes the lines it keeps for the address it goes to,
+   * counting its own reservations as free, then lets the store apply the decision to the stored order in one
+   * transaction (releasing removed units). Its 200 answer is stored under the idempotency key.
+   */
+  async edit(
+    caller: Booker,
+    orderId: string,
+    request: EditRequest,
+    idempotency: { key: string; now: number },
+  ): Promise<StoredResponse> {
+    const { store } = this.#deps;
+    const { now } = idempotency;
+    const runtime = caller.merchant;
+    const { merchant } = runtime;
+    const current = await store.getOrder(merchant.id, orderId);
+    if (!current) throw new ServiceError('not_found', 'not_found', `No order ${orderId}.`);
+    if (request.shippingAddress) {
+      const problems = addressProblems(request.shippingAddress, 'shippingAddress');
+      if (problems.length > 0)
+        throw new ServiceError('invalid', 'validation_failed', 'The address does not validate.', { details: problems });
+    }
+    const address = request.shippingAddress ?? current.shippingAddress;
+    const lines = (request.items ?? current.items).map((item) => ({ sku: item.sku, quantity: item.quantity }));
+    const skus = lines.flatMap((line) => merchant.products.get(line.sku)?.stockUnits.map((u) => u.sku) ?? []);
+    // The order's own reservations are free for its own re-quote: it keeps them.
+    const own = new Map<string, number>();
+    for (const shipment of current.shipments) {
+      for (const r of shipment.reservations) {
+        const key = `${shipment.warehouse}|${r.sku}`;
+        own.set(key, (own.get(key) ?? 0) + r.quantity);
+      }
+    }
+    const levels = (await store.inventoryLevels(merchant.id, skus)).map((level) => ({
+      ...level,
+      reserved: Math.max(0, level.reserved - (own.get(`${level.warehouse}|${level.sku}`) ?? 0)),
+    }));
+    const fresh = computePromise(
+      { lines, country: address.country.toUpperCase(), postalCode: address.postalCode },
+      { now, merchant, stock: stockViewOf(levels), ...runtime.caches },
+    );
+    const context = { now, actor: caller.actor, fresh };
+    const result = await store.changeOrder(merchant.id, orderId, (order) =>
+      decideEdit(order, request, merchant, context),
+    );
+    if (!result) throw new ServiceError('not_found', 'not_found', `No order ${orderId}.`);
+    if (!result.ok) {
+      const { type, code, message, details } = result.error;
+      throw new ServiceError(type, code, message, { details });
+    }
+    for (const r of result.releases ?? []) this.#deps.invalidateStock(merchant.id, r.sku);
+    return { statusCode: 200, body: JSON.stringify(result.order) };
   }
 
   /** Cancels an order, whole or some lines, and releases its stock. */

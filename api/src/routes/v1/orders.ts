@@ -1,10 +1,10 @@
-/** Orders (CONTRACT §4): book with an Idempotency-Key, read, find by reference, cancel. Secret keys only. */
+/** Orders (CONTRACT §4, §9): book with an Idempotency-Key, read, find by reference, edit, cancel. Secret keys only. */
 import type { RateLimitOptions } from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { ApiError } from '../../../../shared/src/errors.ts';
-import { CancelRequest, Order, OrderRequest } from '../../../../shared/src/orders.ts';
+import { CancelRequest, EditOrderRequest, Order, OrderRequest } from '../../../../shared/src/orders.ts';
 import { HttpError, invalidField } from '../../http-error.ts';
 import { DEFAULT_LIMITS } from '../../merchants/registry.ts';
 import { callerOf } from '../../plugins/auth.ts';
@@ -117,6 +117,56 @@ export async function orderRoutes(instance: FastifyInstance): Promise<void> {
         ...(request.query.channel !== undefined ? { channel: request.query.channel } : {}),
       }),
     }),
+  );
+
+  app.patch(
+    '/v1/orders/:id',
+    {
+      onRequest: app.requireSecretKey,
+      config: {
+        rateLimit: writeLimit,
+        ...documented({
+          headers: Type.Object({
+            'idempotency-key': Type.String({ minLength: 1, maxLength: 255, description: 'e.g. a UUID' }),
+          }),
+        }),
+      },
+      schema: {
+        summary: 'Edit an order before its labels: a new address, lines lowered or removed',
+        description:
+          'Requires an `Idempotency-Key`. Re-quotes and re-promises the order for what it keeps and where it goes; releases the stock of removed units. 409 not_editable once a shipment has a label (see fulfilment.holdMinutes); 409 promise_expired, with the options that serve it, when its option no longer does; 422 customs_incomplete when the new destination must be declared and cannot be.',
+        tags: ['orders'],
+        security: [{ secretKey: [] }],
+        params: OrderId,
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+        body: EditOrderRequest,
+        response: { 200: Order, '4xx': ApiError },
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const key = request.headers['idempotency-key'];
+      if (typeof key !== 'string' || key.length === 0) {
+        throw invalidField(
+          'Idempotency-Key',
+          'required',
+          'Send an Idempotency-Key header (e.g. a UUID) with every edit.',
+        );
+      }
+      if (key.length > 255)
+        throw invalidField('Idempotency-Key', 'too_long', 'Idempotency-Key: at most 255 characters.');
+      const found = instantFor(request.presentedKey ?? '', request.body.at, app.clock);
+      if (!found.ok) throw invalidField(found.field, found.code, found.message);
+      const merchantId = caller.merchant.merchant.id;
+      // Keys are the merchant's: an edit's key is scoped to its order, so one key never serves two routes.
+      const scoped = `edit:${request.params.id}:${key}`;
+      const { at: _at, ...edit } = request.body;
+      const result = await app.bookings.idempotent(merchantId, scoped, request.body, found.instant, (idempotency) =>
+        app.bookings.edit(byApiKey(caller), request.params.id, edit, idempotency),
+      );
+      if (result.replayed) reply.header('Idempotent-Replayed', 'true');
+      return sendJson(reply, result.statusCode, result.body);
+    },
   );
 
   app.post(

@@ -89,6 +89,9 @@ export async function writeMovements(
   );
 }
 
+/** A message's `available_at` in SQL: the write's instant `$2`, plus the message's `delayMs` if it has one. */
+export const AVAILABLE_AT = `$2::timestamptz + coalesce((m->>'delayMs')::bigint, 0) * interval '1 millisecond'`;
+
 export async function writeOutbox(
   client: pg.PoolClient,
   merchantId: string,
@@ -98,7 +101,7 @@ export async function writeOutbox(
   if (messages.length === 0) return;
   await client.query(
     `INSERT INTO outbox (merchant_id, order_id, type, payload, lane_key, available_at, created_at)
-     SELECT $1, m->>'orderId', m->>'type', m->'payload', m->>'laneKey', $2, $2 FROM jsonb_array_elements($3::jsonb) AS m`,
+     SELECT $1, m->>'orderId', m->>'type', m->'payload', m->>'laneKey', ${AVAILABLE_AT}, $2 FROM jsonb_array_elements($3::jsonb) AS m`,
     [merchantId, at, JSON.stringify(messages)],
   );
 }

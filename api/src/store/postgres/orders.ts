@@ -13,7 +13,7 @@ import type { OutboxMessage } from '../ports/outbox.ts';
 import type { TrackingEventRecord } from '../ports/tracking.ts';
 import { type OrderRow, toOrder } from '../rows.ts';
 import { IN_FLIGHT_SQL, inLockOrder, takenReason } from '../rules.ts';
-import { notify, type PostgresDatabase, STOCK_CHANNEL, writeMovements, writeOutbox } from './database.ts';
+import { AVAILABLE_AT, notify, type PostgresDatabase, STOCK_CHANNEL, writeMovements, writeOutbox } from './database.ts';
 import { keepTrackingEvents } from './tracking.ts';
 import { insertObservations } from './transit-history.ts';
 
@@ -74,7 +74,7 @@ export class PostgresOrders implements OrderStore {
         await client.query(
           `WITH messages AS (
              INSERT INTO outbox (merchant_id, order_id, type, payload, available_at, created_at)
-             SELECT $1, m->>'orderId', m->>'type', m->'payload', $2, $2 FROM jsonb_array_elements($3::jsonb) AS m),
+             SELECT $1, m->>'orderId', m->>'type', m->'payload', ${AVAILABLE_AT}, $2 FROM jsonb_array_elements($3::jsonb) AS m),
            answered AS (
              UPDATE idempotency_keys SET state = 'done', status_code = $5, response_body = $6, expires_at = $7
              WHERE merchant_id = $1 AND key = $4),

@@ -85,6 +85,8 @@ export function writeOutbox(
   const insert = db.sql(
     'INSERT INTO outbox (merchant_id, order_id, type, payload, lane_key, available_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
-  for (const m of messages)
-    insert.run(merchantId, m.orderId, m.type, JSON.stringify(m.payload), m.laneKey ?? null, at, at);
+  for (const m of messages) {
+    const available = m.delayMs ? new Date(Date.parse(at) + m.delayMs).toISOString() : at;
+    insert.run(merchantId, m.orderId, m.type, JSON.stringify(m.payload), m.laneKey ?? null, available, at);
+  }
 }
