@@ -257,8 +257,11 @@ export const EstimatesConfig = Type.Object(
 
 export const ESTIMATE_DEFAULTS = { mode: 'learned', onTimeTarget: 0.95, minSamples: 30, windowDays: 365 } as const;
 
-/** Terms of trade a parcel that crosses a customs border can ship under (Incoterms 2020, parcel-relevant). */
-export const INCOTERMS = ['DAP', 'DDP', 'DPU', 'EXW', 'FCA', 'CPT', 'CIP'] as const;
+/**
+ * Terms of trade a parcel that crosses a customs border can ship under: the Incoterms parcel carriers take
+ * (Karrio's CustomsData list; DPU, new in 2020, is not among them yet).
+ */
+export const INCOTERMS = ['DAP', 'DDP', 'EXW', 'FCA', 'CPT', 'CIP'] as const;
 
 /** The shop platforms orders come in from (CONTRACT §8): two push signed webhooks, PrestaShop is polled. */
 export const CHANNEL_TYPES = ['shopify', 'woocommerce', 'prestashop'] as const;

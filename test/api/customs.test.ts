@@ -55,7 +55,10 @@ describe.each(stores)('customs on %s', (_name, makeStore) => {
   });
 
   it('books it once complete; its CN23 follows the label and holds what customs read', async () => {
-    app = await testApp({ store: await makeStore(), merchants: [merchant(true)] });
+    const other = baseConfig();
+    other.merchant.id = 'other';
+    other.keys = [{ key: 'sk_test_other', type: 'secret' }];
+    app = await testApp({ store: await makeStore(), merchants: [merchant(true), other] });
     const booked = await bookOne(app, {
       ...TO_GENEVA,
       items: [{ sku: 'MUG-01', quantity: 2, unitPrice: 1290 }],
@@ -74,19 +77,23 @@ describe.each(stores)('customs on %s', (_name, makeStore) => {
       'CN 23',
       'Sale of goods',
       'Mug (MUG-01)',
-      '691200', // HS tariff number
-      'PT', // origin
+      '691200 PT', // HS tariff number, then origin, on the item's row
       '0.900', // 2 × 450 g
       '25.80', // 2 × 12.90 EUR
       'EORI: FR12345678901',
       'Incoterm: DAP',
       `Invoice: ${booked.json().reference}`,
-      'Genève',
-      'CH',
+      '1204 Genève CH',
+      'Postal charges / Fees: 0.00 EUR',
     ]) {
       expect(text).toContain(expected);
     }
     // Another merchant's key sees no such shipment; an EU parcel has no CN23.
+    const foreign = await app.inject({
+      url: `/v1/shipments/${shipment.id}/customs`,
+      headers: { authorization: 'Bearer sk_test_other' },
+    });
+    expect([foreign.statusCode, foreign.json().code]).toEqual([404, 'not_found']);
     const eu = (await bookOne(app)).json().shipments[0];
     await app.relay.drain();
     const none = await app.inject({ url: `/v1/shipments/${eu.id}/customs`, headers: SECRET });

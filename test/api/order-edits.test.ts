@@ -227,4 +227,48 @@ describe.each(stores)('order edits on %s', (_name, makeStore) => {
     expect(level.reserved).toBeLessThanOrEqual(level.onHand);
     expect(level.available).toBeGreaterThanOrEqual(0);
   });
+
+  it('edits an order after a partial cancel, and refuses once its label is being bought', async () => {
+    await start();
+    const booked = await bookMugs(2);
+    const cancel = await app.inject({
+      method: 'POST',
+      url: `/v1/orders/${booked.id}/cancel`,
+      headers: JSON_HEADERS,
+      payload: { items: [{ sku: 'TEE-02', quantity: 1 }] },
+    });
+    expect(cancel.statusCode).toBe(200);
+    expect((await patch(booked.id, { items: [{ sku: 'MUG-01', quantity: 1 }] })).statusCode).toBe(200);
+    // The label job claims the shipment before it calls the carrier: from then on the order cannot change.
+    const claimed = await app.store.changeOrder<never>('test', booked.id, (order) => ({
+      ok: true,
+      order: {
+        ...order,
+        timeline: [
+          ...order.timeline,
+          {
+            at: order.updatedAt,
+            type: 'shipment.label_requested',
+            actor: 'carrier:colissimo',
+            message: 'Buying the label.',
+            shipmentId: order.shipments[0]?.id ?? '',
+          },
+        ],
+      },
+    }));
+    expect(claimed?.ok).toBe(true);
+    const refused = await patch(booked.id, { shippingAddress: CORSICA });
+    expect([refused.statusCode, refused.json().code]).toEqual([409, 'not_editable']);
+  });
+
+  it('lets the events of an order edited during the hold go out at once, not after the held label', async () => {
+    await start(merchant((config) => (config.fulfilment = { holdMinutes: 60 })));
+    const booked = await bookMugs(1);
+    expect((await patch(booked.id, { shippingAddress: CORSICA })).statusCode).toBe(200);
+    await app.relay.drain();
+    const done = (await app.store.listOutboxJobs('test', 'done', 100)).map((job) => job.type);
+    expect(done).toEqual(expect.arrayContaining(['order.accepted', 'order.updated']));
+    const pending = (await app.store.listOutboxJobs('test', 'pending', 100)).map((job) => job.type);
+    expect(pending).toEqual(['shipment.requested']); // the label alone waits out the hour
+  });
 });

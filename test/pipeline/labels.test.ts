@@ -47,7 +47,12 @@ describe.each(stores)('labels through the outbox on %s', (_name, makeStore) => {
     const [shipment] = stored.shipments;
     expect(shipment.status).toBe('label_created');
     expect(isValidS10(shipment.trackingNumber)).toBe(true);
-    expect(stored.timeline.map((t: { type: string }) => t.type)).toEqual(['order.accepted', 'shipment.label_created']);
+    // Claimed before the carrier is called (no edit from then on), then labelled.
+    expect(stored.timeline.map((t: { type: string }) => t.type)).toEqual([
+      'order.accepted',
+      'shipment.label_requested',
+      'shipment.label_created',
+    ]);
 
     const label = await app.inject({ url: `/v1/shipments/${shipment.id}/label`, headers: SECRET });
     expect(label.statusCode).toBe(200);

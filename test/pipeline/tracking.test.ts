@@ -113,6 +113,7 @@ describe.each(stores)('tracking on %s', (_name, makeStore) => {
     expect(delivered.shipments[0].status).toBe('delivered');
     expect(delivered.timeline.map((t: { type: string }) => t.type)).toEqual([
       'order.accepted',
+      'shipment.label_requested',
       'shipment.label_created',
       'shipment.tracking',
       'shipment.tracking',

@@ -23,6 +23,9 @@ describe('crossesCustomsBorder', () => {
     expect(crossesCustomsBorder('FR', 'ES', '51001')).toBe(true);
     expect(crossesCustomsBorder('FR', 'DE', '27498')).toBe(true);
     expect(crossesCustomsBorder('FR', 'IT', '23041')).toBe(true);
+    expect(crossesCustomsBorder('FR', 'FR', '97400')).toBe(true); // La Réunion sent as FR
+    expect(crossesCustomsBorder('FR', 'FI', '22100')).toBe(true); // Åland
+    expect(crossesCustomsBorder('FR', 'FR', '75011')).toBe(false);
   });
 });
 
@@ -99,6 +102,19 @@ describe('customsProblems', () => {
     const dear = order('FR', '75011', 'london');
     dear.items = dear.items.map((item) => ({ ...item, unitPrice: 10_000 }));
     expect(customsProblems(request, dear, merchant)).toEqual([]);
+  });
+});
+
+describe('customsProblems of a free line', () => {
+  it('asks for the customs value of a line given away, which the border would not take at nothing', () => {
+    const config = baseConfig();
+    config.merchant.eori = 'FR12345678901';
+    for (const p of config.products) Object.assign(p, { hsCode: '691200', originCountry: 'FR' });
+    const free = order('CH', '1201');
+    free.items = free.items.map((item) => (item.sku === 'TEE-02' ? { ...item, unitPrice: 0 } : item));
+    expect(customsProblems({ items: free.items }, free, compileMerchant(config))).toEqual([
+      { field: 'items[1].customsValue', code: 'required' },
+    ]);
   });
 });
 

@@ -18,13 +18,18 @@ export const EU_CUSTOMS_UNION: ReadonlySet<string> = new Set([
 /**
  * Territories of member states that parcels reach only through customs, by postal code prefix: outside the
  * customs union (Ceuta, Melilla, Heligoland, Büsingen, Livigno, Campione d'Italia) or outside the VAT area so
- * that goods are declared (the Canary Islands). Overseas departments have country codes of their own (GP, MQ,
- * GF, RE, YT …) and are outside the set above already.
+ * that goods are declared (the Canary Islands, Åland, Mount Athos, overseas France). Overseas departments also
+ * have country codes of their own (GP, MQ, GF, RE, YT …), outside the set above already.
  */
 const DECLARED_TERRITORIES: Readonly<Record<string, readonly string[]>> = {
   ES: ['35', '38', '51', '52'],
   DE: ['27498', '78266'],
   IT: ['23041', '22061'],
+  // Overseas France when shops send it as FR: Guadeloupe, Martinique, Guyane, La Réunion, Saint-Pierre-et-
+  // Miquelon, Mayotte, Saint-Barthélemy, Saint-Martin, Wallis-et-Futuna, Polynésie, Nouvelle-Calédonie.
+  FR: ['971', '972', '973', '974', '975', '976', '977', '978', '984', '986', '987', '988'],
+  FI: ['22'], // Åland
+  GR: ['63086'], // Mount Athos
 };
 
 /** Whether a parcel from `from` to `to` (at `postalCode`) crosses the EU customs border. */
@@ -119,6 +124,8 @@ export function customsProblems(request: Pick<OrderRequest, 'items'>, order: Ord
       const index = request.items.findIndex((item) => item.sku === line.sku);
       if (line.hsCode === null) fields.add(`items[${index}].hsCode`);
       if (line.originCountry === null) fields.add(`items[${index}].originCountry`);
+      // A parcel declared at nothing is refused at the border: a free line needs its product's customsValue.
+      if (line.unitValue <= 0) fields.add(`items[${index}].customsValue`);
     }
     if (declaration.eori === null) fields.add('merchant.eori');
     if (declaration.iossApplies && declaration.ioss === null) fields.add('merchant.ioss');

@@ -123,13 +123,18 @@ export function decideBooking(request: OrderRequest, context: BookingContext): B
   };
   const outbox: OutboxMessage[] = [
     { type: 'order.accepted', orderId: order.id, payload: { orderId: order.id } },
-    ...shipments.map((s) => ({
-      type: 'shipment.requested',
-      orderId: order.id,
-      payload: { orderId: order.id, shipmentId: s.id },
-      // The label waits out the merchant's edit window (its events then follow it, in order).
-      ...(merchant.holdMinutes > 0 ? { delayMs: merchant.holdMinutes * 60_000 } : {}),
-    })),
+    ...shipments.map((s) =>
+      merchant.holdMinutes > 0
+        ? {
+            type: 'shipment.requested',
+            // The label waits out the merchant's edit window under a key of its own, so that the order's other
+            // jobs (an edit's or a cancellation's events) do not wait behind it; its own events follow it.
+            orderId: `${order.id}:held:${s.id}`,
+            payload: { orderId: order.id, shipmentId: s.id },
+            delayMs: merchant.holdMinutes * 60_000,
+          }
+        : { type: 'shipment.requested', orderId: order.id, payload: { orderId: order.id, shipmentId: s.id } },
+    ),
   ];
   return { ok: true, order, reservations: reservationsOf(shipments), outbox };
 }

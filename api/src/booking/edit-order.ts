@@ -40,10 +40,19 @@ const refuse = (
   details: (ErrorDetail | Record<string, unknown>)[] = [],
 ): EditDecision => ({ ok: false, error: { type, code, message, details } });
 
-/** Whether the order may still change: not cancelled, and no shipment with a label. */
+/**
+ * Whether the order may still change: not cancelled, and no live shipment with a label or one being bought (the
+ * label job claims its shipment before it calls the carrier, so a label never goes out with the old address).
+ */
 export function editable(order: Order): boolean {
+  const buying = new Set(
+    order.timeline.filter((t) => t.type === 'shipment.label_requested').map((t) => t.shipmentId ?? ''),
+  );
   return (
-    order.status === 'accepted' && order.shipments.every((s) => s.trackingNumber === null && s.status === 'pending')
+    order.status === 'accepted' &&
+    order.shipments
+      .filter((s) => s.status !== 'cancelled')
+      .every((s) => s.trackingNumber === null && s.status === 'pending' && !buying.has(s.id))
   );
 }
 

@@ -24,8 +24,11 @@ export const CHANNEL_ORDER = 'channel.order';
 /** The outbox's order key of a platform order: its jobs run in order. */
 export const channelJobKey = (channelId: string, externalId: string) => `ch:${channelId}:${externalId}`;
 
-/** The idempotency key a platform order books under (scoped to the merchant, as every key). */
-export const channelBookingKey = (channelId: string, externalId: string) => `channel:${channelId}:${externalId}`;
+/**
+ * The idempotency key a platform order books under (scoped to the merchant, as every key). A header cannot
+ * hold a line break, so no key a client sends to `POST /v1/orders` can take a channel order's.
+ */
+export const channelBookingKey = (channelId: string, externalId: string) => `channel\n${channelId}\n${externalId}`;
 
 const PLATFORM_NAMES: Readonly<Record<ChannelConfig['type'], string>> = {
   shopify: 'Shopify',

@@ -42,25 +42,51 @@ function noted(order: Order, at: string, shipment: Shipment, type: string, messa
   };
 }
 
+/**
+ * The order a shipment job is about: its payload says so (a held label's job runs under a key of its own, so
+ * that the order's other jobs do not wait behind it), else its outbox order key.
+ */
+export const orderOf = (job: OutboxJob): string =>
+  typeof job.payload.orderId === 'string' ? job.payload.orderId : job.orderId;
+
 export function shipmentJobs(deps: ShipmentJobDependencies): Record<string, JobHandler> {
   const { store } = deps;
 
   /** The carrier refused the label: the order's timeline says so, and the job gives up (carrier_refused). */
   const refused = async (job: OutboxJob, shipment: Shipment, error: CarrierRefused): Promise<never> => {
     const at = new Date(deps.clock()).toISOString();
-    await store.changeOrder<'unchanged'>(job.merchantId, job.orderId, (current) => ({
+    await store.changeOrder<'unchanged'>(job.merchantId, orderOf(job), (current) => ({
       ok: true,
       order: noted(current, at, shipment, 'shipment.label_refused', `The carrier refused the label: ${error.message}`),
     }));
     throw new RetryAt(null, `carrier refused the label: ${error.message}`, { cause: error });
   };
 
+  /**
+   * Claims a pending shipment for its label before the carrier is called, in one transaction with the order: an
+   * edit from then on is refused (edit-order's `editable`), so the label is bought for the order as it stands.
+   * Returns the order as claimed, or null when there is nothing to label (cancelled, labelled already).
+   */
+  const claim = async (job: OutboxJob, shipmentId: string): Promise<Order | null> => {
+    const at = new Date(deps.clock()).toISOString();
+    const claimed = await store.changeOrder<'nothing'>(job.merchantId, orderOf(job), (current) => {
+      const target = current.shipments.find((s) => s.id === shipmentId);
+      if (target?.status !== 'pending') return { ok: false, error: 'nothing' };
+      const already = current.timeline.some(
+        (t) => t.type === 'shipment.label_requested' && t.shipmentId === shipmentId,
+      );
+      if (already) return { ok: true, order: current }; // a retry: claimed the first time
+      return { ok: true, order: noted(current, at, target, 'shipment.label_requested', 'Buying the label.') };
+    });
+    return claimed?.ok ? claimed.order : null;
+  };
+
   const createLabel: JobHandler = async (job: OutboxJob) => {
     const shipmentId = String(job.payload.shipmentId);
-    const order = await store.getOrder(job.merchantId, job.orderId);
-    const shipment = order?.shipments.find((s) => s.id === shipmentId);
     const runtime = deps.merchants.byId(job.merchantId);
-    if (!order || !shipment || !runtime || shipment.status !== 'pending') return; // cancelled, or labelled already
+    const order = runtime ? await claim(job, shipmentId) : null;
+    const shipment = order?.shipments.find((s) => s.id === shipmentId);
+    if (!order || !shipment || !runtime) return; // cancelled, or labelled already
     const adapter = adapterFor(deps, job.merchantId, shipment.carrier);
     let created: Awaited<ReturnType<CarrierAdapter['createLabel']>>;
     try {
@@ -120,7 +146,7 @@ export function shipmentJobs(deps: ShipmentJobDependencies): Record<string, JobH
       throw new RetryAt(null, `carrier refused to void label ${trackingNumber}: ${error.message}`, { cause: error });
     }
     const at = new Date(deps.clock()).toISOString();
-    await store.changeOrder<'unchanged'>(job.merchantId, job.orderId, (current) =>
+    await store.changeOrder<'unchanged'>(job.merchantId, orderOf(job), (current) =>
       current.timeline.some((t) => t.type === 'shipment.label_cancelled' && t.shipmentId === shipment.id)
         ? { ok: false, error: 'unchanged' }
         : {
@@ -131,7 +157,7 @@ export function shipmentJobs(deps: ShipmentJobDependencies): Record<string, JobH
   };
 
   const cancelLabels: JobHandler = async (job) => {
-    const order = await store.getOrder(job.merchantId, job.orderId);
+    const order = await store.getOrder(job.merchantId, orderOf(job));
     const merchant = deps.merchants.byId(job.merchantId)?.merchant;
     if (!order || !merchant) return;
     for (const shipment of order.shipments) {

@@ -14,7 +14,7 @@ import { decideEdit, type EditRequest } from '../booking/edit-order.ts';
 import { requestHash } from '../booking/idempotency.ts';
 import { addressProblems, validateOrderRequest } from '../booking/validate-order.ts';
 import type { ApiKey, MerchantRuntime } from '../merchants/registry.ts';
-import { stockViewOf } from '../promise/availability.ts';
+import { type StockLevel, stockViewOf } from '../promise/availability.ts';
 import { computePromise } from '../promise/compute-promise.ts';
 import type { PromiseClaims } from '../promise-token.ts';
 import { ServiceError, STATUS_OF } from '../service-error.ts';
@@ -49,6 +49,16 @@ export const byApiKey = (key: ApiKey): Booker => ({ merchant: key.merchant, acto
 
 /** How a booking made once per key came out: booked now, or before. */
 export type BookedOnce = { state: 'booked'; order: Order } | { state: 'booked_before' };
+
+type EditError = Extract<ReturnType<typeof decideEdit>, { ok: false }>['error'];
+
+/** An edit whose quote was made for an order that changed before it could be applied, three times over. */
+const CHANGED_MEANWHILE: EditError = {
+  type: 'conflict',
+  code: 'not_editable',
+  message: 'The order kept changing while it was being edited; send the edit again.',
+  details: [],
+};
 
 export function newId(prefix: 'ord' | 'shp'): string {
   return `${prefix}_${randomBytes(12).toString('base64url')}`;
@@ -220,36 +230,28 @@ export class BookingService {
     const { now } = idempotency;
     const runtime = caller.merchant;
     const { merchant } = runtime;
-    const current = await store.getOrder(merchant.id, orderId);
-    if (!current) throw new ServiceError('not_found', 'not_found', `No order ${orderId}.`);
     if (request.shippingAddress) {
       const problems = addressProblems(request.shippingAddress, 'shippingAddress');
       if (problems.length > 0)
         throw new ServiceError('invalid', 'validation_failed', 'The address does not validate.', { details: problems });
     }
-    const address = request.shippingAddress ?? current.shippingAddress;
-    const lines = (request.items ?? current.items).map((item) => ({ sku: item.sku, quantity: item.quantity }));
-    const skus = lines.flatMap((line) => merchant.products.get(line.sku)?.stockUnits.map((u) => u.sku) ?? []);
-    // The order's own reservations are free for its own re-quote: it keeps them.
-    const own = new Map<string, number>();
-    for (const shipment of current.shipments) {
-      for (const r of shipment.reservations) {
-        const key = `${shipment.warehouse}|${r.sku}`;
-        own.set(key, (own.get(key) ?? 0) + r.quantity);
-      }
+    // The quote is made outside the order's transaction: if the order changes meanwhile, it is made again.
+    let result: Awaited<ReturnType<typeof store.changeOrder<EditError>>> = null;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const current = await store.getOrder(merchant.id, orderId);
+      if (!current) throw new ServiceError('not_found', 'not_found', `No order ${orderId}.`);
+      const fresh = await this.#requote(runtime, current, request, now);
+      const context = { now, actor: caller.actor, fresh };
+      let stale = false;
+      result = await store.changeOrder<EditError>(merchant.id, orderId, (order) => {
+        if (order.updatedAt !== current.updatedAt) {
+          stale = true;
+          return { ok: false, error: CHANGED_MEANWHILE };
+        }
+        return decideEdit(order, request, merchant, context);
+      });
+      if (!stale) break;
     }
-    const levels = (await store.inventoryLevels(merchant.id, skus)).map((level) => ({
-      ...level,
-      reserved: Math.max(0, level.reserved - (own.get(`${level.warehouse}|${level.sku}`) ?? 0)),
-    }));
-    const fresh = computePromise(
-      { lines, country: address.country.toUpperCase(), postalCode: address.postalCode },
-      { now, merchant, stock: stockViewOf(levels), ...runtime.caches },
-    );
-    const context = { now, actor: caller.actor, fresh };
-    const result = await store.changeOrder(merchant.id, orderId, (order) =>
-      decideEdit(order, request, merchant, context),
-    );
     if (!result) throw new ServiceError('not_found', 'not_found', `No order ${orderId}.`);
     if (!result.ok) {
       const { type, code, message, details } = result.error;
@@ -257,6 +259,48 @@ export class BookingService {
     }
     for (const r of result.releases ?? []) this.#deps.invalidateStock(merchant.id, r.sku);
     return { statusCode: 200, body: JSON.stringify(result.order) };
+  }
+
+  /**
+   * The quote of an edited order from where its stock is: its own reservations, and nothing else, so the
+   * sourcing it gets is the order's own warehouses (its reservations stay where they are) and the dates and
+   * lanes are theirs, for the lines it keeps and the address it goes to.
+   */
+  async #requote(runtime: Booker['merchant'], order: Order, request: EditRequest, now: number) {
+    const { merchant } = runtime;
+    const address = request.shippingAddress ?? order.shippingAddress;
+    const lines = (request.items ?? order.items).map((item) => ({ sku: item.sku, quantity: item.quantity }));
+    const own = new Map<string, StockLevel>();
+    const backordered = new Set<string>();
+    for (const shipment of order.shipments) {
+      if (shipment.status === 'cancelled') continue;
+      for (const r of shipment.reservations) {
+        const key = `${shipment.warehouse}|${r.sku}`;
+        const level = own.get(key) ?? {
+          warehouse: shipment.warehouse,
+          sku: r.sku,
+          onHand: 0,
+          reserved: 0,
+          safetyStock: 0,
+          incoming: [],
+        };
+        if (r.backorder) backordered.add(key);
+        else level.onHand += r.quantity;
+        own.set(key, level);
+      }
+    }
+    // A backordered line keeps waiting for the stock it waited for.
+    if (backordered.size > 0) {
+      const skus = [...new Set([...backordered].map((key) => key.split('|')[1] ?? ''))];
+      for (const level of await this.#deps.store.inventoryLevels(merchant.id, skus)) {
+        const mine = own.get(`${level.warehouse}|${level.sku}`);
+        if (mine && backordered.has(`${level.warehouse}|${level.sku}`)) mine.incoming = level.incoming;
+      }
+    }
+    return computePromise(
+      { lines, country: address.country.toUpperCase(), postalCode: address.postalCode },
+      { now, merchant, stock: stockViewOf([...own.values()]), ...runtime.caches },
+    );
   }
 
   /** Cancels an order, whole or some lines, and releases its stock. */

@@ -124,8 +124,9 @@ export async function cn23Pdf({ merchant, order, shipment, declaration, tracking
   );
   y -= 8;
   line(
-    `Total gross weight: ${kilograms(declaration.totalWeightGrams)} kg    Total value: ${decimal(declaration.totalValue, declaration.currency)} ${declaration.currency}`,
+    `Total weight (net): ${kilograms(declaration.totalWeightGrams)} kg    Total value: ${decimal(declaration.totalValue, declaration.currency)} ${declaration.currency}`,
   );
+  line(`Postal charges / Fees: ${decimal(order.totals.shipping, declaration.currency)} ${declaration.currency}`);
   line(`Incoterm: ${declaration.incoterm}    Invoice: ${declaration.invoice}`);
   if (declaration.iossApplies) line(`IOSS: ${declaration.ioss ?? ''}`);
   y -= 14;

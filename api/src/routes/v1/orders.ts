@@ -158,8 +158,9 @@ export async function orderRoutes(instance: FastifyInstance): Promise<void> {
       const found = instantFor(request.presentedKey ?? '', request.body.at, app.clock);
       if (!found.ok) throw invalidField(found.field, found.code, found.message);
       const merchantId = caller.merchant.merchant.id;
-      // Keys are the merchant's: an edit's key is scoped to its order, so one key never serves two routes.
-      const scoped = `edit:${request.params.id}:${key}`;
+      // Keys are the merchant's: an edit's key is scoped to its order, so one key never serves two routes. A
+      // header cannot hold a line break, so no key a client sends can be one of these.
+      const scoped = `edit\n${request.params.id}\n${key}`;
       const { at: _at, ...edit } = request.body;
       const result = await app.bookings.idempotent(merchantId, scoped, request.body, found.instant, (idempotency) =>
         app.bookings.edit(byApiKey(caller), request.params.id, edit, idempotency),
