@@ -184,6 +184,28 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.changeOrder('m', 'missing', (o) => ({ ok: true, order: o }))).toBeNull();
     });
 
+    it('stores the answer of a change under its claimed key in the same transaction, and not when it is refused', async () => {
+      await open();
+      const now = Date.parse('2026-11-23T09:00:00Z');
+      await store.seedInventory('m', [level('A', 5)]);
+      await store.placeOrder('m', order('ord_1', 'R1'), [reserve('A', 3)], []);
+      expect(await store.claimIdempotencyKey('m', 'edit-1', 'h', now)).toEqual({ state: 'new' });
+      await store.changeOrder('m', 'ord_1', (o) => ({
+        ok: true,
+        order: { ...o, updatedAt: '2026-11-23T10:00:00.000Z' },
+        releases: [reserve('A', 1)],
+        answer: { key: 'edit-1', statusCode: 200, body: '{"edited":true}', now },
+      }));
+      expect(await store.claimIdempotencyKey('m', 'edit-1', 'h', now + 1000)).toEqual({
+        state: 'replay',
+        statusCode: 200,
+        body: '{"edited":true}',
+      });
+      expect(await store.claimIdempotencyKey('m', 'edit-2', 'h', now)).toEqual({ state: 'new' });
+      await store.changeOrder('m', 'ord_1', () => ({ ok: false, error: 'no' }));
+      expect(await store.claimIdempotencyKey('m', 'edit-2', 'h', now + 10)).toEqual({ state: 'in_progress' });
+    });
+
     it('claims idempotency keys: new, in progress, replay, mismatch, per merchant', async () => {
       await open();
       const now = Date.parse('2026-11-23T09:00:00Z');

@@ -218,7 +218,7 @@ export class BookingService {
   /**
    * Edits an order before its labels (CONTRACT §9): re-quotes the lines it keeps for the address it goes to,
    * counting its own reservations as free, then lets the store apply the decision to the stored order in one
-   * transaction (releasing removed units). Its 200 answer is stored under the idempotency key.
+   * transaction (releasing removed units), its 200 answer stored under the idempotency key in the same one.
    */
   async edit(
     caller: Booker,
@@ -248,7 +248,11 @@ export class BookingService {
           stale = true;
           return { ok: false, error: CHANGED_MEANWHILE };
         }
-        return decideEdit(order, request, merchant, context);
+        const decision = decideEdit(order, request, merchant, context);
+        // The answer is stored with the edit it answers: a retry after a crash replays it, never edits twice.
+        if (!decision.ok) return decision;
+        const body = JSON.stringify(decision.order);
+        return { ...decision, answer: { key: idempotency.key, statusCode: 200, body, now } };
       });
       if (!stale) break;
     }
@@ -258,7 +262,7 @@ export class BookingService {
       throw new ServiceError(type, code, message, { details });
     }
     for (const r of result.releases ?? []) this.#deps.invalidateStock(merchant.id, r.sku);
-    return { statusCode: 200, body: JSON.stringify(result.order) };
+    return { statusCode: 200, body: result.answer?.body ?? JSON.stringify(result.order), stored: true };
   }
 
   /**

@@ -30,6 +30,8 @@ export type OrderChange<E> =
       outbox?: OutboxMessage[];
       /** parcels this change saw delivered: kept as transit history (CONTRACT §6) in the same transaction */
       delivered?: TransitObservation[];
+      /** the answer to store under a claimed idempotency key, with the change it answers (an edit) */
+      answer?: IdempotentResponse;
     }
   | { ok: false; error: E };
 

@@ -14,6 +14,7 @@ import type { TrackingEventRecord } from '../ports/tracking.ts';
 import { type OrderRow, toOrder } from '../rows.ts';
 import { IN_FLIGHT_SQL, inLockOrder, takenReason } from '../rules.ts';
 import { AVAILABLE_AT, notify, type PostgresDatabase, STOCK_CHANNEL, writeMovements, writeOutbox } from './database.ts';
+import { completeKey } from './idempotency.ts';
 import { keepTrackingEvents } from './tracking.ts';
 import { insertObservations } from './transit-history.ts';
 
@@ -181,6 +182,7 @@ export class PostgresOrders implements OrderStore {
       );
       await writeOutbox(client, merchantId, decision.outbox ?? [], at);
       await insertObservations(client, merchantId, decision.delivered ?? [], 'tracking');
+      if (decision.answer) await completeKey(client, merchantId, decision.answer);
       await notify(
         client,
         merchantId,

@@ -120,6 +120,7 @@ export class SqliteOrders implements OrderStore {
           .run(decision.order.status, JSON.stringify(decision.order), at, merchantId, id);
         writeOutbox(this.#db, merchantId, decision.outbox ?? [], at);
         insertObservations(this.#db, merchantId, decision.delivered ?? [], 'tracking');
+        if (decision.answer) completeKey(this.#db, merchantId, decision.answer);
         return decision;
       })
       .immediate();
