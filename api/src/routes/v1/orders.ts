@@ -25,20 +25,34 @@ export async function orderRoutes(instance: FastifyInstance): Promise<void> {
   };
   const sendJson = (reply: FastifyReply, statusCode: number, body: string) =>
     reply.status(statusCode).type('application/json; charset=utf-8').send(body);
+  // Required, but checked by the routes themselves, to name the header in their own words.
+  const idempotencyKeyOf = (key: string | undefined, what: string): string => {
+    if (typeof key !== 'string' || key.length === 0)
+      throw invalidField(
+        'Idempotency-Key',
+        'required',
+        `Send an Idempotency-Key header (e.g. a UUID) with every ${what}.`,
+      );
+    if (key.length > 255) throw invalidField('Idempotency-Key', 'too_long', 'Idempotency-Key: at most 255 characters.');
+    return key;
+  };
+  /** The instant a write happens at: now, or a test key's `at`. */
+  const instantOf = (presentedKey: string | null | undefined, at: string | undefined): number => {
+    const found = instantFor(presentedKey ?? '', at, app.clock);
+    if (!found.ok) throw invalidField(found.field, found.code, found.message);
+    return found.instant;
+  };
+  const idempotencyHeader = documented({
+    headers: Type.Object({
+      'idempotency-key': Type.String({ minLength: 1, maxLength: 255, description: 'e.g. a UUID' }),
+    }),
+  });
 
   app.post(
     '/v1/orders',
     {
       onRequest: app.requireSecretKey,
-      // Required: the route checks it itself, to name the header in its own words.
-      config: {
-        rateLimit: writeLimit,
-        ...documented({
-          headers: Type.Object({
-            'idempotency-key': Type.String({ minLength: 1, maxLength: 255, description: 'e.g. a UUID' }),
-          }),
-        }),
-      },
+      config: { rateLimit: writeLimit, ...idempotencyHeader },
       schema: {
         summary: 'Book an order',
         description:
@@ -54,19 +68,8 @@ export async function orderRoutes(instance: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const caller = callerOf(request);
-      const key = request.headers['idempotency-key'];
-      if (typeof key !== 'string' || key.length === 0) {
-        throw invalidField(
-          'Idempotency-Key',
-          'required',
-          'Send an Idempotency-Key header (e.g. a UUID) with every booking.',
-        );
-      }
-      if (key.length > 255)
-        throw invalidField('Idempotency-Key', 'too_long', 'Idempotency-Key: at most 255 characters.');
-      const found = instantFor(request.presentedKey ?? '', request.body.at, app.clock);
-      if (!found.ok) throw invalidField(found.field, found.code, found.message);
-      const now = found.instant;
+      const key = idempotencyKeyOf(request.headers['idempotency-key'], 'booking');
+      const now = instantOf(request.presentedKey, request.body.at);
       const merchantId = caller.merchant.merchant.id;
       const result = await app.bookings.idempotent(merchantId, key, request.body, now, (idempotency) =>
         app.bookings.book(byApiKey(caller), request.body, idempotency),
@@ -123,14 +126,7 @@ export async function orderRoutes(instance: FastifyInstance): Promise<void> {
     '/v1/orders/:id',
     {
       onRequest: app.requireSecretKey,
-      config: {
-        rateLimit: writeLimit,
-        ...documented({
-          headers: Type.Object({
-            'idempotency-key': Type.String({ minLength: 1, maxLength: 255, description: 'e.g. a UUID' }),
-          }),
-        }),
-      },
+      config: { rateLimit: writeLimit, ...idempotencyHeader },
       schema: {
         summary: 'Edit an order before its labels: a new address, lines lowered or removed',
         description:
@@ -145,24 +141,14 @@ export async function orderRoutes(instance: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const caller = callerOf(request);
-      const key = request.headers['idempotency-key'];
-      if (typeof key !== 'string' || key.length === 0) {
-        throw invalidField(
-          'Idempotency-Key',
-          'required',
-          'Send an Idempotency-Key header (e.g. a UUID) with every edit.',
-        );
-      }
-      if (key.length > 255)
-        throw invalidField('Idempotency-Key', 'too_long', 'Idempotency-Key: at most 255 characters.');
-      const found = instantFor(request.presentedKey ?? '', request.body.at, app.clock);
-      if (!found.ok) throw invalidField(found.field, found.code, found.message);
+      const key = idempotencyKeyOf(request.headers['idempotency-key'], 'edit');
+      const now = instantOf(request.presentedKey, request.body.at);
       const merchantId = caller.merchant.merchant.id;
       // Keys are the merchant's: an edit's key is scoped to its order, so one key never serves two routes. A
       // header cannot hold a line break, so no key a client sends can be one of these.
       const scoped = `edit\n${request.params.id}\n${key}`;
       const { at: _at, ...edit } = request.body;
-      const result = await app.bookings.idempotent(merchantId, scoped, request.body, found.instant, (idempotency) =>
+      const result = await app.bookings.idempotent(merchantId, scoped, request.body, now, (idempotency) =>
         app.bookings.edit(byApiKey(caller), request.params.id, edit, idempotency),
       );
       if (result.replayed) reply.header('Idempotent-Replayed', 'true');
