@@ -87,6 +87,138 @@ describe('never a 5xx', () => {
   });
 });
 
+describe('never a 5xx after the booking', () => {
+  let app: FastifyInstance;
+  let orderId = '';
+  beforeAll(async () => {
+    const config = baseConfig();
+    config.limits = { writesPerMinutePerKey: 1_000_000 };
+    config.channels = [{ id: 'shop', type: 'shopify', secret: 'shpss_fuzz_secret_0123456789' }];
+    app = await testApp({ merchants: [config] });
+    const booked = await app.inject({
+      method: 'POST',
+      url: '/v1/orders',
+      headers: { ...SECRET, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+      payload: {
+        reference: 'FUZZ-1',
+        optionId: 'colissimo-home',
+        items: [{ sku: 'MUG-01', quantity: 2, unitPrice: 100 }],
+        shippingAddress: { name: 'A', line1: '1 rue', postalCode: '75011', city: 'Paris', country: 'FR' },
+        totals: { items: 200, shipping: 0, tax: 0, total: 200, currency: 'EUR' },
+      },
+    });
+    orderId = booked.json().id;
+  });
+  afterAll(async () => app.close());
+
+  const nearlyAnEdit = fc.record(
+    {
+      shippingAddress: nearlyAnOrder.map((order) => (order as { shippingAddress?: unknown }).shippingAddress),
+      items: fc.array(
+        fc.record({ sku: fc.constantFrom('MUG-01', 'TEE-02', 'X', ''), quantity: fc.integer({ min: -2, max: 5 }) }),
+        { maxLength: 3 },
+      ),
+      at: fc.constantFrom('2026-11-23T10:00:00Z', 'soon'),
+    },
+    { requiredKeys: [] },
+  );
+
+  it('PATCH /v1/orders/{id} answers 2xx or 4xx with a code, whatever the body', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(nearlyAnEdit, json), async (body) => {
+        const response = await app.inject({
+          method: 'PATCH',
+          url: `/v1/orders/${orderId}`,
+          headers: { ...SECRET, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+          payload: JSON.stringify(body),
+        });
+        expect(response.statusCode).toBeLessThan(500);
+        if (response.statusCode >= 400) expect(response.json().code).toMatch(/^[a-z_]+$/);
+      }),
+      { numRuns: 200 },
+    );
+    // Whatever the edits did, the stock the order holds is what it still orders.
+    const order = (await app.inject({ url: `/v1/orders/${orderId}`, headers: SECRET })).json();
+    const level = (await app.inject({ url: '/v1/inventory/MUG-01', headers: SECRET })).json().warehouses[0];
+    const ordered = order.items.find((i: { sku: string }) => i.sku === 'MUG-01')?.quantity ?? 0;
+    expect(level.reserved).toBe(order.status === 'cancelled' ? 0 : ordered);
+  });
+
+  /** An order with a real id and anything in its other fields: it is stored, and its job reads it. */
+  const nearlyAShopifyOrder = fc.record(
+    {
+      id: fc.bigInt({ min: 1n, max: 10n ** 19n }).map((id) => Number(id)),
+      name: json,
+      currency: fc.constantFrom('EUR', 'USD', '', 'X'),
+      taxes_included: json,
+      total_price: fc.oneof(fc.constantFrom('2.00', '-1', 'abc', '1e9'), json),
+      total_tax: json,
+      cancelled_at: fc.constantFrom(null, '2026-11-23T10:00:00Z'),
+      line_items: fc.oneof(
+        fc.array(
+          fc.record(
+            {
+              sku: fc.oneof(fc.constantFrom('MUG-01', 'NOPE'), json),
+              quantity: fc.oneof(fc.integer({ min: -3, max: 5 }), json),
+              price: fc.oneof(fc.constantFrom('1.00', '0.5', 'x'), json),
+              discount_allocations: json,
+            },
+            { requiredKeys: [] },
+          ),
+          { maxLength: 3 },
+        ),
+        json,
+      ),
+      shipping_lines: json,
+      shipping_address: fc.oneof(
+        json,
+        fc.record({ country_code: fc.constantFrom('FR', 'ZZ'), zip: fc.string() }, { requiredKeys: [] }),
+      ),
+      note_attributes: json,
+    },
+    { requiredKeys: ['id'] },
+  );
+
+  it('signed channel webhooks of any JSON are stored or refused with a 4xx, and their jobs never crash', async () => {
+    const { createHmac } = await import('node:crypto');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(nearlyAShopifyOrder, json),
+        fc.constantFrom('orders/create', 'orders/cancelled'),
+        async (body, topic) => {
+          const payload = JSON.stringify(body);
+          const response = await app.inject({
+            method: 'POST',
+            url: '/v1/channels/test/shop/webhooks',
+            headers: {
+              'content-type': 'application/json',
+              'x-shopify-topic': topic,
+              'x-shopify-hmac-sha256': createHmac('sha256', 'shpss_fuzz_secret_0123456789')
+                .update(payload)
+                .digest('base64'),
+            },
+            payload,
+          });
+          expect(response.statusCode).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 200 },
+    );
+    // Every stored body was read by its job without a crash: a refusal gives up with a reason, never a TypeError.
+    await app.relay.drain();
+    const jobs = async (state: string) =>
+      (await app.inject({ url: `/v1/outbox?state=${state}`, headers: SECRET })).json().data as {
+        lastError: string | null;
+      }[];
+    // A crash would be retried later, so it would wait among the pending jobs: there are none.
+    expect((await jobs('pending')).filter((job) => job.lastError !== null)).toEqual([]);
+    const dead = (await jobs('dead')) as { lastError: string }[];
+    expect(dead.length).toBeGreaterThan(0); // bodies were stored, and their jobs ran
+    for (const job of dead)
+      expect(job.lastError).not.toMatch(/TypeError|Cannot read|undefined is not|is not a function/);
+  });
+});
+
 describe('keys given as hashes', () => {
   it('authenticates a key whose config gives only its SHA-256 hash', async () => {
     const config = baseConfig();
