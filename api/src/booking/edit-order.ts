@@ -96,14 +96,15 @@ export function decideEdit(
   const removed = order.items
     .map((item) => ({ sku: item.sku, quantity: item.quantity - (kept.get(item.sku) ?? 0) }))
     .filter((line) => line.quantity > 0);
-  const plan = planCancellation(order, { items: removed.length > 0 ? removed : [] }, merchant);
+  // With nothing removed the plan is the order as it stands, its shipments copied.
+  const plan = planCancellation(order, { items: removed }, merchant);
   if (!plan.ok) return refuse('conflict', 'not_editable', plan.message, plan.details ?? []);
 
   const option = fresh.options.find((o) => o.id === order.optionId);
   if (!option) {
     return refuse('conflict', 'promise_expired', 'The chosen option no longer serves the edited order.', fresh.options);
   }
-  const shipments = (removed.length > 0 ? plan.shipments : order.shipments).map((shipment) => {
+  const shipments = plan.shipments.map((shipment) => {
     if (shipment.status === 'cancelled') return shipment;
     const from = option.shipments.find((s) => s.warehouse === shipment.warehouse);
     return {
@@ -112,7 +113,7 @@ export function decideEdit(
       promisedDelivery: { ...(from?.delivery ?? option.delivery) },
     };
   });
-  const items = removed.length > 0 ? plan.items : order.items;
+  const { items } = plan;
   const itemsTotal = items.reduce((sum, item) => sum + item.unitPrice * item.quantity, 0);
   const shippingAddress = request.shippingAddress
     ? { ...request.shippingAddress, country: request.shippingAddress.country.toUpperCase() }
@@ -153,7 +154,7 @@ export function decideEdit(
   return {
     ok: true,
     order: edited,
-    releases: removed.length > 0 ? plan.releases : [],
+    releases: plan.releases,
     outbox: [
       {
         type: 'order.updated',

@@ -49,7 +49,7 @@ export interface PipelineOptions extends Partial<PipelineSettings> {
 }
 
 /** The order a job is about: its payload's (publishes, held labels), a delivery's from its key, else its key. */
-function orderOfDelivery(job: OutboxJob): string {
+function orderOfJob(job: OutboxJob): string {
   if (typeof job.payload.orderId === 'string') return job.payload.orderId;
   if (job.type === 'webhook.deliver') return job.orderId.split(':')[2] ?? job.orderId;
   return job.orderId;
@@ -157,7 +157,7 @@ export const pipelinePlugin = fp(
           kind: 'outbox',
           // A delivery's order key is `wh:<endpoint>:<order>[:replay]`, a publish's carries its order: the
           // exception names the order itself.
-          orderId: orderOfDelivery(job),
+          orderId: orderOfJob(job),
           shipmentId: typeof job.payload.shipmentId === 'string' ? job.payload.shipmentId : null,
           reason: delivery ? 'delivery_failed' : refused ? 'carrier_refused' : 'job_failed',
           // Each death is its own occasion: a replayed job that dies again opens a new exception.

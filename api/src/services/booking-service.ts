@@ -48,7 +48,7 @@ export interface Booker {
 export const byApiKey = (key: ApiKey): Booker => ({ merchant: key.merchant, actor: `api_key:${key.id}` });
 
 /** How a booking made once per key came out: booked now, or before. */
-export type BookedOnce = { state: 'booked'; order: Order } | { state: 'booked_before' };
+export type BookedOnce = 'booked' | 'booked_before';
 
 type EditError = Extract<ReturnType<typeof decideEdit>, { ok: false }>['error'];
 
@@ -201,14 +201,14 @@ export class BookingService {
     const { store } = this.#deps;
     const merchantId = caller.merchant.merchant.id;
     const claim = await store.claimIdempotencyKey(merchantId, key, requestHash(request), now);
-    if (claim.state === 'replay' || claim.state === 'mismatch') return { state: 'booked_before' };
+    if (claim.state === 'replay' || claim.state === 'mismatch') return 'booked_before';
     if (claim.state === 'in_progress') {
       // Not a refusal: another worker is booking it, and this job's retry will find the outcome.
       throw new Error('This order is being booked meanwhile.');
     }
     try {
-      const created = await this.book(caller, request, { key, now });
-      return { state: 'booked', order: JSON.parse(created.body) as Order };
+      await this.book(caller, request, { key, now });
+      return 'booked';
     } catch (error) {
       await store.releaseIdempotencyKey(merchantId, key);
       throw error;
@@ -217,7 +217,7 @@ export class BookingService {
 
   /**
    * Edits an order before its labels (CONTRACT §9): re-quotes the lines it keeps for the address it goes to,
-   * counting its own reservations as free, then lets the store apply the decision to the stored order in one
+   * from its own reservations (`#requote`), then lets the store apply the decision to the stored order in one
    * transaction (releasing removed units), its 200 answer stored under the idempotency key in the same one.
    */
   async edit(
