@@ -30,6 +30,7 @@ import { inventoryImportRoutes } from './routes/v1/inventory-import.ts';
 import { karrioWebhookRoutes } from './routes/v1/karrio-webhooks.ts';
 import { orderRoutes } from './routes/v1/orders.ts';
 import { promiseRoutes } from './routes/v1/promise.ts';
+import { returnRoutes } from './routes/v1/returns.ts';
 import { shipmentRoutes } from './routes/v1/shipments.ts';
 import { trackingRoutes } from './routes/v1/tracking.ts';
 import { transitHistoryRoutes } from './routes/v1/transit-history.ts';
@@ -138,6 +139,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(analyticsRoutes);
   await app.register(orderRoutes);
   await app.register(shipmentRoutes);
+  await app.register(returnRoutes);
   await app.register(webhookEndpointRoutes);
   await app.register(trackingRoutes);
   await app.register(karrioWebhookRoutes);

@@ -4,6 +4,7 @@
  */
 import { type Static, Type } from 'typebox';
 import { ConfigId, Country, IsoDate } from './primitives.ts';
+import { RETURN_METHODS, RETURN_REASONS } from './returns.ts';
 
 const Id = ConfigId;
 const LocalDate = IsoDate;
@@ -263,6 +264,60 @@ export const ESTIMATE_DEFAULTS = { mode: 'learned', onTimeTarget: 0.95, minSampl
  */
 export const INCOTERMS = ['DAP', 'DDP', 'EXW', 'FCA', 'CPT', 'CIP'] as const;
 
+/** Returns (CONTRACT §9): the merchant's policy; every field has the default written beside it. */
+export const ReturnsConfig = Type.Object(
+  {
+    windowDays: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 3650,
+        description: 'days after delivery (local dates of the shipping warehouse) a return may be asked for; 30',
+      }),
+    ),
+    warehouse: Type.Optional(
+      Type.String({ minLength: 1, description: "where returns go back to; default: the shipment's own warehouse" }),
+    ),
+    nonReturnableSkus: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), { maxItems: 10_000, description: 'skus never taken back; none' }),
+    ),
+    reasons: Type.Optional(
+      Type.Array(Type.Enum(RETURN_REASONS), {
+        minItems: 1,
+        uniqueItems: true,
+        description: 'the reasons a shopper may give; all six',
+      }),
+    ),
+    methods: Type.Optional(
+      Type.Array(Type.Enum(RETURN_METHODS), { minItems: 1, uniqueItems: true, description: 'label and drop_off' }),
+    ),
+    autoApprove: Type.Optional(
+      Type.Boolean({ description: 'approve (and buy the label for) every eligible request at once; false' }),
+    ),
+    carrier: Type.Optional(
+      Type.String({ minLength: 1, description: "the carrier of return labels; default: the shipment's" }),
+    ),
+    service: Type.Optional(
+      Type.String({ minLength: 1, description: "that carrier's service for return labels; default: the shipment's" }),
+    ),
+    labelFee: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 100_000_000,
+        description:
+          'what a return label costs the shopper, minor units, taken off the refund; waived when the merchant is at fault (damaged, wrong_item, not_as_described); 0',
+      }),
+    ),
+    refundShipping: Type.Optional(
+      Type.Enum(['never', 'merchant_fault', 'always'], {
+        description:
+          "when the order's shipping is refunded, once every unit of it has come back: never, when the merchant is at fault, or always; merchant_fault",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ReturnsConfig = Static<typeof ReturnsConfig>;
+
 /** The shop platforms orders come in from (CONTRACT §8): two push signed webhooks, PrestaShop is polled. */
 export const CHANNEL_TYPES = ['shopify', 'woocommerce', 'prestashop'] as const;
 
@@ -377,6 +432,7 @@ export const MerchantConfig = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    returns: Type.Optional(ReturnsConfig),
     channels: Type.Optional(Type.Array(ChannelConfig, { maxItems: 50 })),
     sinks: Type.Optional(Type.Array(SinkConfig, { maxItems: 10 })),
   },

@@ -12,6 +12,8 @@ export const ErrorCode = Type.Union(
     Type.Literal('validation_failed'),
     // 422: a parcel crosses the EU customs border and its declaration lacks data (CONTRACT §9)
     Type.Literal('customs_incomplete'),
+    // 422: outside the return window, a sku that cannot be returned, more than was delivered (CONTRACT §9)
+    Type.Literal('not_returnable'),
     Type.Literal('rate_limited'),
     Type.Literal('internal_error'),
     // 409s (CONTRACT §4): the request was fine, the state of things says no
@@ -23,6 +25,8 @@ export const ErrorCode = Type.Union(
     Type.Literal('not_editable'),
     Type.Literal('limit_reached'),
     Type.Literal('not_ready'),
+    // a return asked to do what its status does not allow (approve a refunded return …)
+    Type.Literal('invalid_state'),
     // 422 on an idempotency key sent again with another body
     Type.Literal('idempotency_key_reused'),
     // 503 while the process shuts down: retry on another instance

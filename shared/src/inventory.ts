@@ -33,7 +33,7 @@ export const SkuLevel = Type.Object({ sku: Type.String(), ...WarehouseLevel.prop
 
 export const SkuInventory = Type.Object({ sku: Type.String(), warehouses: Type.Array(WarehouseLevel) });
 
-export const MOVEMENT_REASONS = ['seed', 'set', 'import', 'reserve', 'release', 'ship', 'adjust'] as const;
+export const MOVEMENT_REASONS = ['seed', 'set', 'import', 'reserve', 'release', 'ship', 'adjust', 'return'] as const;
 
 /** One line of the stock ledger: why a level moved. */
 export const StockMovement = Type.Object({

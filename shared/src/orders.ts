@@ -1,6 +1,7 @@
 /** Orders (CONTRACT §4 "Orders"): the booking request, the order, and cancellation. */
 import { type Static, Type } from 'typebox';
 import { Amount, CountryInput, Currency, IsoDate, ObjectId, PostalCode, Quantity, Sku } from './primitives.ts';
+import { Return } from './returns.ts';
 
 export const OrderLineInput = Type.Object(
   { sku: Sku, quantity: Quantity, unitPrice: Amount },
@@ -78,6 +79,7 @@ export const TimelineEntry = Type.Object({
   actor: Type.String({ description: 'api_key:<fingerprint>, system, carrier:<id>' }),
   message: Type.String(),
   shipmentId: Type.Optional(Type.String()),
+  returnId: Type.Optional(Type.String()),
 });
 
 export const ShipmentLine = Type.Object({ sku: Type.String(), quantity: Type.Integer() });
@@ -127,6 +129,7 @@ export const Order = Type.Object(
     shippingAddress: ShippingAddress,
     totals: OrderTotals,
     shipments: Type.Array(Shipment),
+    returns: Type.Optional(Type.Array(Return, { description: 'its returns (CONTRACT §9), oldest first' })),
     timeline: Type.Array(TimelineEntry),
   },
   { $id: 'Order' },

@@ -186,6 +186,28 @@ function semanticProblems(config: MerchantConfig, problems: string[]): void {
     add(`inventory[${i}]`, `duplicate inventory for ${pair}`);
   }
   channelProblems(config, add);
+  returnsProblems(config, add);
+}
+
+/** The returns policy names a warehouse, skus, a carrier and its service that the file has. */
+function returnsProblems(config: MerchantConfig, add: (path: string, problem: string) => void): void {
+  const returns = config.returns;
+  if (!returns) return;
+  if (returns.warehouse !== undefined && !config.warehouses.some((w) => w.id === returns.warehouse))
+    add('returns.warehouse', `unknown warehouse "${returns.warehouse}"`);
+  const skus = new Set(config.products.map((p) => p.sku));
+  (returns.nonReturnableSkus ?? []).forEach((sku, i) => {
+    if (!skus.has(sku)) add(`returns.nonReturnableSkus[${i}]`, `unknown product "${sku}"`);
+  });
+  const carrier = config.carriers.find((c) => c.id === returns.carrier);
+  if (returns.carrier !== undefined && !carrier) add('returns.carrier', `unknown carrier "${returns.carrier}"`);
+  if (returns.service !== undefined) {
+    if (returns.carrier === undefined) add('returns.service', 'name the carrier too ("returns.carrier")');
+    else if (carrier && !carrier.services.some((s) => s.id === returns.service))
+      add('returns.service', `carrier "${returns.carrier}" has no service "${returns.service}"`);
+  }
+  if (returns.carrier !== undefined && returns.service === undefined)
+    add('returns.carrier', 'name its service too ("returns.service")');
 }
 
 /** The sales channels (a secret for those that push, an address and key for PrestaShop) and the event sinks. */

@@ -21,6 +21,14 @@ export const EVENT_TYPES = [
   'shipment.status_changed',
   'shipment.delivered',
   'shipment.exception',
+  'return.requested',
+  'return.approved',
+  'return.rejected',
+  'return.label_created',
+  'return.in_transit',
+  'return.received',
+  'return.inspected',
+  'return.refunded',
 ] as const;
 
 /** The id an event is known by downstream: its outbox row's. */
@@ -37,14 +45,14 @@ export interface EventDependencies {
 async function eventBody(store: Store, job: OutboxJob): Promise<string> {
   const order = await store.getOrder(job.merchantId, job.orderId);
   const shipmentId = typeof job.payload.shipmentId === 'string' ? job.payload.shipmentId : null;
-  const data = shipmentId
-    ? {
-        orderId: job.orderId,
-        reference: order?.reference ?? null,
-        shipment: order?.shipments.find((s) => s.id === shipmentId) ?? null,
-        ...job.payload,
-      }
-    : { order };
+  const returnId = typeof job.payload.returnId === 'string' ? job.payload.returnId : null;
+  const about = { orderId: job.orderId, reference: order?.reference ?? null };
+  // A return's event carries the return as it is when the event goes out; its payload (the refund) as it was.
+  const data = returnId
+    ? { ...about, return: order?.returns?.find((r) => r.id === returnId) ?? null, ...job.payload }
+    : shipmentId
+      ? { ...about, shipment: order?.shipments.find((s) => s.id === shipmentId) ?? null, ...job.payload }
+      : { order };
   return JSON.stringify({ id: eventIdOf(job), type: job.type, timestamp: job.createdAt, data });
 }
 

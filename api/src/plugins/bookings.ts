@@ -1,11 +1,13 @@
-/** Wires the booking service with its store, stock cache, promise tokens, clock and metrics, and decorates it. */
+/** Wires the booking and return services with its store, stock cache, promise tokens, clock and metrics, and decorates it. */
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { BookingService } from '../services/booking-service.ts';
+import { ReturnService } from '../services/return-service.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     bookings: BookingService;
+    returns: ReturnService;
   }
 }
 
@@ -19,6 +21,13 @@ export const bookingsPlugin = fp(
         verifyPromise: (token) => app.promiseTokens.verify(token),
         clock: app.clock,
         onBooked: () => app.metrics.bookings.inc(),
+      }),
+    );
+    app.decorate(
+      'returns',
+      new ReturnService({
+        store: app.store,
+        invalidateStock: (merchantId, sku) => app.stock.invalidate(merchantId, sku),
       }),
     );
   },

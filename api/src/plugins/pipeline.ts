@@ -22,6 +22,7 @@ import { TrackingPoller } from '../pipeline/tracking/poller.ts';
 import { httpSender, type Sender } from '../pipeline/webhooks/send.ts';
 import { type Resolver, systemResolver } from '../pipeline/webhooks/ssrf-guard.ts';
 import { webhookJobs } from '../pipeline/webhooks/webhook-jobs.ts';
+import { returnJobs } from '../returns/return-jobs.ts';
 import type { OutboxJob } from '../store/store.ts';
 
 declare module 'fastify' {
@@ -125,6 +126,7 @@ export const pipelinePlugin = fp(
           adapters,
           clock: app.clock,
         }),
+        returnJobs({ store: app.store, merchants: app.merchants, adapters, clock: app.clock }),
         eventJobs({ store: app.store, clock: app.clock, sinksOf: (id) => app.merchants.byId(id)?.sinks ?? [] }),
         webhookJobs({ store: app.store, clock: app.clock, ...webhookTargets, send: options.send ?? httpSender() }),
         streamJobs({

@@ -9,6 +9,7 @@ import {
   type MerchantConfig,
   type PostalAddress,
 } from '../../../shared/src/config.ts';
+import { RETURN_METHODS, RETURN_REASONS, type ReturnMethod, type ReturnReason } from '../../../shared/src/returns.ts';
 import { type Day, dayFromIso } from './local-date.ts';
 
 export interface Warehouse {
@@ -100,6 +101,21 @@ export interface CustomsSettings {
   ioss: string | null;
 }
 
+/** The returns policy (CONTRACT §9, `returns` in the config), defaults filled in. */
+export interface ReturnsSettings {
+  windowDays: number;
+  /** null: each shipment's own warehouse */
+  warehouse: string | null;
+  nonReturnableSkus: ReadonlySet<string>;
+  reasons: readonly ReturnReason[];
+  methods: readonly ReturnMethod[];
+  autoApprove: boolean;
+  /** null: the shipment's own carrier and service */
+  carrier: { carrier: string; service: string } | null;
+  labelFee: number;
+  refundShipping: 'never' | 'merchant_fault' | 'always';
+}
+
 export interface Merchant {
   id: string;
   name: string;
@@ -107,6 +123,7 @@ export interface Merchant {
   customs: CustomsSettings;
   /** minutes after booking before labels are bought (`fulfilment.holdMinutes`): the window for edits */
   holdMinutes: number;
+  returns: ReturnsSettings;
   warehouses: readonly Warehouse[];
   /** warehouses by preference: priority, then file order */
   warehousesByPriority: readonly Warehouse[];
@@ -233,6 +250,20 @@ export function compileMerchant(config: MerchantConfig): Merchant {
       ioss: config.merchant.ioss ?? null,
     },
     holdMinutes: config.fulfilment?.holdMinutes ?? 0,
+    returns: {
+      windowDays: config.returns?.windowDays ?? 30,
+      warehouse: config.returns?.warehouse ?? null,
+      nonReturnableSkus: new Set(config.returns?.nonReturnableSkus ?? []),
+      reasons: config.returns?.reasons ?? RETURN_REASONS,
+      methods: config.returns?.methods ?? RETURN_METHODS,
+      autoApprove: config.returns?.autoApprove ?? false,
+      carrier:
+        config.returns?.carrier && config.returns.service
+          ? { carrier: config.returns.carrier, service: config.returns.service }
+          : null,
+      labelFee: config.returns?.labelFee ?? 0,
+      refundShipping: config.returns?.refundShipping ?? 'merchant_fault',
+    },
     warehouses,
     warehousesByPriority,
     carriers,

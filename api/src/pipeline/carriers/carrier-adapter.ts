@@ -11,6 +11,8 @@ export interface LabelRequest {
   merchant: Merchant;
   order: Order;
   shipment: Shipment;
+  /** a return label: the parcel goes from the order's shipping address back to the shipment's warehouse */
+  returning?: boolean;
 }
 
 export interface CreatedLabel {

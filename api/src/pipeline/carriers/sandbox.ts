@@ -25,7 +25,13 @@ export class SandboxCarrier implements CarrierAdapter {
     return journeySoFar(trackingNumber, shipment, labelledAt, now, this.#journeys);
   }
 
-  async createLabel({ idempotencyKey, merchant, order, shipment }: LabelRequest): Promise<CreatedLabel> {
+  async createLabel({
+    idempotencyKey,
+    merchant,
+    order,
+    shipment,
+    returning = false,
+  }: LabelRequest): Promise<CreatedLabel> {
     // Derived from the idempotency key: a retried request gets the same number. C is the S10 prefix of parcels;
     // the second letter and the serial carry the hash (26 × 10⁸ numbers per origin country).
     const hash = createHash('sha256').update(idempotencyKey).digest();
@@ -50,17 +56,31 @@ export class SandboxCarrier implements CarrierAdapter {
       8,
     );
     y -= 6;
-    line('FROM', 8, bold);
-    line(merchant.name);
-    line(`${warehouse?.name ?? shipment.warehouse}, ${warehouse?.country ?? ''}`);
+    const to = order.shippingAddress;
+    const shopper = () => {
+      line(to.name, 14, bold);
+      line(to.line1, 12);
+      if (to.line2) line(to.line2, 12);
+      line(`${to.postalCode} ${to.city}`, 14, bold);
+      line(to.country, 12);
+    };
+    const warehouseLines = (size: number) => {
+      line(merchant.name, size, size > 10 ? bold : regular);
+      line(`${warehouse?.name ?? shipment.warehouse}, ${warehouse?.country ?? ''}`, size);
+      const address = warehouse?.address;
+      if (address) {
+        line(address.line1, size);
+        line(`${address.postalCode} ${address.city}`, size);
+      }
+    };
+    // A return goes from the shopper back to the warehouse.
+    line(returning ? 'RETURN · FROM' : 'FROM', 8, bold);
+    if (returning) shopper();
+    else warehouseLines(10);
     y -= 10;
     line('TO', 8, bold);
-    const to = order.shippingAddress;
-    line(to.name, 14, bold);
-    line(to.line1, 12);
-    if (to.line2) line(to.line2, 12);
-    line(`${to.postalCode} ${to.city}`, 14, bold);
-    line(to.country, 12);
+    if (returning) warehouseLines(14);
+    else shopper();
     y -= 10;
     line(`Order ${order.reference} · ${shipment.items.map((i) => `${i.quantity}× ${i.sku}`).join(', ')}`, 8);
 

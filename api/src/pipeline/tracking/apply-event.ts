@@ -8,6 +8,9 @@
  * An event without a status (a code its table does not know, or one with no counterpart among ours) is kept on
  * the timeline, once, and changes nothing else: not the status, not the stock, not the last news.
  *
+ * A return parcel's scans go to its return instead (decide-return's `trackReturn`): its delivery marks the return
+ * received.
+ *
  * A carrier's `cancelled` means the carrier voided the label, not that the shopper's order is cancelled: the
  * shipment keeps its status and its stock, and a `label_voided` exception asks the merchant to decide.
  */
@@ -15,6 +18,7 @@ import type { Order, Shipment, TimelineEntry } from '../../../../shared/src/orde
 import { advance, hasLeft } from '../../booking/order-status.ts';
 import type { Reservation } from '../../booking/plan-order.ts';
 import type { TransitObservation } from '../../promise/transit.ts';
+import { type ReturnError, trackReturn } from '../../returns/decide-return.ts';
 import type { OutboxMessage, Store } from '../../store/store.ts';
 import { NEXT_ACTIONS, openException } from '../exceptions.ts';
 import { labelledAt } from '../shipment-jobs.ts';
@@ -92,7 +96,8 @@ export async function applyTrackingEvents(
   // the carrier's retry applies them then.
   let kept: readonly boolean[] = events.map(() => false);
   let fresh: TrackingEvent[] = [];
-  const change = await store.changeOrder<'no_shipment' | 'nothing_new'>(
+  let isReturn = false;
+  const change = await store.changeOrder<'no_shipment' | 'nothing_new' | ReturnError>(
     merchantId,
     target.orderId,
     (order, isNew) => {
@@ -101,6 +106,14 @@ export async function applyTrackingEvents(
         .filter((_, i) => isNew[i])
         .sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0));
       if (fresh.length === 0) return { ok: false, error: 'nothing_new' };
+      const returned = order.returns?.find((r) => r.id === target.shipmentId);
+      if (returned) {
+        // A return parcel's scans move the return (on its way, received), not a shipment, and open no exception.
+        isReturn = true;
+        const scans = fresh.map((e) => ({ ...e, message: timelineEntry(returned.id, e).message }));
+        const decision = trackReturn(order, returned, scans, now);
+        return decision.ok ? { ok: true, order: decision.order, outbox: decision.outbox } : decision;
+      }
       const before = order.shipments.find((s) => s.id === target.shipmentId);
       if (!before) return { ok: false, error: 'no_shipment' };
       let shipment: Shipment = before;
@@ -172,7 +185,7 @@ export async function applyTrackingEvents(
   if (change.ok && change.delivered?.length) {
     await onDelivered(change.order.shipments.filter((s) => s.id === target.shipmentId));
   }
-  if (change.ok) {
+  if (change.ok && !isReturn) {
     for (const event of fresh) {
       const reason = exceptionOf(event);
       if (!reason) continue;

@@ -8,9 +8,11 @@
  * New events go through the same ingestion as pushed ones.
  */
 
-import type { Shipment } from '../../../../shared/src/orders.ts';
+import type { Order, Shipment } from '../../../../shared/src/orders.ts';
 import { SETTLED } from '../../booking/order-status.ts';
 import type { MerchantRegistry } from '../../merchants/registry.ts';
+import type { Merchant } from '../../promise/merchant.ts';
+import { returnParcel } from '../../returns/decide-return.ts';
 import type { Store, WatchedShipment } from '../../store/store.ts';
 import { adapterOf, type CarrierAdapters } from '../carriers/adapters.ts';
 import { labelledAt } from '../shipment-jobs.ts';
@@ -34,6 +36,18 @@ export interface PollerOptions {
   onDelivered?: (merchantId: string, shipments: Shipment[]) => Promise<void> | void;
   /** events kept with a code their carrier's table does not know, by table */
   onUnknownEvents?: (table: string, count: number) => void;
+}
+
+/** A watched parcel as its carrier is asked about it: one of the order's shipments, or one of its returns. */
+function parcelOf(
+  order: Order,
+  id: string,
+  merchant: Merchant,
+): { shipment: Shipment; labelledAt: string; isReturn: boolean } | null {
+  const shipment = order.shipments.find((s) => s.id === id);
+  if (shipment) return { shipment, labelledAt: labelledAt(order, id), isReturn: false };
+  const ret = order.returns?.find((r) => r.id === id);
+  return ret?.label ? { ...returnParcel(order, ret, merchant), isReturn: true } : null;
 }
 
 export class TrackingPoller {
@@ -65,13 +79,16 @@ export class TrackingPoller {
     const random = this.#options.random ?? Math.random;
     const { merchantId, shipmentId } = watched;
     const order = await store.getOrder(merchantId, watched.orderId);
-    const shipment = order?.shipments.find((s) => s.id === shipmentId);
     const merchant = merchants.byId(merchantId)?.merchant;
-    if (!order || !shipment || SETTLED.has(shipment.status) || order.status === 'closed') {
+    const parcel = order && merchant ? parcelOf(order, shipmentId, merchant) : null;
+    const shipment = parcel?.shipment;
+    // A return parcel is watched until it is received, whatever became of the order meanwhile.
+    const closed = order?.status === 'closed' && !parcel?.isReturn;
+    if (!order || !parcel || !shipment || SETTLED.has(shipment.status) || closed) {
       await store.rescheduleTracking(merchantId, shipmentId, null);
       return null;
     }
-    const lastNews = shipment.lastEventAt ?? labelledAt(order, shipmentId);
+    const lastNews = shipment.lastEventAt ?? parcel.labelledAt;
     if (now - Date.parse(lastNews) >= giveUpMs) {
       await store.rescheduleTracking(merchantId, shipmentId, null); // lost: the exception scan closes the order
       return null;
@@ -97,7 +114,7 @@ export class TrackingPoller {
       merchant,
       trackingNumber,
       shipment,
-      labelledAt: labelledAt(order, shipmentId),
+      labelledAt: parcel.labelledAt,
       now,
     });
     if (events.length === 0) return 0;

@@ -1,53 +1,19 @@
 /** Orders (CONTRACT §4, §9): book with an Idempotency-Key, read, find by reference, edit, cancel. Secret keys only. */
-import type { RateLimitOptions } from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { ApiError } from '../../../../shared/src/errors.ts';
 import { CancelRequest, EditOrderRequest, Order, OrderRequest } from '../../../../shared/src/orders.ts';
-import { HttpError, invalidField } from '../../http-error.ts';
-import { DEFAULT_LIMITS } from '../../merchants/registry.ts';
+import { HttpError } from '../../http-error.ts';
 import { callerOf } from '../../plugins/auth.ts';
-import { instantFor } from '../../promise/instant.ts';
 import { byApiKey } from '../../services/booking-service.ts';
-import { documented } from '../documented.ts';
+import { idempotencyHeader, idempotencyKeyOf, instantOf, sendJson, writeLimit } from '../writes.ts';
 
 const OrderId = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
 export async function orderRoutes(instance: FastifyInstance): Promise<void> {
   // Typed from the route schemas: params, query and body as validated, replies as their schema says.
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-  // Counted after authentication, per key.
-  const writeLimit: RateLimitOptions = {
-    hook: 'preHandler',
-    max: (request) => request.apiKey?.merchant.limits.writesPerMinutePerKey ?? DEFAULT_LIMITS.writesPerMinutePerKey,
-    keyGenerator: (request) => `write|${request.apiKey?.id ?? request.ip}`,
-  };
-  const sendJson = (reply: FastifyReply, statusCode: number, body: string) =>
-    reply.status(statusCode).type('application/json; charset=utf-8').send(body);
-  // Required, but checked by the routes themselves, to name the header in their own words.
-  const idempotencyKeyOf = (key: string | undefined, what: string): string => {
-    if (typeof key !== 'string' || key.length === 0)
-      throw invalidField(
-        'Idempotency-Key',
-        'required',
-        `Send an Idempotency-Key header (e.g. a UUID) with every ${what}.`,
-      );
-    if (key.length > 255) throw invalidField('Idempotency-Key', 'too_long', 'Idempotency-Key: at most 255 characters.');
-    return key;
-  };
-  /** The instant a write happens at: now, or a test key's `at`. */
-  const instantOf = (presentedKey: string | null | undefined, at: string | undefined): number => {
-    const found = instantFor(presentedKey ?? '', at, app.clock);
-    if (!found.ok) throw invalidField(found.field, found.code, found.message);
-    return found.instant;
-  };
-  const idempotencyHeader = documented({
-    headers: Type.Object({
-      'idempotency-key': Type.String({ minLength: 1, maxLength: 255, description: 'e.g. a UUID' }),
-    }),
-  });
-
   app.post(
     '/v1/orders',
     {
@@ -69,7 +35,7 @@ export async function orderRoutes(instance: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const caller = callerOf(request);
       const key = idempotencyKeyOf(request.headers['idempotency-key'], 'booking');
-      const now = instantOf(request.presentedKey, request.body.at);
+      const now = instantOf(app, request.presentedKey, request.body.at);
       const merchantId = caller.merchant.merchant.id;
       const result = await app.bookings.idempotent(merchantId, key, request.body, now, (idempotency) =>
         app.bookings.book(byApiKey(caller), request.body, idempotency),
@@ -142,7 +108,7 @@ export async function orderRoutes(instance: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const caller = callerOf(request);
       const key = idempotencyKeyOf(request.headers['idempotency-key'], 'edit');
-      const now = instantOf(request.presentedKey, request.body.at);
+      const now = instantOf(app, request.presentedKey, request.body.at);
       const merchantId = caller.merchant.merchant.id;
       // Keys are the merchant's: an edit's key is scoped to its order, so one key never serves two routes. A
       // header cannot hold a line break, so no key a client sends can be one of these.

@@ -68,7 +68,7 @@ export async function shipmentRoutes(instance: FastifyInstance): Promise<void> {
       const runtime = callerOf(request).merchant;
       const merchantId = runtime.merchant.id;
       const shipmentId = request.params.id;
-      const orderId = await app.store.findOrderOfShipment(merchantId, shipmentId);
+      const orderId = await app.store.findOrderOf(merchantId, shipmentId);
       const order = orderId ? await app.store.getOrder(merchantId, orderId) : null;
       const shipment = order?.shipments.find((s) => s.id === shipmentId);
       if (!order || !shipment) throw new HttpError(404, 'not_found', `No shipment ${shipmentId}.`);

@@ -18,6 +18,14 @@ export type PlaceOrderResult =
   | { ok: false; reason: 'out_of_stock'; failed: Reservation[] }
   | { ok: false; reason: 'duplicate_reference'; orderId: string };
 
+/** Units that come back on hand (a return's resellable units), with the return they came in. */
+export interface Restock {
+  warehouse: string;
+  sku: string;
+  quantity: number;
+  note: string;
+}
+
 /** What a change to an order decides, given the order as stored (inside the transaction). */
 export type OrderChange<E> =
   | {
@@ -27,6 +35,10 @@ export type OrderChange<E> =
       releases?: (Reservation & { note?: string })[];
       /** reservations that leave as shipments: on hand and reserved both drop */
       consumes?: Reservation[];
+      /** units back on hand from a return's inspection (a level is created where there is none): ledger `return` */
+      restocks?: Restock[];
+      /** the ids of returns this change opens, by which `findOrderOf` finds their order from now on */
+      newReturns?: string[];
       outbox?: OutboxMessage[];
       /** parcels this change saw delivered: kept as transit history (CONTRACT §6) in the same transaction */
       delivered?: TransitObservation[];
@@ -49,8 +61,8 @@ export interface OrderStore {
     idempotency?: IdempotentResponse,
   ): Promise<PlaceOrderResult>;
   getOrder(merchantId: string, id: string): Promise<Order | null>;
-  /** The order a shipment belongs to, or null (another merchant's shipment included). */
-  findOrderOfShipment(merchantId: string, shipmentId: string): Promise<string | null>;
+  /** The order a shipment or a return belongs to, or null (another merchant's included). */
+  findOrderOf(merchantId: string, shipmentOrReturnId: string): Promise<string | null>;
   findOrders(merchantId: string, query: { reference: string; channel?: string | null }): Promise<Order[]>;
   /**
    * Changes an order in one transaction: `change` sees the stored order and decides; stock and outbox follow.

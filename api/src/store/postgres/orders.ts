@@ -175,7 +175,31 @@ export class PostgresOrders implements OrderStore {
           note,
         });
       }
+      for (const r of inLockOrder(decision.restocks ?? [])) {
+        // Back on hand, into a level created at zero where there is none (a returns warehouse new to the sku).
+        await client.query(
+          `INSERT INTO inventory_levels AS l (merchant_id, warehouse_id, sku, on_hand, reserved, safety_stock, incoming, incoming_total, updated_at)
+           VALUES ($1, $2, $3, $4, 0, 0, '[]', 0, $5)
+           ON CONFLICT (merchant_id, sku, warehouse_id) DO UPDATE SET on_hand = l.on_hand + $4, updated_at = $5`,
+          [merchantId, r.warehouse, r.sku, r.quantity, at],
+        );
+        movements.push({
+          warehouse: r.warehouse,
+          sku: r.sku,
+          onHandDelta: r.quantity,
+          reservedDelta: 0,
+          reason: 'return' as const,
+          orderId: id,
+          note: r.note,
+        });
+      }
       await writeMovements(client, merchantId, movements, at);
+      if (decision.newReturns?.length)
+        await client.query(
+          `INSERT INTO order_shipments (merchant_id, shipment_id, order_id)
+           SELECT $1, ret, $2 FROM unnest($3::text[]) AS ret ON CONFLICT DO NOTHING`,
+          [merchantId, id, decision.newReturns],
+        );
       await client.query(
         'UPDATE orders SET status = $3, document = $4, updated_at = $5 WHERE merchant_id = $1 AND id = $2',
         [merchantId, id, decision.order.status, JSON.stringify(decision.order), at],
@@ -183,11 +207,10 @@ export class PostgresOrders implements OrderStore {
       await writeOutbox(client, merchantId, decision.outbox ?? [], at);
       await insertObservations(client, merchantId, decision.delivered ?? [], 'tracking');
       if (decision.answer) await completeKey(client, merchantId, decision.answer);
-      await notify(
-        client,
-        merchantId,
-        moves.map(({ r }) => r.sku),
-      );
+      await notify(client, merchantId, [
+        ...moves.map(({ r }) => r.sku),
+        ...(decision.restocks ?? []).map((r) => r.sku),
+      ]);
       return decision;
     });
   }
@@ -221,10 +244,10 @@ export class PostgresOrders implements OrderStore {
     return rows.map(toOrder);
   }
 
-  async findOrderOfShipment(merchantId: string, shipmentId: string): Promise<string | null> {
+  async findOrderOf(merchantId: string, shipmentOrReturnId: string): Promise<string | null> {
     const { rows } = await this.#db.pool.query<{ order_id: string }>(
       'SELECT order_id FROM order_shipments WHERE merchant_id = $1 AND shipment_id = $2',
-      [merchantId, shipmentId],
+      [merchantId, shipmentOrReturnId],
     );
     return rows[0]?.order_id ?? null;
   }

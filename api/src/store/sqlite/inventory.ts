@@ -9,6 +9,7 @@ import {
   StockInvariantError,
   type StockMovement,
 } from '../ports/inventory.ts';
+import type { Restock } from '../ports/orders.ts';
 import { LEVEL_COLUMNS, type LevelRow, MOVEMENT_COLUMNS, type MovementRow, toLevel, toMovement } from '../rows.ts';
 import { incomingTotal, takenReason } from '../rules.ts';
 import { type SqliteDatabase, writeMovement } from './database.ts';
@@ -40,6 +41,29 @@ export function reserve(db: SqliteDatabase, merchantId: string, r: Reservation, 
  * so it is a fault, never clamped. On hand stops at zero: a parcel that left when the count said there was none
  * left all the same, and the ledger records what really moved.
  */
+/** Units back on hand (a return), into a level created at zero where there is none, with their ledger line. */
+export function restock(db: SqliteDatabase, merchantId: string, r: Restock, orderId: string, at: string): void {
+  db.sql(
+    `INSERT INTO inventory_levels (merchant_id, warehouse_id, sku, on_hand, reserved, safety_stock, incoming, updated_at)
+     VALUES (?, ?, ?, ?, 0, 0, '[]', ?)
+     ON CONFLICT (merchant_id, sku, warehouse_id) DO UPDATE SET on_hand = on_hand + excluded.on_hand, updated_at = excluded.updated_at`,
+  ).run(merchantId, r.warehouse, r.sku, r.quantity, at);
+  writeMovement(
+    db,
+    merchantId,
+    {
+      warehouse: r.warehouse,
+      sku: r.sku,
+      onHandDelta: r.quantity,
+      reservedDelta: 0,
+      reason: 'return',
+      orderId,
+      note: r.note,
+    },
+    at,
+  );
+}
+
 export function takeStock(
   db: SqliteDatabase,
   merchantId: string,

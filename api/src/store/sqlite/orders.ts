@@ -9,7 +9,7 @@ import { type OrderRow, toOrder } from '../rows.ts';
 import { IN_FLIGHT_SQL } from '../rules.ts';
 import { type SqliteDatabase, writeOutbox } from './database.ts';
 import { completeKey } from './idempotency.ts';
-import { reserve, takeStock } from './inventory.ts';
+import { reserve, restock, takeStock } from './inventory.ts';
 import { keepTrackingEvents } from './tracking.ts';
 import { insertObservations } from './transit-history.ts';
 
@@ -115,6 +115,11 @@ export class SqliteOrders implements OrderStore {
         const at = decision.order.updatedAt;
         for (const r of decision.releases ?? []) takeStock(this.#db, merchantId, r, 'release', id, at);
         for (const r of decision.consumes ?? []) takeStock(this.#db, merchantId, r, 'ship', id, at);
+        for (const r of decision.restocks ?? []) restock(this.#db, merchantId, r, id, at);
+        const indexed = this.#db.sql(
+          'INSERT INTO order_shipments (merchant_id, shipment_id, order_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+        );
+        for (const returnId of decision.newReturns ?? []) indexed.run(merchantId, returnId, id);
         this.#db
           .sql('UPDATE orders SET status = ?, document = ?, updated_at = ? WHERE merchant_id = ? AND id = ?')
           .run(decision.order.status, JSON.stringify(decision.order), at, merchantId, id);
@@ -162,10 +167,10 @@ export class SqliteOrders implements OrderStore {
     return rows.map(toOrder);
   }
 
-  async findOrderOfShipment(merchantId: string, shipmentId: string): Promise<string | null> {
+  async findOrderOf(merchantId: string, shipmentOrReturnId: string): Promise<string | null> {
     const row = this.#db
       .sql('SELECT order_id FROM order_shipments WHERE merchant_id = ? AND shipment_id = ?')
-      .get(merchantId, shipmentId) as { order_id: string } | undefined;
+      .get(merchantId, shipmentOrReturnId) as { order_id: string } | undefined;
     return row?.order_id ?? null;
   }
 }

@@ -57,13 +57,13 @@ export class KarrioCarrier implements CarrierAdapter {
   /** one client per settings object: merchants' configs are loaded once and kept */
   readonly #clients = new WeakMap<object, KarrioClient>();
 
-  async createLabel({ merchant, order, shipment }: LabelRequest): Promise<CreatedLabel> {
+  async createLabel({ merchant, order, shipment, returning = false }: LabelRequest): Promise<CreatedLabel> {
     const { settings, client } = this.#of(merchant, shipment.carrier);
     const found = await this.#find(client, shipment.id);
     const bought =
       found ??
       (await client.json<KarrioShipment>('POST', '/v1/shipments', {
-        body: shipmentData(settings, merchant, order, shipment),
+        body: shipmentData(settings, merchant, order, shipment, returning),
       }));
     if (!bought?.tracking_number) {
       throw new CarrierRefused(
@@ -122,12 +122,16 @@ export class KarrioCarrier implements CarrierAdapter {
   }
 }
 
-/** Karrio's `ShipmentData` for one of our shipments. */
+/**
+ * Karrio's `ShipmentData` for one of our shipments; for a return (`returning`), the shopper is the shipper, the
+ * warehouse the recipient, and `options.is_return` is set.
+ */
 export function shipmentData(
   settings: KarrioSettings,
   merchant: Merchant,
   order: LabelRequest['order'],
   shipment: LabelRequest['shipment'],
+  returning = false,
 ): Record<string, unknown> {
   const warehouse = merchant.warehouseById.get(shipment.warehouse);
   const from = warehouse?.address;
@@ -140,28 +144,31 @@ export function shipmentData(
   const to = order.shippingAddress;
   const service = settings.serviceCodes[shipment.service];
   if (!service) throw new CarrierRefused(`no Karrio service code for ${shipment.service}`);
+  const warehouseAddress = {
+    person_name: from.name,
+    address_line1: from.line1,
+    ...(from.line2 ? { address_line2: from.line2 } : {}),
+    city: from.city,
+    postal_code: from.postalCode,
+    country_code: from.country,
+    ...(from.phone ? { phone_number: from.phone } : {}),
+    ...(from.email ? { email: from.email } : {}),
+  };
+  const shopperAddress = {
+    person_name: to.name,
+    address_line1: to.line1,
+    ...(to.line2 ? { address_line2: to.line2 } : {}),
+    city: to.city,
+    postal_code: to.postalCode,
+    country_code: to.country.toUpperCase(),
+    ...(to.phone ? { phone_number: to.phone } : {}),
+    ...(to.email ? { email: to.email } : {}),
+    residential: true,
+  };
   return {
-    shipper: {
-      person_name: from.name,
-      address_line1: from.line1,
-      ...(from.line2 ? { address_line2: from.line2 } : {}),
-      city: from.city,
-      postal_code: from.postalCode,
-      country_code: from.country,
-      ...(from.phone ? { phone_number: from.phone } : {}),
-      ...(from.email ? { email: from.email } : {}),
-    },
-    recipient: {
-      person_name: to.name,
-      address_line1: to.line1,
-      ...(to.line2 ? { address_line2: to.line2 } : {}),
-      city: to.city,
-      postal_code: to.postalCode,
-      country_code: to.country.toUpperCase(),
-      ...(to.phone ? { phone_number: to.phone } : {}),
-      ...(to.email ? { email: to.email } : {}),
-      residential: true,
-    },
+    shipper: returning ? shopperAddress : warehouseAddress,
+    recipient: returning ? warehouseAddress : shopperAddress,
+    ...(returning ? { options: { is_return: true } } : {}),
     parcels: [
       {
         // Karrio wants a weight; the few grams of an empty product list still make a parcel it can rate.
