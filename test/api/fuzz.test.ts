@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashKey } from '../../api/src/merchants/registry.ts';
-import { SECRET, testApp } from '../fixtures/app.ts';
+import { bookAndLabel, SECRET, testApp, trackEvents } from '../fixtures/app.ts';
 import { baseConfig } from '../fixtures/merchant.ts';
 
 const json = fc.jsonValue({ maxDepth: 3 });
@@ -142,6 +142,81 @@ describe('never a 5xx after the booking', () => {
     const level = (await app.inject({ url: '/v1/inventory/MUG-01', headers: SECRET })).json().warehouses[0];
     const ordered = order.items.find((i: { sku: string }) => i.sku === 'MUG-01')?.quantity ?? 0;
     expect(level.reserved).toBe(order.status === 'cancelled' ? 0 : ordered);
+  });
+
+  it('returns: requests and steps of any body answer 2xx or 4xx, and never return more than was delivered', async () => {
+    const order = await bookAndLabel(app, {
+      reference: 'FUZZ-RET',
+      items: [
+        { sku: 'MUG-01', quantity: 2, unitPrice: 100 },
+        { sku: 'GIFT-01', quantity: 1, unitPrice: 500 },
+      ],
+      totals: { items: 700, shipping: 0, tax: 0, total: 700, currency: 'EUR' },
+    });
+    const trackingNumber = order.shipments[0].trackingNumber;
+    await trackEvents(app, [{ trackingNumber, status: 'delivered', occurredAt: '2026-11-23T16:00:00Z' }]);
+    const line = fc.record(
+      {
+        sku: fc.constantFrom('MUG-01', 'GIFT-01', 'TEE-02', '', 'X'),
+        quantity: fc.oneof(fc.integer({ min: -1, max: 4 }), json),
+        reason: fc.constantFrom('changed_mind', 'damaged', 'late', 'nope'),
+        condition: fc.constantFrom('resellable', 'damaged', 'broken'),
+      },
+      { requiredKeys: [] },
+    );
+    const body = fc.oneof(
+      fc.record(
+        { items: fc.oneof(fc.array(line, { maxLength: 3 }), json), method: fc.constantFrom('label', 'drop_off', 'x') },
+        { requiredKeys: [] },
+      ),
+      json,
+    );
+    const step = fc.constantFrom('approve', 'reject', 'receive', 'inspect', 'refund');
+    await fc.assert(
+      fc.asyncProperty(body, step, body, async (request, action, actionBody) => {
+        const asked = await app.inject({
+          method: 'POST',
+          url: `/v1/orders/${order.id}/returns`,
+          headers: { ...SECRET, 'content-type': 'application/json' },
+          payload: JSON.stringify(request),
+        });
+        expect(asked.statusCode).toBeLessThan(500);
+        const listed = (await app.inject({ url: `/v1/orders/${order.id}/returns`, headers: SECRET })).json().data;
+        const target = listed.at(-1)?.id ?? 'ret_nope';
+        const acted = await app.inject({
+          method: 'POST',
+          url: `/v1/returns/${target}/${action}`,
+          headers: { ...SECRET, 'content-type': 'application/json' },
+          payload: JSON.stringify(actionBody),
+        });
+        expect(acted.statusCode).toBeLessThan(500);
+        if (acted.statusCode >= 400) expect(acted.json().code).toMatch(/^[a-z_]+$/);
+      }),
+      { numRuns: 150 },
+    );
+    const returns = (await app.inject({ url: `/v1/orders/${order.id}/returns`, headers: SECRET })).json().data as {
+      status: string;
+      items: { sku: string; quantity: number }[];
+      inspection: { items: { sku: string; quantity: number; condition: string }[] } | null;
+    }[];
+    const counted = returns.filter((r) => r.status !== 'rejected').flatMap((r) => r.items);
+    for (const [sku, delivered] of [
+      ['MUG-01', 2],
+      ['GIFT-01', 1],
+    ] as const)
+      expect(counted.filter((l) => l.sku === sku).reduce((sum, l) => sum + l.quantity, 0)).toBeLessThanOrEqual(
+        delivered,
+      );
+    // What came back on hand is exactly what inspections found resellable (a gift as its two mugs and a T-shirt).
+    const resellable = (sku: string) =>
+      returns
+        .flatMap((r) => r.inspection?.items ?? [])
+        .filter((i) => i.sku === sku && i.condition === 'resellable')
+        .reduce((sum, i) => sum + i.quantity, 0);
+    const movements = (await app.inject({ url: '/v1/inventory/MUG-01/movements?limit=1000', headers: SECRET })).json()
+      .movements as { reason: string; onHandDelta: number }[];
+    const restocked = movements.filter((m) => m.reason === 'return').reduce((sum, m) => sum + m.onHandDelta, 0);
+    expect(restocked).toBe(resellable('MUG-01') + 2 * resellable('GIFT-01'));
   });
 
   /** An order with a real id and anything in its other fields: it is stored, and its job reads it. */

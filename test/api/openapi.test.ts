@@ -385,6 +385,59 @@ describe('the OpenAPI document', () => {
       payload: {},
     });
 
+    // Returns: a delivered order's return, from request to refund, and the refusals on the way
+    const returned = (await book()).json();
+    await app.relay.drain();
+    const delivered = (await app.inject({ url: `/v1/orders/${returned.id}`, headers: SECRET })).json();
+    await app.inject({
+      method: 'POST',
+      url: '/v1/tracking/events',
+      headers: JSON_HEADERS,
+      payload: {
+        events: [
+          {
+            carrier: 'colissimo',
+            trackingNumber: delivered.shipments[0].trackingNumber,
+            status: 'delivered',
+            occurredAt: '2026-11-24T10:00:00Z',
+          },
+        ],
+      },
+    });
+    const returnBody = { method: 'label', items: [{ sku: 'MUG-01', quantity: 1, reason: 'damaged' }] };
+    const returnsOf = '/v1/orders/{id}/returns';
+    const ret = (
+      await call('post', returnsOf, {
+        url: `/v1/orders/${returned.id}/returns`,
+        headers: JSON_HEADERS,
+        payload: returnBody,
+      })
+    ).json();
+    await call('post', returnsOf, {
+      url: `/v1/orders/${returned.id}/returns`,
+      headers: JSON_HEADERS,
+      payload: returnBody,
+    });
+    await call('post', returnsOf, { url: '/v1/orders/ord_nope/returns', headers: JSON_HEADERS, payload: returnBody });
+    await call('get', returnsOf, { url: `/v1/orders/${returned.id}/returns`, headers: SECRET });
+    await call('get', returnsOf, { url: '/v1/orders/ord_nope/returns', headers: SECRET });
+    const retUrl = `/v1/returns/${ret.id}`;
+    await call('get', '/v1/returns/{id}', { url: retUrl, headers: SECRET });
+    await call('get', '/v1/returns/{id}', { url: '/v1/returns/ret_nope', headers: SECRET });
+    await call('get', '/v1/returns/{id}/label', { url: `${retUrl}/label`, headers: SECRET });
+    const step = (action: string, payload: Record<string, unknown> = {}) =>
+      call('post', `/v1/returns/{id}/${action}`, { url: `${retUrl}/${action}`, headers: JSON_HEADERS, payload });
+    await step('refund');
+    await step('approve', { note: 'ok' });
+    await app.relay.drain();
+    await call('get', '/v1/returns/{id}/label', { url: `${retUrl}/label`, headers: SECRET });
+    await call('get', '/v1/returns/{id}/label', { url: '/v1/returns/ret_nope/label', headers: SECRET });
+    await step('receive');
+    await step('inspect', { items: [{ sku: 'MUG-01', quantity: 2, condition: 'resellable' }] });
+    await step('inspect', { items: [{ sku: 'MUG-01', quantity: 1, condition: 'resellable' }] });
+    await step('refund');
+    await step('reject');
+
     // Cancelling, then the endpoint's deletion (204) and a second one (404)
     const other = (await book()).json();
     await call('post', '/v1/orders/{id}/cancel', {

@@ -197,6 +197,37 @@ describe.each(stores)('the karrio adapter on %s', (_name, makeStore) => {
     expect(delivered.timeline.map((t: { message: string }) => t.message)).toContain('Votre colis est livré (Paris)');
   });
 
+  it('buys a return label from the shopper to the warehouse (is_return), and its tracker marks the return received', async () => {
+    const id = await book();
+    await work(2);
+    const tn = (await order(id)).shipments[0].trackingNumber as string;
+    fake.scan(tn, 'delivered', { date: '2026-11-24', time: '11:02 AM' }, 'Votre colis est livré');
+    await app.trackingPoller.runOnce();
+    const asked = await app.inject({
+      method: 'POST',
+      url: `/v1/orders/${id}/returns`,
+      headers: { ...SECRET, 'content-type': 'application/json' },
+      payload: { method: 'label', items: [{ sku: 'MUG-01', quantity: 1, reason: 'wrong_item' }] },
+    });
+    expect(asked.statusCode).toBe(201);
+    const returnId = asked.json().id as string;
+    await app.inject({ method: 'POST', url: `/v1/returns/${returnId}/approve`, headers: SECRET });
+    await work(2);
+    const sent = fake.received.at(-1);
+    expect(sent).toMatchObject({
+      reference: returnId,
+      options: { is_return: true },
+      shipper: { postal_code: '75011', country_code: 'FR' },
+      recipient: { postal_code: WAREHOUSE_ADDRESS.postalCode, address_line1: WAREHOUSE_ADDRESS.line1 },
+    });
+    const ret = (await app.inject({ url: `/v1/returns/${returnId}`, headers: SECRET })).json();
+    expect(ret).toMatchObject({ status: 'label_created', label: { carrier: 'colissimo' } });
+    fake.scan(ret.label.trackingNumber, 'delivered', { date: '2026-11-27', time: '09:30 AM' }, 'Livré');
+    now += 3 * 86_400_000;
+    await app.trackingPoller.runOnce();
+    expect((await app.inject({ url: `/v1/returns/${returnId}`, headers: SECRET })).json().status).toBe('received');
+  });
+
   it("applies Karrio's webhooks once, out of order, and refuses a wrong secret", async () => {
     const id = await book();
     await work(2);

@@ -206,6 +206,38 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.claimIdempotencyKey('m', 'edit-2', 'h', now + 10)).toEqual({ state: 'in_progress' });
     });
 
+    it("restocks a return's units with a 'return' ledger line (a new level where there is none) and indexes the return", async () => {
+      await open();
+      await store.seedInventory('m', [level('A', 5)]);
+      await store.placeOrder('m', order('ord_1', 'R1'), [reserve('A', 2)], []);
+      await store.changeOrder('m', 'ord_1', (o) => ({
+        ok: true,
+        order: { ...o, updatedAt: '2026-11-30T10:00:00.000Z' },
+        restocks: [
+          { warehouse: 'paris', sku: 'A', quantity: 2, note: 'return ret_1' },
+          { warehouse: 'lyon', sku: 'A', quantity: 1, note: 'return ret_1' },
+        ],
+        newReturns: ['ret_1'],
+      }));
+      const levels = await store.inventoryLevels('m', ['A']);
+      expect(levels.map((l) => [l.warehouse, l.onHand, l.reserved]).sort()).toEqual([
+        ['lyon', 1, 0],
+        ['paris', 7, 2],
+      ]);
+      const [latest] = await store.stockMovements('m', 'A', 1);
+      expect(latest).toMatchObject({
+        reason: 'return',
+        onHandDelta: expect.any(Number),
+        orderId: 'ord_1',
+        note: 'return ret_1',
+      });
+      expect(await store.findOrderOf('m', 'ret_1')).toBe('ord_1');
+      expect(await store.findOrderOf('other', 'ret_1')).toBeNull();
+      // A refused change restocks nothing.
+      await store.changeOrder('m', 'ord_1', () => ({ ok: false, error: 'no' }));
+      expect((await store.inventoryLevels('m', ['A'])).find((l) => l.warehouse === 'paris')?.onHand).toBe(7);
+    });
+
     it('claims idempotency keys: new, in progress, replay, mismatch, per merchant', async () => {
       await open();
       const now = Date.parse('2026-11-23T09:00:00Z');

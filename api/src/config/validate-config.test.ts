@@ -284,6 +284,23 @@ describe('loadMerchantConfigs', () => {
     expect(validateMerchantConfig(config)).toEqual([]);
   });
 
+  it('holds the returns policy to warehouses, products, carriers and services the file has', () => {
+    const config = baseConfig();
+    config.returns = { warehouse: 'lille', nonReturnableSkus: ['MUG-01', 'NOPE'], carrier: 'ups' };
+    expect(validateMerchantConfig(config)).toEqual([
+      'returns.warehouse: unknown warehouse "lille"',
+      'returns.nonReturnableSkus[1]: unknown product "NOPE"',
+      'returns.carrier: unknown carrier "ups"',
+      'returns.carrier: name its service too ("returns.service")',
+    ]);
+    config.returns = { service: 'colissimo-home' };
+    expect(validateMerchantConfig(config)).toEqual(['returns.service: name the carrier too ("returns.carrier")']);
+    config.returns = { carrier: 'colissimo', service: 'express' };
+    expect(validateMerchantConfig(config)).toEqual(['returns.service: carrier "colissimo" has no service "express"']);
+    config.returns = { warehouse: 'paris', carrier: 'colissimo', service: 'colissimo-home', windowDays: 14 };
+    expect(validateMerchantConfig(config)).toEqual([]);
+  });
+
   it('asks a channel for what its platform needs, and its shipping codes for options that exist', () => {
     const config = baseConfig();
     config.channels = [
