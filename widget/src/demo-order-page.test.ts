@@ -59,12 +59,13 @@ const order = {
   ],
 };
 
-type DemoWindow = Window & { demoOrder?: unknown; demoXss?: boolean };
+type DemoWindow = Window & { demoOrder?: unknown; demoXss?: boolean; demoCalls?: { url: string; body: unknown }[] };
 
 describe('demo storefront order page', () => {
   afterEach(() => {
     delete (window as DemoWindow).demoOrder;
     delete (window as DemoWindow).demoXss;
+    delete (window as DemoWindow).demoCalls;
   });
 
   it('shows markup in tracking descriptions, cancel reasons and other order data as text, never as elements', async () => {
@@ -95,5 +96,70 @@ describe('demo storefront order page', () => {
     expect(timeline[1]).to.contain(`in transit (Paris): ${markup('tracking')}`);
     expect(timeline[2]).to.contain(markup('cancel reason'));
     expect((window as DemoWindow).demoXss).to.equal(undefined);
+  });
+
+  it('asks for a return of delivered items and plays the back office: the inspection sends every unit resellable', async () => {
+    const delivered = {
+      ...order,
+      reference: 'MD-RET',
+      status: 'delivered',
+      items: [{ sku: 'MUG-01', quantity: 2, unitPrice: 1290 }],
+      shipments: [
+        {
+          ...order.shipments[0],
+          id: 'shp_1',
+          items: [{ sku: 'MUG-01', quantity: 2 }],
+          status: 'delivered',
+          deliveredAt: '2026-11-25T10:00:00.000Z',
+        },
+      ],
+      returns: [
+        {
+          id: 'ret_1',
+          orderId: 'ord_1',
+          status: 'received',
+          method: 'label',
+          items: [{ sku: 'MUG-01', quantity: 1, reason: 'damaged', shipmentId: 'shp_1' }],
+          warehouse: 'paris',
+          label: { trackingNumber: 'CA123456789FR', carrier: 'colissimo', service: 'colissimo-home' },
+          inspection: null,
+          refund: null,
+          createdAt: '2026-11-26T09:00:00.000Z',
+          updatedAt: '2026-11-27T09:00:00.000Z',
+          timeline: [],
+        },
+      ],
+    };
+    Object.assign(window, { demoOrder: delivered, demoCalls: [] });
+    const page = await (await fetch(new URL('order.html', SITE))).text();
+    const stub = `<base href="${SITE}"><script>window.fetch = async (url, init = {}) => {
+      if (init.method === 'POST') parent.demoCalls.push({ url: String(url), body: JSON.parse(init.body) });
+      return new Response(JSON.stringify(parent.demoOrder), { headers: { 'content-type': 'application/json' } });
+    };</script>`;
+    const frame = await fixture<HTMLIFrameElement>(html`<iframe title="order page"></iframe>`);
+    frame.srcdoc = page.replace('<head>', `<head>${stub}`);
+    await waitUntil(() => frame.contentDocument?.querySelector('#return-list li'), 'no returns rendered', {
+      timeout: 5000,
+    });
+    const doc = frame.contentDocument as Document;
+    expect((doc.getElementById('returns') as HTMLElement).hidden).to.equal(false);
+    expect(doc.querySelector('#return-list li')?.textContent).to.contain('reçu');
+    const quantity = doc.querySelector('input[data-sku="MUG-01"]') as HTMLInputElement;
+    expect(quantity.max).to.equal('2');
+    quantity.value = '1';
+    (doc.querySelector('select[data-reason="MUG-01"]') as HTMLSelectElement).value = 'wrong_item';
+    (doc.querySelector('#return-form button[type="submit"]') as HTMLButtonElement).click();
+    const calls = () => (window as DemoWindow).demoCalls ?? [];
+    await waitUntil(() => calls().length === 1, 'the return was not asked for', { timeout: 5000 });
+    expect(calls()[0]).to.deep.equal({
+      url: '/v1/orders/ord_1/returns',
+      body: { items: [{ sku: 'MUG-01', quantity: 1, reason: 'wrong_item' }], method: 'label' },
+    });
+    (doc.querySelector('#return-list button[data-action="inspect"]') as HTMLButtonElement).click();
+    await waitUntil(() => calls().length === 2, 'the inspection was not sent', { timeout: 5000 });
+    expect(calls()[1]).to.deep.equal({
+      url: '/v1/returns/ret_1/inspect',
+      body: { items: [{ sku: 'MUG-01', quantity: 1, condition: 'resellable' }] },
+    });
   });
 });
