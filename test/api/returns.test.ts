@@ -254,6 +254,22 @@ describe.each(stores)('returns on %s', (_name, makeStore) => {
     expect((await ask(order.id, line(3))).statusCode).toBe(201);
   });
 
+  it('buys no label for a return received by hand first, and keeps counting the units of a return rejected once back', async () => {
+    await start();
+    const order = await delivered(2);
+    const body = { method: 'label', items: [{ sku: 'MUG-01', quantity: 2, reason: 'changed_mind' }] };
+    const ret = (await ask(order.id, body)).json();
+    await post(`/v1/returns/${ret.id}/approve`);
+    expect((await post(`/v1/returns/${ret.id}/receive`, { note: 'Brought to the shop' })).json().status).toBe('received');
+    await app.relay.drain();
+    expect((await returnOf(ret.id)).label).toBeNull();
+    expect((await app.inject({ url: `/v1/returns/${ret.id}/label`, headers: SECRET })).statusCode).toBe(409);
+    // Rejected once the mugs are back at the warehouse: they cannot be returned a second time.
+    expect((await post(`/v1/returns/${ret.id}/reject`, { note: 'Used' })).json().status).toBe('rejected');
+    const again = await ask(order.id, body);
+    expect(again.json().details).toEqual([{ field: 'items[0].quantity', code: 'more_than_returnable', returnable: 0 }]);
+  });
+
   it('gives the last returnable unit to one of two concurrent requests', async () => {
     await start();
     const order = await delivered(1);

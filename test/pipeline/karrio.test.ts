@@ -228,6 +228,49 @@ describe.each(stores)('the karrio adapter on %s', (_name, makeStore) => {
     expect((await app.inject({ url: `/v1/returns/${returnId}`, headers: SECRET })).json().status).toBe('received');
   });
 
+  /** A delivered order with a return approved: its id and the return's. */
+  const approvedReturn = async () => {
+    const id = await book();
+    await work(2);
+    const tn = (await order(id)).shipments[0].trackingNumber as string;
+    fake.scan(tn, 'delivered', { date: '2026-11-24', time: '11:02 AM' }, 'Votre colis est livré');
+    await app.trackingPoller.runOnce();
+    const asked = await app.inject({
+      method: 'POST',
+      url: `/v1/orders/${id}/returns`,
+      headers: { ...SECRET, 'content-type': 'application/json' },
+      payload: { method: 'label', items: [{ sku: 'MUG-01', quantity: 1, reason: 'changed_mind' }] },
+    });
+    const returnId = asked.json().id as string;
+    await app.inject({ method: 'POST', url: `/v1/returns/${returnId}/approve`, headers: SECRET });
+    return { id, returnId };
+  };
+
+  it("announces an approved return even when the carrier refuses its label, and says why on the return's timeline", async () => {
+    const { id, returnId } = await approvedReturn();
+    fake.fault('createShipment', 'refuse424');
+    await work();
+    const ret = (await app.inject({ url: `/v1/returns/${returnId}`, headers: SECRET })).json();
+    expect(ret).toMatchObject({ status: 'approved', label: null });
+    expect(ret.timeline.map((t: { type: string }) => t.type)).toContain('return.label_refused');
+    const done = (await app.inject({ url: '/v1/outbox?state=done', headers: SECRET })).json().data;
+    expect(done.map((job: { type: string }) => job.type)).toContain('return.approved');
+    const exceptions = (await app.inject({ url: '/v1/exceptions', headers: SECRET })).json().data;
+    expect(exceptions).toContainEqual(expect.objectContaining({ reason: 'carrier_refused', orderId: id }));
+  });
+
+  it("voids a rejected return's label at Karrio", async () => {
+    const { returnId } = await approvedReturn();
+    await work(2);
+    expect((await app.inject({ url: `/v1/returns/${returnId}`, headers: SECRET })).json().status).toBe('label_created');
+    const rejected = await app.inject({ method: 'POST', url: `/v1/returns/${returnId}/reject`, headers: SECRET });
+    expect(rejected.json().status).toBe('rejected');
+    await work(2);
+    expect(fake.requests.filter((r) => r.endsWith('/cancel'))).toHaveLength(1);
+    const ret = (await app.inject({ url: `/v1/returns/${returnId}`, headers: SECRET })).json();
+    expect(ret.timeline.map((t: { type: string }) => t.type)).toContain('return.label_cancelled');
+  });
+
   it("applies Karrio's webhooks once, out of order, and refuses a wrong secret", async () => {
     const id = await book();
     await work(2);

@@ -1,4 +1,4 @@
-/** Wires the booking and return services with its store, stock cache, promise tokens, clock and metrics, and decorates it. */
+/** Wires the booking and return services with the store, stock cache, promise tokens, clock and metrics they use. */
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { BookingService } from '../services/booking-service.ts';

@@ -14,6 +14,7 @@ import { SandboxCarrier } from '../pipeline/carriers/sandbox.ts';
 import { eventJobs } from '../pipeline/events.ts';
 import { openException, scanForExceptions } from '../pipeline/exceptions.ts';
 import { inTurn, type JobHandler, OutboxRelay } from '../pipeline/outbox-relay.ts';
+import { returnJobs } from '../pipeline/return-jobs.ts';
 import { DEFAULT_PIPELINE, type PipelineSettings } from '../pipeline/settings.ts';
 import { shipmentJobs } from '../pipeline/shipment-jobs.ts';
 import { AmqpPublishers } from '../pipeline/streams/amqp-publisher.ts';
@@ -22,7 +23,6 @@ import { TrackingPoller } from '../pipeline/tracking/poller.ts';
 import { httpSender, type Sender } from '../pipeline/webhooks/send.ts';
 import { type Resolver, systemResolver } from '../pipeline/webhooks/ssrf-guard.ts';
 import { webhookJobs } from '../pipeline/webhooks/webhook-jobs.ts';
-import { returnJobs } from '../returns/return-jobs.ts';
 import type { OutboxJob } from '../store/store.ts';
 
 declare module 'fastify' {

@@ -83,6 +83,45 @@ describe('requestReturn', () => {
   });
 });
 
+describe('requestReturn across warehouses', () => {
+  it('asks for one return per warehouse when the policy names none, and counts a return rejected once received', () => {
+    const twoWarehouses = order({
+      shipments: [
+        shipment('shp_a', '2026-11-24T10:00:00Z', [{ sku: 'MUG-01', quantity: 2 }]),
+        { ...shipment('shp_b', '2026-11-25T10:00:00Z', [{ sku: 'MUG-01', quantity: 1 }]), warehouse: 'lyon' },
+      ],
+    });
+    const decision = requestReturn(
+      twoWarehouses,
+      { method: 'label', items: [{ sku: 'MUG-01', quantity: 3, reason: 'changed_mind' }] },
+      'ret_1',
+      context,
+    );
+    expect(decision).toMatchObject({
+      ok: false,
+      error: {
+        code: 'not_returnable',
+        details: [{ field: 'items', code: 'several_warehouses', warehouses: ['paris', 'lyon'] }],
+      },
+    });
+    const { order: asked } = requested(twoWarehouses, [{ sku: 'MUG-01', quantity: 2, reason: 'changed_mind' }]);
+    const rejected = (withReceipt: boolean) =>
+      ({
+        ...asked,
+        returns: asked.returns?.map((r) => ({
+          ...r,
+          status: 'rejected' as const,
+          timeline: withReceipt
+            ? [...r.timeline, { at: '', type: 'return.received', actor: 'x', message: '' }]
+            : r.timeline,
+        })),
+      }) as Order;
+    const left = (o: Order) => returnables(o, merchant, now).reduce((sum, r) => sum + r.quantity, 0);
+    expect(left(rejected(false))).toBe(3);
+    expect(left(rejected(true))).toBe(1);
+  });
+});
+
 describe('inspectReturn', () => {
   it('restocks a resellable bundle as its components, and records the inspection and the refund', () => {
     const { order: asked } = requested(order(), [{ sku: 'GIFT-01', quantity: 1, reason: 'damaged' }]);
@@ -145,9 +184,20 @@ describe('refundOf', () => {
     ).toBe(0);
   });
 
+  it('charges the label fee only for a label bought', () => {
+    const withFee = compileMerchant({ ...baseConfig(), returns: { labelFee: 450 } });
+    const byHand = ret([{ sku: 'MUG-01', quantity: 1, reason: 'changed_mind', shipmentId: 'shp_a' }]);
+    const inspected = [{ sku: 'MUG-01', quantity: 1, condition: 'resellable' }];
+    expect(refundOf(order({ returns: [byHand] }), byHand, inspected, withFee).fee).toBe(0);
+    const labelled = { ...byHand, label: { trackingNumber: 'T', carrier: 'colissimo', service: 'colissimo-home' } };
+    expect(refundOf(order({ returns: [labelled] }), labelled, inspected, withFee).fee).toBe(450);
+  });
+
   it("refunds a damaged unit only when the fault is the merchant's, and never below zero with the label fee", () => {
     const withFee = compileMerchant({ ...baseConfig(), returns: { labelFee: 5000 } });
-    const mind = ret([{ sku: 'MUG-01', quantity: 2, reason: 'changed_mind', shipmentId: 'shp_a' }]);
+    const mind = ret([{ sku: 'MUG-01', quantity: 2, reason: 'changed_mind', shipmentId: 'shp_a' }], {
+      label: { trackingNumber: 'T', carrier: 'colissimo', service: 'colissimo-home' },
+    });
     const refund = refundOf(
       order({ returns: [mind] }),
       mind,

@@ -20,7 +20,18 @@ import type { OutboxMessage } from '../booking/outbox-message.ts';
 import { isoFromDay } from '../promise/local-date.ts';
 import type { Merchant } from '../promise/merchant.ts';
 import { localDateTime } from '../promise/zone.ts';
-import type { Restock } from '../store/ports/orders.ts';
+
+/** Units that come back on hand (a return's resellable units), with the return they came in. */
+export interface Restock {
+  warehouse: string;
+  sku: string;
+  quantity: number;
+  note: string;
+}
+
+/** The pipeline's jobs a return asks for: its label bought, its label voided. Not events: nobody subscribes. */
+export const RETURN_LABEL = 'return.label_requested';
+export const RETURN_LABEL_VOID = 'return.label_void';
 
 /** Reasons that put the fault on the merchant: no label fee, damaged units refunded, shipping per the policy. */
 export const MERCHANT_FAULT: ReadonlySet<ReturnReason> = new Set(['damaged', 'wrong_item', 'not_as_described']);
@@ -44,8 +55,11 @@ export interface ReturnContext {
   now: number;
 }
 
-/** The returns that still count against what can be returned: all but the rejected ones. */
-const counting = (ret: Return) => ret.status !== 'rejected';
+/**
+ * The returns that count against what can be returned: all but those rejected before their parcel arrived (a
+ * return rejected once received holds units that are back at the warehouse).
+ */
+const counting = (ret: Return) => ret.status !== 'rejected' || ret.timeline.some((t) => t.type === 'return.received');
 
 /** One delivered shipment's units of a sku, and the last local date a return of them may be asked on. */
 export interface Returnable {
@@ -96,33 +110,40 @@ const refused = (message: string, details: (ErrorDetail | Record<string, unknown
 const units = (lines: readonly { sku: string; quantity: number }[]) =>
   lines.map((l) => `${l.quantity}× ${l.sku}`).join(', ');
 
-/** A return's step, on its own timeline and the order's. */
+/**
+ * A return's step: its changes and a timeline entry, on its own timeline and (unless `orderTimeline` is false: a
+ * carrier's scan that changes nothing) the order's, with the return's id.
+ */
 function stepped(
   order: Order,
   ret: Return,
   change: Partial<Return>,
-  entry: { type: string; message: string },
-  { actor, now }: ReturnContext,
+  entry: { type: string; message: string; at?: string },
+  { actor, now }: { actor: string; now: number },
+  orderTimeline = true,
 ): { order: Order; ret: Return } {
-  const at = new Date(now).toISOString();
-  const next: Return = {
-    ...ret,
-    ...change,
-    updatedAt: at,
-    timeline: [...ret.timeline, { at, actor, ...entry }],
-  };
+  const updatedAt = new Date(now).toISOString();
+  const at = entry.at ?? updatedAt;
+  const line = { at, type: entry.type, actor, message: entry.message };
+  const next: Return = { ...ret, ...change, updatedAt, timeline: [...ret.timeline, line] };
   const returns = (order.returns ?? []).some((r) => r.id === ret.id)
     ? (order.returns ?? []).map((r) => (r.id === ret.id ? next : r))
     : [...(order.returns ?? []), next];
-  return {
-    ret: next,
-    order: {
-      ...order,
-      returns,
-      updatedAt: at,
-      timeline: [...order.timeline, { at, actor, ...entry, message: `${ret.id}: ${entry.message}`, returnId: ret.id }],
-    },
-  };
+  const timeline = orderTimeline
+    ? [...order.timeline, { ...line, message: `${ret.id}: ${entry.message}`, returnId: ret.id }]
+    : order.timeline;
+  return { ret: next, order: { ...order, returns, updatedAt, timeline } };
+}
+
+/** A return's step noted on its timeline without a change of status (a refused label, a voided one). */
+export function noteOnReturn(
+  order: Order,
+  returnId: string,
+  entry: { type: string; message: string },
+  context: { actor: string; now: number },
+): Order | null {
+  const ret = order.returns?.find((r) => r.id === returnId);
+  return ret ? stepped(order, ret, {}, entry, context).order : null;
 }
 
 const announce = (type: string, order: Order, ret: Return, extra: Record<string, unknown> = {}): OutboxMessage => ({
@@ -130,6 +151,22 @@ const announce = (type: string, order: Order, ret: Return, extra: Record<string,
   orderId: order.id,
   payload: { orderId: order.id, returnId: ret.id, status: ret.status, ...extra },
 });
+
+/**
+ * A job of the return's own (its label bought or voided): under a key of its own, so that the order's events
+ * never wait behind a carrier, and the order it is about in its payload.
+ */
+const returnJob = (type: string, order: Order, ret: Return): OutboxMessage => ({
+  type,
+  orderId: `${order.id}:${ret.id}`,
+  payload: { orderId: order.id, returnId: ret.id },
+});
+
+/** What an approval announces, and the label it asks for when the return goes back with one. */
+const approval = (order: Order, ret: Return): OutboxMessage[] => [
+  announce('return.approved', order, ret),
+  ...(ret.method === 'label' ? [returnJob(RETURN_LABEL, order, ret)] : []),
+];
 
 /**
  * A shopper's request: every line checked (a reason the merchant takes, a sku it takes back, units delivered
@@ -198,7 +235,14 @@ export function requestReturn(
       lines.push({ sku: line.sku, quantity: take, reason: line.reason, ...comment, shipmentId: r.shipmentId });
     }
   }
-  const first = order.shipments.find((s) => s.id === lines[0]?.shipmentId);
+  // One parcel goes to one warehouse, and its units are restocked there: without a returns warehouse, the units of
+  // one return come from one warehouse's shipments.
+  const warehouseOf = (line: ReturnLine) => order.shipments.find((s) => s.id === line.shipmentId)?.warehouse ?? '';
+  const warehouses = [...new Set(lines.map(warehouseOf))];
+  if (policy.warehouse === null && warehouses.length > 1)
+    return refused('These items were shipped from several warehouses: return them one warehouse at a time.', [
+      { field: 'items', code: 'several_warehouses', warehouses },
+    ]);
   const at = new Date(now).toISOString();
   const draft: Return = {
     id,
@@ -206,7 +250,7 @@ export function requestReturn(
     status: 'requested',
     method: request.method,
     items: lines,
-    warehouse: policy.warehouse ?? first?.warehouse ?? '',
+    warehouse: policy.warehouse ?? warehouses[0] ?? '',
     label: null,
     inspection: null,
     refund: null,
@@ -233,40 +277,51 @@ export function requestReturn(
   return {
     ok: true,
     ...approved,
-    outbox: [...outbox, announce('return.approved', approved.order, approved.ret)],
+    outbox: [...outbox, ...approval(approved.order, approved.ret)],
     opened: true,
   };
 }
 
-/** The steps a merchant takes by hand, and the statuses each starts from. */
+/** The steps a merchant takes by hand: the statuses each starts from, where it leads, and how it reads. */
 export const ACTIONS = {
-  approve: { from: ['requested'], to: 'approved' },
-  reject: { from: ['requested', 'received'], to: 'rejected' },
-  receive: { from: ['approved', 'label_created', 'in_transit'], to: 'received' },
-  refund: { from: ['inspected'], to: 'refunded' },
-} as const satisfies Record<string, { from: readonly ReturnStatus[]; to: ReturnStatus }>;
+  approve: { from: ['requested'], to: 'approved', done: 'Approved', verb: 'approved' },
+  reject: {
+    from: ['requested', 'approved', 'label_created', 'received'],
+    to: 'rejected',
+    done: 'Rejected',
+    verb: 'rejected',
+  },
+  receive: {
+    from: ['approved', 'label_created', 'in_transit'],
+    to: 'received',
+    done: 'Received at the warehouse',
+    verb: 'received',
+  },
+  refund: {
+    from: ['inspected'],
+    to: 'refunded',
+    done: "Refund handed to the merchant's systems",
+    verb: 'refunded',
+  },
+} as const satisfies Record<string, { from: readonly ReturnStatus[]; to: ReturnStatus; done: string; verb: string }>;
 
 export type ReturnAction = keyof typeof ACTIONS;
 
-const PAST: Record<ReturnAction, string> = {
-  approve: 'Approved',
-  reject: 'Rejected',
-  receive: 'Received at the warehouse',
-  refund: "Refund handed to the merchant's systems",
-};
-
-function wrongState(ret: Return, doing: string): ReturnDecision {
+function wrongState(ret: Return, verb: string): ReturnDecision {
   return {
     ok: false,
     error: {
       type: 'conflict',
       code: 'invalid_state',
-      message: `Return ${ret.id} is ${ret.status}: it cannot be ${doing}.`,
+      message: `Return ${ret.id} is ${ret.status}: it cannot be ${verb}.`,
     },
   };
 }
 
-/** Approve, reject, receive or refund a return, from the statuses each allows. */
+/**
+ * Approve, reject, receive or refund a return, from the statuses each allows. A rejected return's label, if it
+ * has one that has not moved, is voided; an approved label return gets its label.
+ */
 export function actOnReturn(
   order: Order,
   returnId: string,
@@ -277,14 +332,17 @@ export function actOnReturn(
   const ret = order.returns?.find((r) => r.id === returnId);
   if (!ret) return null;
   const step = ACTIONS[action];
-  if (!(step.from as readonly ReturnStatus[]).includes(ret.status)) {
-    const doing = { approve: 'approved', reject: 'rejected', receive: 'received', refund: 'refunded' }[action];
-    return wrongState(ret, doing);
-  }
-  const message = `${PAST[action]}${note ? `: ${note}` : '.'}`;
+  if (!(step.from as readonly ReturnStatus[]).includes(ret.status)) return wrongState(ret, step.verb);
+  const message = `${step.done}${note ? `: ${note}` : '.'}`;
   const done = stepped(order, ret, { status: step.to }, { type: `return.${step.to}`, message }, context);
-  const extra = action === 'refund' ? { refund: done.ret.refund } : {};
-  return { ok: true, ...done, outbox: [announce(`return.${step.to}`, done.order, done.ret, extra)] };
+  const outbox =
+    action === 'approve'
+      ? approval(done.order, done.ret)
+      : [
+          announce(`return.${step.to}`, done.order, done.ret, action === 'refund' ? { refund: done.ret.refund } : {}),
+          ...(action === 'reject' && ret.label ? [returnJob(RETURN_LABEL_VOID, done.order, done.ret)] : []),
+        ];
+  return { ok: true, ...done, outbox };
 }
 
 /**
@@ -361,7 +419,8 @@ function totals(lines: readonly { sku: string; quantity: number }[]): Map<string
 /**
  * What a return is owed: resellable units at their order line's unit price; damaged ones too when the reason
  * puts the fault on the merchant (they arrived damaged, wrong or not as described), otherwise the shopper
- * returned them damaged and they are not. The label fee comes off unless the merchant is at fault. The order's
+ * returned them damaged and they are not. The label fee comes off for a label bought, unless the merchant is at
+ * fault. The order's
  * shipping is refunded once, with the return that brings its last unit back, as `returns.refundShipping` says.
  */
 export function refundOf(
@@ -394,7 +453,7 @@ export function refundOf(
   const shippingRefunded = (order.returns ?? []).some((r) => r.id !== ret.id && (r.refund?.shipping ?? 0) > 0);
   const refundsShipping = policy.refundShipping === 'always' || (policy.refundShipping === 'merchant_fault' && atFault);
   const shipping = refundsShipping && !shippingRefunded && back + thisOne >= ordered ? order.totals.shipping : 0;
-  const fee = ret.method === 'label' && !atFault ? Math.min(policy.labelFee, items + shipping) : 0;
+  const fee = ret.label !== null && !atFault ? Math.min(policy.labelFee, items + shipping) : 0;
   return { items, shipping, fee, total: items + shipping - fee, currency: order.totals.currency, lines };
 }
 
@@ -418,33 +477,14 @@ export function trackReturn(order: Order, ret: Return, scans: readonly ReturnSca
   let current = { order, ret };
   const outbox: OutboxMessage[] = [];
   for (const scan of scans) {
-    const context = { actor: `carrier:${scan.carrier}`, now: Date.parse(scan.occurredAt) || now };
-    const moving = scan.status !== null && MOVING.has(scan.status) && current.ret.status === 'label_created';
-    const arrived =
-      scan.status === 'delivered' && (current.ret.status === 'label_created' || current.ret.status === 'in_transit');
-    const status: ReturnStatus | null = arrived ? 'received' : moving ? 'in_transit' : null;
-    const entry = { type: status ? `return.${status}` : 'return.tracking', message: scan.message };
-    const ret = {
-      ...current.ret,
-      ...(status ? { status } : {}),
-      updatedAt: new Date(now).toISOString(),
-      timeline: [...current.ret.timeline, { at: scan.occurredAt, actor: context.actor, ...entry }],
-    };
-    const returns = (current.order.returns ?? []).map((r) => (r.id === ret.id ? ret : r));
-    const timeline = status
-      ? [
-          ...current.order.timeline,
-          {
-            at: scan.occurredAt,
-            actor: context.actor,
-            ...entry,
-            message: `${ret.id}: ${scan.message}`,
-            returnId: ret.id,
-          },
-        ]
-      : current.order.timeline;
-    current = { ret, order: { ...current.order, returns, timeline, updatedAt: new Date(now).toISOString() } };
-    if (status) outbox.push(announce(`return.${status}`, current.order, ret));
+    const status = current.ret.status;
+    const arrived = scan.status === 'delivered' && (status === 'label_created' || status === 'in_transit');
+    const moving = scan.status !== null && MOVING.has(scan.status) && status === 'label_created';
+    const next: ReturnStatus | null = arrived ? 'received' : moving ? 'in_transit' : null;
+    const entry = { type: next ? `return.${next}` : 'return.tracking', message: scan.message, at: scan.occurredAt };
+    const context = { actor: `carrier:${scan.carrier}`, now };
+    current = stepped(current.order, current.ret, next ? { status: next } : {}, entry, context, next !== null);
+    if (next) outbox.push(announce(`return.${next}`, current.order, current.ret));
   }
   const timeline = [...current.order.timeline].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   return { ok: true, order: { ...current.order, timeline }, ret: current.ret, outbox };
@@ -479,6 +519,18 @@ export function returnCarrier(order: Order, ret: Return, merchant: Merchant): { 
 
 const DAY = 86_400_000;
 
+/** A return's status as its parcel's: none before the label, settled once it arrived (or never will). */
+const PARCEL_STATUS: Record<ReturnStatus, Shipment['status']> = {
+  requested: 'pending',
+  approved: 'pending',
+  label_created: 'label_created',
+  in_transit: 'in_transit',
+  received: 'delivered',
+  inspected: 'delivered',
+  refunded: 'delivered',
+  rejected: 'cancelled',
+};
+
 /**
  * A return parcel as the carrier adapters and the tracking poller see a parcel: from the shopper to the return's
  * warehouse, its units, its label's carrier and tracking number, and a status read from the return's.
@@ -492,16 +544,7 @@ export function returnParcel(
   const { carrier, service } = ret.label ?? returnCarrier(order, ret, merchant);
   const day = (offset: number) => new Date(Date.parse(labelledAt) + offset * DAY).toISOString().slice(0, 10);
   const scans = ret.timeline.filter((t) => t.actor.startsWith('carrier:'));
-  const status: Shipment['status'] =
-    ret.status === 'requested' || ret.status === 'approved'
-      ? 'pending'
-      : ret.status === 'label_created'
-        ? 'label_created'
-        : ret.status === 'in_transit'
-          ? 'in_transit'
-          : ret.status === 'rejected'
-            ? 'cancelled'
-            : 'delivered';
+  const status = PARCEL_STATUS[ret.status];
   return {
     labelledAt,
     shipment: {

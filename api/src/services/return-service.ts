@@ -31,7 +31,7 @@ const failure = ({ type, code, message, details }: ReturnError) =>
   new ServiceError(type, code, message, details ? { details } : {});
 
 /** A decision as the store applies it: the order, its events, its restock and the returns it opens. */
-function asChange(decision: ReturnDecision, answer?: IdempotentResponse): OrderChange<ReturnError> {
+function asChange<E>(decision: ReturnDecision, answer?: IdempotentResponse): OrderChange<ReturnError | E> {
   if (!decision.ok) return decision;
   return {
     ok: true,
@@ -102,15 +102,12 @@ export class ReturnService {
     const found = await this.find(merchant.id, returnId);
     if (!found) throw notFound(`return ${returnId}`);
     const context: ReturnContext = { merchant, actor: caller.actor, now };
-    let missing = false;
-    const result = await this.#deps.store.changeOrder<ReturnError>(merchant.id, found.order.id, (order) => {
+    const result = await this.#deps.store.changeOrder<ReturnError | 'missing'>(merchant.id, found.order.id, (order) => {
       const decision = decide(order, context);
-      if (decision) return asChange(decision);
-      missing = true;
-      return { ok: false, error: { type: 'invalid', code: 'not_returnable', message: '' } };
+      return decision ? asChange<'missing'>(decision) : { ok: false, error: 'missing' };
     });
-    if (!result || missing) throw notFound(`return ${returnId}`);
-    if (!result.ok) throw failure(result.error);
+    if (!result) throw notFound(`return ${returnId}`);
+    if (!result.ok) throw result.error === 'missing' ? notFound(`return ${returnId}`) : failure(result.error);
     for (const r of result.restocks ?? []) this.#deps.invalidateStock(merchant.id, r.sku);
     const ret = result.order.returns?.find((r) => r.id === returnId);
     if (!ret) throw notFound(`return ${returnId}`);

@@ -8,15 +8,13 @@
  * New events go through the same ingestion as pushed ones.
  */
 
-import type { Order, Shipment } from '../../../../shared/src/orders.ts';
+import type { Shipment } from '../../../../shared/src/orders.ts';
 import { SETTLED } from '../../booking/order-status.ts';
 import type { MerchantRegistry } from '../../merchants/registry.ts';
-import type { Merchant } from '../../promise/merchant.ts';
-import { returnParcel } from '../../returns/decide-return.ts';
 import type { Store, WatchedShipment } from '../../store/store.ts';
 import { adapterOf, type CarrierAdapters } from '../carriers/adapters.ts';
-import { labelledAt } from '../shipment-jobs.ts';
 import { applyTrackingEvents } from './apply-event.ts';
+import { parcelOf } from './parcels.ts';
 import { readEvent } from './statuses.ts';
 
 export interface PollerOptions {
@@ -36,18 +34,6 @@ export interface PollerOptions {
   onDelivered?: (merchantId: string, shipments: Shipment[]) => Promise<void> | void;
   /** events kept with a code their carrier's table does not know, by table */
   onUnknownEvents?: (table: string, count: number) => void;
-}
-
-/** A watched parcel as its carrier is asked about it: one of the order's shipments, or one of its returns. */
-function parcelOf(
-  order: Order,
-  id: string,
-  merchant: Merchant,
-): { shipment: Shipment; labelledAt: string; isReturn: boolean } | null {
-  const shipment = order.shipments.find((s) => s.id === id);
-  if (shipment) return { shipment, labelledAt: labelledAt(order, id), isReturn: false };
-  const ret = order.returns?.find((r) => r.id === id);
-  return ret?.label ? { ...returnParcel(order, ret, merchant), isReturn: true } : null;
 }
 
 export class TrackingPoller {

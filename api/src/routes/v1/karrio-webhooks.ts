@@ -15,6 +15,7 @@ import { ApiError } from '../../../../shared/src/errors.ts';
 import { HttpError } from '../../http-error.ts';
 import type { MerchantRuntime } from '../../merchants/registry.ts';
 import { trackerEvents } from '../../pipeline/carriers/karrio/tracker-events.ts';
+import { parcelOf } from '../../pipeline/tracking/parcels.ts';
 import { readEvent } from '../../pipeline/tracking/statuses.ts';
 import type { Carrier } from '../../promise/merchant.ts';
 import { applyEvents, IngestResult } from './tracking-ingest.ts';
@@ -85,7 +86,8 @@ export async function karrioWebhookRoutes(instance: FastifyInstance): Promise<vo
       const target = await app.store.findByTrackingNumber(runtime.merchant.id, trackingNumber);
       const carrier = carriers.find((c) => c.id === target?.carrier);
       const order = target && carrier ? await app.store.getOrder(runtime.merchant.id, target.orderId) : null;
-      const shipment = order?.shipments.find((s) => s.id === target?.shipmentId);
+      // A shipment's parcel, or a return's.
+      const shipment = order && target ? parcelOf(order, target.shipmentId, runtime.merchant)?.shipment : undefined;
       if (!carrier || !shipment) return { ...none, rejected: [{ index: 0, code: 'unknown_tracking_number' }] };
       const timeZone = runtime.merchant.warehouseById.get(shipment.warehouse)?.timeZone ?? 'UTC';
       const events = trackerEvents(data, timeZone).map((e, index) => ({

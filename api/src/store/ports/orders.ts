@@ -3,9 +3,12 @@
 import type { Order } from '../../../../shared/src/orders.ts';
 import type { Reservation } from '../../booking/plan-order.ts';
 import type { TransitObservation } from '../../promise/transit.ts';
+import type { Restock } from '../../returns/decide-return.ts';
 import type { IdempotentResponse } from './idempotency.ts';
 import type { OutboxMessage } from './outbox.ts';
 import type { TrackingEventRecord } from './tracking.ts';
+
+export type { Restock };
 
 /** Where a page of orders by creation ends: the last order's `createdAt` and id. */
 export interface OrderCursor {
@@ -17,14 +20,6 @@ export type PlaceOrderResult =
   | { ok: true }
   | { ok: false; reason: 'out_of_stock'; failed: Reservation[] }
   | { ok: false; reason: 'duplicate_reference'; orderId: string };
-
-/** Units that come back on hand (a return's resellable units), with the return they came in. */
-export interface Restock {
-  warehouse: string;
-  sku: string;
-  quantity: number;
-  note: string;
-}
 
 /** What a change to an order decides, given the order as stored (inside the transaction). */
 export type OrderChange<E> =

@@ -35,12 +35,6 @@ export function reserve(db: SqliteDatabase, merchantId: string, r: Reservation, 
   return changes === 1;
 }
 
-/**
- * Takes a reservation out of a level: released (a cancellation, or by hand with a note), or shipped (on hand
- * drops too). The reservation must be there: taking more than is reserved would eat other orders' reservations,
- * so it is a fault, never clamped. On hand stops at zero: a parcel that left when the count said there was none
- * left all the same, and the ledger records what really moved.
- */
 /** Units back on hand (a return), into a level created at zero where there is none, with their ledger line. */
 export function restock(db: SqliteDatabase, merchantId: string, r: Restock, orderId: string, at: string): void {
   db.sql(
@@ -64,6 +58,12 @@ export function restock(db: SqliteDatabase, merchantId: string, r: Restock, orde
   );
 }
 
+/**
+ * Takes a reservation out of a level: released (a cancellation, or by hand with a note), or shipped (on hand
+ * drops too). The reservation must be there: taking more than is reserved would eat other orders' reservations,
+ * so it is a fault, never clamped. On hand stops at zero: a parcel that left when the count said there was none
+ * left all the same, and the ledger records what really moved.
+ */
 export function takeStock(
   db: SqliteDatabase,
   merchantId: string,

@@ -187,15 +187,20 @@ export function shipmentData(
       promesse_order_reference: order.reference,
     },
     ...(settings.carrierIds ? { carrier_ids: settings.carrierIds } : {}),
-    ...customsData(merchant, order, shipment),
+    ...customsData(merchant, order, shipment, returning),
   };
 }
 
-/** Karrio's `customs` for a parcel that crosses the EU customs border (CONTRACT §9); nothing for one that does not. */
+/**
+ * Karrio's `customs` for a parcel that crosses the EU customs border (CONTRACT §9); nothing for one that does not.
+ * A return declares the same goods coming back: returned merchandise, its duties the merchant's (the
+ * recipient's), under DAP, and never an IOSS number (IOSS is for sales into the EU).
+ */
 function customsData(
   merchant: Merchant,
   order: LabelRequest['order'],
   shipment: LabelRequest['shipment'],
+  returning: boolean,
 ): { customs?: Record<string, unknown> } {
   const declaration = customsDeclaration(merchant, order, shipment);
   if (!declaration) return {};
@@ -214,17 +219,20 @@ function customsData(
         value_currency: declaration.currency,
         origin_country: line.originCountry,
       })),
-      content_type: 'merchandise',
-      incoterm: declaration.incoterm,
+      content_type: returning ? 'return_merchandise' : 'merchandise',
+      incoterm: returning ? 'DAP' : declaration.incoterm,
       invoice: declaration.invoice.slice(0, 50),
       commercial_invoice: true,
       certify: true,
       signer: merchant.name.slice(0, 50),
       // Who pays duties follows the incoterm: the sender under DDP, the recipient otherwise.
-      duty: { paid_by: declaration.incoterm === 'DDP' ? 'sender' : 'recipient', currency: declaration.currency },
+      duty: {
+        paid_by: !returning && declaration.incoterm === 'DDP' ? 'sender' : 'recipient',
+        currency: declaration.currency,
+      },
       options: {
         ...(declaration.eori ? { eori_number: declaration.eori } : {}),
-        ...(declaration.ioss ? { ioss: declaration.ioss } : {}),
+        ...(declaration.ioss && !returning ? { ioss: declaration.ioss } : {}),
       },
     },
   };
