@@ -260,7 +260,9 @@ describe.each(stores)('returns on %s', (_name, makeStore) => {
     const body = { method: 'label', items: [{ sku: 'MUG-01', quantity: 2, reason: 'changed_mind' }] };
     const ret = (await ask(order.id, body)).json();
     await post(`/v1/returns/${ret.id}/approve`);
-    expect((await post(`/v1/returns/${ret.id}/receive`, { note: 'Brought to the shop' })).json().status).toBe('received');
+    expect((await post(`/v1/returns/${ret.id}/receive`, { note: 'Brought to the shop' })).json().status).toBe(
+      'received',
+    );
     await app.relay.drain();
     expect((await returnOf(ret.id)).label).toBeNull();
     expect((await app.inject({ url: `/v1/returns/${ret.id}/label`, headers: SECRET })).statusCode).toBe(409);
