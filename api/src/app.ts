@@ -13,6 +13,7 @@ import { assetsPlugin } from './plugins/assets.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { bookingsPlugin } from './plugins/bookings.ts';
 import { clockPlugin } from './plugins/clock.ts';
+import { consolePlugin } from './plugins/console.ts';
 import { errorsPlugin } from './plugins/errors.ts';
 import { merchantsPlugin } from './plugins/merchants.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
@@ -130,6 +131,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       }),
   });
   await app.register(openapiPlugin);
+  await app.register(consolePlugin);
   await app.register(assetsPlugin, { demo: options.demo ?? false });
   await app.register(healthRoutes);
   await app.register(promiseRoutes);

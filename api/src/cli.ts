@@ -7,12 +7,14 @@
  *                                     compute a promise from the config's seed stock and print it as JSON
  *   promesse history import FILE [--merchant ID]
  *                                     keep past deliveries (CSV or JSON lines) in the store for promises to learn from
+ *   promesse hash-password            read a password on standard input, print its hash for `users[].passwordHash`
  *   promesse backtest --config FILE --history FILE --split YYYY-MM-DD [--merchant ID]
  *                                     learn from the history dispatched before the split, promise the rest, print
  *                                     {train, test, onTimeRate, withinRangeRate, meanRangeDays, meanLatestDays}
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadMerchantConfigs } from './config/load-config.ts';
+import { hashPassword } from './console/passwords.ts';
 import { backtestFile } from './history/backtest.ts';
 import { importHistory, readHistoryFile } from './history/read-history.ts';
 import { seedLevels, stockViewOf } from './promise/availability.ts';
@@ -24,12 +26,48 @@ import { parseItems } from './routes/v1/promise-query.ts';
 import { openStore, startServer, startWorker } from './server.ts';
 import { SettingsError, settingsFromEnv } from './settings.ts';
 
+/**
+ * Reads one password from standard input (typed, not echoed, at a terminal; or piped) and prints its hash. The
+ * password never goes on the command line, where `ps` and the shell's history would keep it.
+ */
+async function hashPasswordCommand(): Promise<number> {
+  const input = process.stdin;
+  const typed = input.isTTY;
+  if (typed) process.stderr.write('Password: ');
+  const password = await new Promise<string>((resolve) => {
+    let text = '';
+    if (typed) input.setRawMode(true);
+    input.setEncoding('utf8');
+    const done = () => {
+      if (typed) input.setRawMode(false);
+      input.pause();
+      resolve(text);
+    };
+    input.on('data', (chunk: string) => {
+      for (const char of chunk) {
+        if (char === '\n' || char === '\r' || char === '\u0004') return done();
+        if (char === '\u0003') process.exit(130);
+        text = char === '\u007f' ? text.slice(0, -1) : text + char;
+      }
+    });
+    input.on('end', done);
+  });
+  if (typed) process.stderr.write('\n');
+  if (password.length < 12) {
+    console.error('a console password needs at least 12 characters');
+    return 2;
+  }
+  console.log(await hashPassword(password));
+  return 0;
+}
+
 const USAGE = `usage:
   promesse serve
   promesse worker                       (outbox relay only: labels, webhooks; several may share one PostgreSQL)
   promesse check-config FILE|DIR
   promesse promise --items SKU:QTY[,…] --country CC [--postal-code CODE] [--at ISO] [--config PATH] [--merchant ID]
   promesse history import FILE(.csv|.jsonl) [--merchant ID]   (into the store PROMESSE_DATA_DIR or DATABASE_URL names)
+  promesse hash-password                (reads the password on standard input; prints users[].passwordHash)
   promesse backtest --config PATH --history FILE(.csv|.jsonl) --split YYYY-MM-DD [--merchant ID]`;
 
 function checkConfig(path: string | undefined): number {
@@ -161,6 +199,8 @@ async function main(argv: string[]): Promise<number> {
       return backtestCommand(rest);
     case 'history':
       return historyCommand(rest);
+    case 'hash-password':
+      return hashPasswordCommand();
     default:
       console.error(USAGE);
       return 2;

@@ -318,6 +318,29 @@ export const ReturnsConfig = Type.Object(
 );
 export type ReturnsConfig = Static<typeof ReturnsConfig>;
 
+/** A member of the merchant's team who signs in to the console (CONTRACT §10). */
+export const UserConfig = Type.Object(
+  {
+    email: Type.String({ format: 'email', maxLength: 254 }),
+    passwordHash: Type.String({
+      pattern: '^scrypt\\$\\d+\\$\\d+\\$\\d+\\$[A-Za-z0-9+/=]+\\$[A-Za-z0-9+/=]+$',
+      description: 'from `promesse hash-password`: scrypt$N$r$p$salt$hash',
+    }),
+    role: Type.Enum(['viewer', 'operator'], { description: 'viewers read; operators act too' }),
+  },
+  { additionalProperties: false },
+);
+export type UserConfig = Static<typeof UserConfig>;
+
+export const ConsoleConfig = Type.Object(
+  {
+    sessionMinutes: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 1440, description: 'signed out after this long idle; 30' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 /** The shop platforms orders come in from (CONTRACT §8): two push signed webhooks, PrestaShop is polled. */
 export const CHANNEL_TYPES = ['shopify', 'woocommerce', 'prestashop'] as const;
 
@@ -433,6 +456,8 @@ export const MerchantConfig = Type.Object(
       ),
     ),
     returns: Type.Optional(ReturnsConfig),
+    users: Type.Optional(Type.Array(UserConfig, { maxItems: 1000 })),
+    console: Type.Optional(ConsoleConfig),
     channels: Type.Optional(Type.Array(ChannelConfig, { maxItems: 50 })),
     sinks: Type.Optional(Type.Array(SinkConfig, { maxItems: 10 })),
   },

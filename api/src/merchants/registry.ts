@@ -2,7 +2,7 @@
  * The merchants this process serves, compiled for the core, and their API keys. Keys are kept only as SHA-256
  * hashes; a presented key is hashed and looked up, so no plain key stays in memory or reaches a log.
  */
-import type { ChannelConfig, MerchantConfig, SinkConfig } from '../../../shared/src/config.ts';
+import type { ChannelConfig, MerchantConfig, SinkConfig, UserConfig } from '../../../shared/src/config.ts';
 import { configuredKeyHash, hashKey } from '../config/key-hash.ts';
 import { type StockLevel, seedLevels } from '../promise/availability.ts';
 import { type MerchantCaches, merchantCaches } from '../promise/compute-promise.ts';
@@ -21,6 +21,8 @@ export interface MerchantRuntime {
   channels: ReadonlyMap<string, ChannelConfig>;
   /** where events stream besides webhooks (CONTRACT §8) */
   sinks: readonly SinkConfig[];
+  /** the console (CONTRACT §10): idle minutes before sign-out, and a publishable key for its promise simulator */
+  console: { sessionMinutes: number; publishableKey: string | null };
 }
 
 export interface ApiKey {
@@ -37,6 +39,8 @@ export { hashKey };
 export class MerchantRegistry {
   readonly #byId = new Map<string, MerchantRuntime>();
   readonly #keys = new Map<string, ApiKey>();
+  /** console users by e-mail, lower case: an e-mail signs in to one merchant */
+  readonly #users = new Map<string, { merchant: MerchantRuntime; user: UserConfig }>();
 
   constructor(configs: readonly MerchantConfig[]) {
     for (const config of configs) {
@@ -48,7 +52,18 @@ export class MerchantRegistry {
         seed: seedLevels(config.inventory ?? []),
         channels: new Map((config.channels ?? []).map((channel) => [channel.id, channel])),
         sinks: config.sinks ?? [],
+        console: {
+          sessionMinutes: config.console?.sessionMinutes ?? 30,
+          // Publishable keys are public (every storefront page shows one); only a plain one can be handed out.
+          publishableKey: config.keys.find((k) => k.type === 'publishable' && k.key !== undefined)?.key ?? null,
+        },
       };
+      for (const user of config.users ?? []) {
+        const email = user.email.toLowerCase();
+        if (this.#users.has(email))
+          throw new Error(`console user ${user.email} is in two merchant configs: an e-mail signs in to one merchant`);
+        this.#users.set(email, { merchant: runtime, user });
+      }
       this.#byId.set(merchant.id, runtime);
       for (const key of config.keys) {
         const hash = configuredKeyHash(key);
@@ -68,6 +83,11 @@ export class MerchantRegistry {
 
   byId(id: string): MerchantRuntime | undefined {
     return this.#byId.get(id);
+  }
+
+  /** The console user with this e-mail (any case), and the merchant it signs in to. */
+  user(email: string): { merchant: MerchantRuntime; user: UserConfig } | undefined {
+    return this.#users.get(email.toLowerCase());
   }
 
   /** The key record for a presented key, or undefined. A key's prefix must match its declared type. */

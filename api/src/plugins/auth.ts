@@ -1,6 +1,7 @@
 /**
- * Who is calling. Secret routes take `Authorization: Bearer sk_…`; the promise route takes a publishable key in
- * the query (so browsers send a simple GET). A publishable key on a secret route is 403, an unknown key 401.
+ * Who is calling. Secret routes take `Authorization: Bearer sk_…`, or the console's session (plugins/console.ts);
+ * the promise route takes a publishable key in the query (so browsers send a simple GET). A publishable key on a
+ * secret route is 403, an unknown key 401.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -54,6 +55,12 @@ export const authPlugin = fp(
     app.decorate('requireSecretKey', async (request: FastifyRequest) => {
       const token = bearerToken(request);
       if (!token) {
+        // The console's session stands for its merchant (CONTRACT §10), with its role and CSRF checks.
+        const session = app.hasDecorator('consoleCaller') ? await app.consoleCaller(request) : null;
+        if (session) {
+          request.apiKey = session;
+          return;
+        }
         throw new HttpError(401, 'unauthorized', 'Send your secret key as "Authorization: Bearer sk_…".');
       }
       const key = app.merchants.authenticate(token);

@@ -44,8 +44,11 @@ export interface Booker {
   actor: string;
 }
 
-/** The booker of requests made with an API key. */
-export const byApiKey = (key: ApiKey): Booker => ({ merchant: key.merchant, actor: `api_key:${key.id}` });
+/** The booker of requests made with an API key, or by a console user (whose key id is `user:<email>`). */
+export const byApiKey = (key: ApiKey): Booker => ({
+  merchant: key.merchant,
+  actor: key.id.startsWith('user:') ? key.id : `api_key:${key.id}`,
+});
 
 /** How a booking made once per key came out: booked now, or before. */
 export type BookedOnce = 'booked' | 'booked_before';

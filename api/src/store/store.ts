@@ -11,6 +11,7 @@ import type { InventoryStore } from './ports/inventory.ts';
 import type { OrderStore } from './ports/orders.ts';
 import type { OutboxStore } from './ports/outbox.ts';
 import type { ServiceStore } from './ports/service.ts';
+import type { SessionStore } from './ports/sessions.ts';
 import type { TrackingStore } from './ports/tracking.ts';
 import type { TransitHistoryStore } from './ports/transit-history.ts';
 import type { WebhookStore } from './ports/webhooks.ts';
@@ -23,6 +24,7 @@ export { StockInvariantError } from './ports/inventory.ts';
 export type * from './ports/orders.ts';
 export type * from './ports/outbox.ts';
 export type * from './ports/service.ts';
+export type * from './ports/sessions.ts';
 export type * from './ports/tracking.ts';
 export type * from './ports/transit-history.ts';
 export type * from './ports/webhooks.ts';
@@ -36,4 +38,5 @@ export type Store = ServiceStore &
   WebhookStore &
   ExceptionStore &
   TransitHistoryStore &
-  ChannelStore;
+  ChannelStore &
+  SessionStore;

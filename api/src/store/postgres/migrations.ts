@@ -242,4 +242,16 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql:
         SELECT o.merchant_id, s->>'id', o.id FROM orders o, jsonb_array_elements(o.document->'shipments') s;
     `,
   },
+  {
+    version: 11,
+    name: 'console sessions',
+    sql: `
+      CREATE TABLE console_sessions (
+        id          text PRIMARY KEY,
+        data        text NOT NULL,
+        expires_at  bigint NOT NULL
+      );
+      CREATE INDEX console_sessions_expiry ON console_sessions (expires_at);
+    `,
+  },
 ];

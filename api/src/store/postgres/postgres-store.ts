@@ -12,6 +12,7 @@ import { PostgresInventory } from './inventory.ts';
 import { PostgresOrders } from './orders.ts';
 import { PostgresOutbox } from './outbox.ts';
 import { PostgresService } from './service.ts';
+import { PostgresSessions } from './sessions.ts';
 import { PostgresTracking } from './tracking.ts';
 import { PostgresTransitHistory } from './transit-history.ts';
 import { PostgresWebhooks } from './webhooks.ts';
@@ -35,6 +36,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       new PostgresExceptions(db),
       new PostgresTransitHistory(db),
       new PostgresChannels(db),
+      new PostgresSessions(db),
     ),
   );
 }

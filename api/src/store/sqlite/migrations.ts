@@ -247,4 +247,16 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
         SELECT o.merchant_id, json_extract(s.value, '$.id'), o.id FROM orders o, json_each(o.document, '$.shipments') s;
     `,
   },
+  {
+    version: 11,
+    name: 'console sessions',
+    sql: `
+      CREATE TABLE console_sessions (
+        id          TEXT PRIMARY KEY,
+        data        TEXT NOT NULL,
+        expires_at  INTEGER NOT NULL
+      );
+      CREATE INDEX console_sessions_expiry ON console_sessions (expires_at);
+    `,
+  },
 ];

@@ -13,6 +13,7 @@ import { SqliteInventory } from './inventory.ts';
 import { SqliteOrders } from './orders.ts';
 import { SqliteOutbox } from './outbox.ts';
 import { SqliteService } from './service.ts';
+import { SqliteSessions } from './sessions.ts';
 import { SqliteTracking } from './tracking.ts';
 import { SqliteTransitHistory } from './transit-history.ts';
 import { SqliteWebhooks } from './webhooks.ts';
@@ -33,6 +34,7 @@ export function sqliteStore(options: SqliteStoreOptions): Store {
       new SqliteExceptions(db),
       new SqliteTransitHistory(db),
       new SqliteChannels(db),
+      new SqliteSessions(db),
     ),
   );
 }

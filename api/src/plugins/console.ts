@@ -1,0 +1,253 @@
+/**
+ * The console's sign-in and sessions (CONTRACT §10). A merchant's team signs in with a secret key or as a user of
+ * the merchant's config; the session lives server-side (the store's `console_sessions`, so every API process knows
+ * it) behind an `HttpOnly`, `SameSite=Strict` cookie, `Secure` whenever the request came over TLS. A session then
+ * stands for its merchant on the same /v1 routes a secret key opens: viewers read, operators act, and every state
+ * change needs the session's CSRF token and a same-origin `Origin`. Signed out after `console.sessionMinutes`
+ * (default 30) idle, by the app's clock.
+ */
+import fastifyCookie from '@fastify/cookie';
+import { Tokens } from '@fastify/csrf';
+import fastifySession, { type SessionStore } from '@fastify/session';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { Type } from 'typebox';
+import { ApiError } from '../../../shared/src/errors.ts';
+import { verifyPassword } from '../console/passwords.ts';
+import { HttpError } from '../http-error.ts';
+import type { ApiKey, MerchantRuntime } from '../merchants/registry.ts';
+import type { Store } from '../store/store.ts';
+
+/** What a console session holds. */
+interface ConsoleSession {
+  merchantId: string;
+  role: 'viewer' | 'operator';
+  /** who signed in: the user's e-mail, or null for a secret key */
+  email: string | null;
+  /** the API key id a key sign-in came with (its fingerprint), or `user:<email>` */
+  keyId: string;
+  /** the app clock's instant of the session's last request: idle expiry counts from it */
+  lastSeenAt: number;
+  /** what the session's CSRF tokens are made from and checked against (@fastify/csrf) */
+  csrfSecret: string;
+}
+
+declare module 'fastify' {
+  interface Session {
+    console?: ConsoleSession;
+  }
+  interface FastifyInstance {
+    /** the console session's caller for a request without a key, or null; throws on a refused state change */
+    consoleCaller: (request: FastifyRequest) => Promise<ApiKey | null>;
+  }
+  interface FastifyRequest {
+    /** the console role of a session's request; null for API keys */
+    consoleRole: 'viewer' | 'operator' | null;
+  }
+}
+
+export const SESSION_COOKIE = 'promesse_console';
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** @fastify/session's store interface over the Promesse store. */
+function sessionStore(store: Store): SessionStore {
+  return {
+    get: (id, callback) =>
+      store.getSession(id, Date.now()).then(
+        (data) => callback(null, data ? JSON.parse(data) : null),
+        (error: Error) => callback(error),
+      ),
+    set: (id, session, callback) => {
+      const expires = session.cookie.expires?.getTime() ?? Date.now() + 86_400_000;
+      store.setSession(id, JSON.stringify(session), expires).then(
+        () => callback(),
+        (error: Error) => callback(error),
+      );
+    },
+    destroy: (id, callback) =>
+      store.destroySession(id).then(
+        () => callback(),
+        (error: Error) => callback(error),
+      ),
+  };
+}
+
+/** The origin a request was sent to, as a browser names it in `Origin`. */
+const ownOrigin = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
+
+const SessionAnswer = Type.Object({
+  merchant: Type.Object({ id: Type.String(), name: Type.String(), currency: Type.String() }),
+  role: Type.Enum(['viewer', 'operator']),
+  email: Type.Union([Type.String(), Type.Null()]),
+  csrfToken: Type.String({ description: 'send it as X-CSRF-Token with every state change' }),
+  sessionMinutes: Type.Integer(),
+  publishableKey: Type.Union([Type.String(), Type.Null()], {
+    description: "a publishable key of the merchant's config, for the element in the promise simulator",
+  }),
+  warehouses: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })),
+  services: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })),
+  skus: Type.Array(Type.Object({ sku: Type.String(), name: Type.String() })),
+});
+
+const SignIn = Type.Union([
+  Type.Object({ secretKey: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
+  Type.Object(
+    { email: Type.String({ minLength: 3, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 1024 }) },
+    { additionalProperties: false },
+  ),
+]);
+
+export const consolePlugin = fp(
+  async (app: FastifyInstance) => {
+    await app.register(fastifyCookie);
+    await app.register(fastifySession, {
+      secret: await app.store.serviceSecret('console-session'),
+      cookieName: SESSION_COOKIE,
+      // Strict always; Secure is set per session from the request (`secure: 'auto'` would drop Strict to Lax on HTTP).
+      cookie: { httpOnly: true, sameSite: 'strict', secure: false, path: '/' },
+      saveUninitialized: false,
+      rolling: true,
+      store: sessionStore(app.store),
+    });
+    const tokens = new Tokens({ userInfo: false });
+    app.decorateRequest('consoleRole', null);
+
+    const minutesOf = (runtime: MerchantRuntime) => runtime.console.sessionMinutes;
+
+    /** A state change from the console: the page's own origin, and the session's CSRF token. */
+    const checkStateChange = (request: FastifyRequest, held: ConsoleSession) => {
+      if (request.headers.origin !== ownOrigin(request))
+        throw new HttpError(403, 'forbidden', 'A console change must come from the console itself (Origin).');
+      const token = request.headers['x-csrf-token'];
+      if (typeof token !== 'string' || !tokens.verify(held.csrfSecret, token))
+        throw new HttpError(403, 'forbidden', 'Missing or wrong CSRF token: reload the console.');
+    };
+
+    app.decorate('consoleCaller', async (request: FastifyRequest): Promise<ApiKey | null> => {
+      const held = request.session?.console;
+      if (!held) return null;
+      const runtime = app.merchants.byId(held.merchantId);
+      const now = app.clock();
+      if (!runtime || now - held.lastSeenAt > minutesOf(runtime) * 60_000) {
+        await request.session.destroy();
+        throw new HttpError(401, 'unauthorized', 'Your console session has expired: sign in again.');
+      }
+      if (!READS.has(request.method)) {
+        checkStateChange(request, held);
+        if (held.role !== 'operator')
+          throw new HttpError(403, 'forbidden', 'Viewers can read; ask an operator to do this.');
+      }
+      request.session.console = { ...held, lastSeenAt: now };
+      request.session.cookie.maxAge = minutesOf(runtime) * 60_000;
+      request.consoleRole = held.role;
+      return { merchant: runtime, type: 'secret', allowedOrigins: [], id: held.keyId };
+    });
+
+    const answer = (request: FastifyRequest) => {
+      const held = request.session.console;
+      const runtime = held ? app.merchants.byId(held.merchantId) : undefined;
+      if (!held || !runtime) throw new HttpError(401, 'unauthorized', 'Sign in to the console.');
+      const { merchant } = runtime;
+      return {
+        merchant: { id: merchant.id, name: merchant.name, currency: merchant.currency },
+        role: held.role,
+        email: held.email,
+        csrfToken: tokens.create(held.csrfSecret),
+        sessionMinutes: minutesOf(runtime),
+        publishableKey: runtime.console.publishableKey,
+        warehouses: merchant.warehouses.map((w) => ({ id: w.id, name: w.name })),
+        services: merchant.services.map((s) => ({ id: s.id, name: s.name })),
+        skus: [...merchant.products.values()].map((p) => ({ sku: p.sku, name: p.name })),
+      };
+    };
+
+    app.post(
+      '/console/api/sign-in',
+      {
+        config: {
+          // Per address: guessing passwords or keys takes years at this pace.
+          rateLimit: { max: 10, timeWindow: 60_000, keyGenerator: (request) => `console-sign-in|${request.ip}` },
+        },
+        schema: {
+          summary: 'Sign in to the console with a secret key, or as a user of the merchant config',
+          tags: ['console'],
+          body: SignIn,
+          response: { 200: SessionAnswer, '4xx': ApiError },
+        },
+      },
+      async (request, reply) => {
+        // A sign-in sets a session: from another site's page it would be login CSRF.
+        if (request.headers.origin !== ownOrigin(request))
+          throw new HttpError(403, 'forbidden', 'Sign in from the console itself (Origin).');
+        const body = request.body as { secretKey: string } | { email: string; password: string };
+        let held: Omit<ConsoleSession, 'lastSeenAt' | 'csrfSecret'> | null = null;
+        if ('secretKey' in body) {
+          const key = app.merchants.authenticate(body.secretKey);
+          if (key?.type === 'secret')
+            held = { merchantId: key.merchant.merchant.id, role: 'operator', email: null, keyId: key.id };
+        } else {
+          const found = app.merchants.user(body.email);
+          const matches = await verifyPassword(body.password, found?.user.passwordHash ?? null);
+          if (found && matches)
+            held = {
+              merchantId: found.merchant.merchant.id,
+              role: found.user.role,
+              email: found.user.email,
+              keyId: `user:${found.user.email}`,
+            };
+        }
+        if (!held) throw new HttpError(401, 'unauthorized', 'Wrong secret key, e-mail or password.');
+        // A new session id at every sign-in (no fixation), then the session.
+        await request.session.regenerate();
+        const runtime = app.merchants.byId(held.merchantId) as MerchantRuntime;
+        request.session.console = { ...held, lastSeenAt: app.clock(), csrfSecret: tokens.secretSync() };
+        request.session.cookie.maxAge = minutesOf(runtime) * 60_000;
+        // Over TLS (directly, or behind a proxy PROMESSE_TRUST_PROXY believes), the cookie travels only over TLS.
+        request.session.cookie.secure = request.protocol === 'https';
+        return answer(request);
+      },
+    );
+
+    app.get(
+      '/console/api/session',
+      {
+        schema: {
+          summary: 'The console session: its merchant, role and CSRF token',
+          tags: ['console'],
+          response: { 200: SessionAnswer, '4xx': ApiError },
+        },
+      },
+      async (request) => {
+        await app.consoleCaller(request);
+        return answer(request);
+      },
+    );
+
+    app.post(
+      '/console/api/sign-out',
+      {
+        schema: {
+          summary: 'Sign out of the console',
+          tags: ['console'],
+          response: { 204: Type.Null(), '4xx': ApiError },
+        },
+      },
+      async (request, reply) => {
+        const held = request.session.console;
+        if (held) {
+          checkStateChange(request, held);
+          await request.session.destroy();
+        }
+        return reply.status(204).send();
+      },
+    );
+
+    // Expired sessions are swept now and then, whichever process does it first.
+    const sweep = setInterval(() => {
+      app.store.sweepSessions(Date.now()).catch((error: unknown) => app.log.warn({ err: error }, 'session sweep'));
+    }, 3_600_000);
+    sweep.unref();
+    app.addHook('onClose', async () => clearInterval(sweep));
+  },
+  { name: 'console', dependencies: ['merchants', 'clock'] },
+);
