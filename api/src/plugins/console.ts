@@ -175,7 +175,7 @@ export const consolePlugin = fp(
           response: { 200: SessionAnswer, '4xx': ApiError },
         },
       },
-      async (request, reply) => {
+      async (request) => {
         // A sign-in sets a session: from another site's page it would be login CSRF.
         if (request.headers.origin !== ownOrigin(request))
           throw new HttpError(403, 'forbidden', 'Sign in from the console itself (Origin).');
