@@ -2,10 +2,13 @@
 import { type Static, Type } from 'typebox';
 import { IsoDate, Nullable } from './primitives.ts';
 
-export const ACCURACY_GROUPINGS = ['service', 'warehouse', 'carrier', 'week'] as const;
+export const ACCURACY_GROUPINGS = ['service', 'warehouse', 'carrier', 'week', 'lane'] as const;
 
 export const AccuracyGroup = Type.Object({
-  key: Type.String({ description: 'the service, warehouse or carrier id, or the ISO week (2026-W48) of the order' }),
+  key: Type.String({
+    description:
+      'the service, warehouse or carrier id, the ISO week (2026-W48) of the order, or the lane (paris→FR: warehouse→country)',
+  }),
   shipments: Type.Integer({ description: 'booked shipments, cancelled ones aside' }),
   delivered: Type.Integer(),
   onTime: Type.Integer({ description: 'delivered on or before latest (the delivery date in the warehouse zone)' }),
@@ -16,6 +19,10 @@ export const AccuracyGroup = Type.Object({
   lateDays: Type.Object({
     p50: Nullable(Type.Integer()),
     p95: Nullable(Type.Integer({ description: 'calendar days after latest, among the late' })),
+  }),
+  transitDays: Type.Object({
+    p50: Nullable(Type.Integer()),
+    p95: Nullable(Type.Integer({ description: "calendar days from dispatch to delivery (the warehouse's zone)" })),
   }),
 });
 

@@ -55,6 +55,7 @@ describe.each(stores)('promise accuracy on %s', (_name, makeStore) => {
           onTimeRate: 0.75,
           meanRangeDays: 1,
           lateDays: { p50: 2, p95: 2 },
+          transitDays: { p50: 1, p95: 4 },
         },
       ],
     });

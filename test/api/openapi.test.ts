@@ -177,6 +177,8 @@ describe('the OpenAPI document', () => {
     await call('get', '/v1/orders/{id}', { url: '/v1/orders/ord_nope', headers: SECRET });
     await call('get', '/v1/orders', { url: `/v1/orders?reference=${booked.reference}`, headers: SECRET });
     await call('get', '/v1/orders', { url: '/v1/orders?status=nope', headers: SECRET });
+    await call('get', '/v1/orders', { url: '/v1/orders?status=accepted&from=2026-11-01&limit=5', headers: SECRET });
+    await call('get', '/v1/orders', { url: '/v1/orders?from=2026-01-01&to=2026-12-31', headers: SECRET });
 
     // An edit before the label (200), a refused one (422); after the label, 409 (below).
     const edit = (payload: Record<string, unknown>) =>
@@ -219,6 +221,7 @@ describe('the OpenAPI document', () => {
     await call('post', '/v1/outbox/{id}/replay', { url: '/v1/outbox/job_nope/replay', headers: SECRET });
 
     // Stock
+    await call('get', '/v1/inventory', { url: '/v1/inventory', headers: SECRET });
     await call('get', '/v1/inventory/{sku}', { url: '/v1/inventory/MUG-01', headers: SECRET });
     await call('get', '/v1/inventory/{sku}', { url: '/v1/inventory/NOPE', headers: SECRET });
     await call('get', '/v1/inventory/{sku}/movements', { url: '/v1/inventory/MUG-01/movements', headers: SECRET });

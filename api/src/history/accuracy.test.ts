@@ -3,7 +3,7 @@ import type { Order, Shipment } from '../../../shared/src/orders.ts';
 import { baseConfig } from '../../../test/fixtures/merchant.ts';
 import { dayFromIso } from '../promise/local-date.ts';
 import { compileMerchant } from '../promise/merchant.ts';
-import { deliveryOutcome, isoWeek, promiseAccuracy } from './accuracy.ts';
+import { AccuracyTally, deliveryOutcome, isoWeek, promiseAccuracy } from './accuracy.ts';
 
 const merchant = compileMerchant(baseConfig());
 
@@ -25,7 +25,7 @@ function shipment(changes: Partial<Shipment> = {}): Shipment {
 }
 
 const order = (id: string, createdAt: string, shipments: Shipment[]) =>
-  ({ id, createdAt, shipments }) as unknown as Order;
+  ({ id, createdAt, shipments, shippingAddress: { country: 'FR', postalCode: '75011' } }) as unknown as Order;
 
 describe('deliveryOutcome', () => {
   it('reads the delivery date in the warehouse zone: 23:30 UTC on the 26th is the 27th in Paris, late', () => {
@@ -77,6 +77,7 @@ describe('promiseAccuracy', () => {
         onTimeRate: 0,
         meanRangeDays: 1,
         lateDays: { p50: 1, p95: 1 },
+        transitDays: { p50: 4, p95: 4 },
       },
       {
         key: 'colissimo-home',
@@ -88,11 +89,16 @@ describe('promiseAccuracy', () => {
         onTimeRate: 0.6667,
         meanRangeDays: 1.5,
         lateDays: { p50: 3, p95: 3 },
+        transitDays: { p50: 3, p95: 6 }, // 1, 3 and 6 days from the 23rd's dispatch
       },
     ]);
     expect(promiseAccuracy(orders, merchant, 'week').map((g) => [g.key, g.shipments])).toEqual([
       ['2026-W48', 2],
       ['2026-W49', 3],
     ]);
+    expect(promiseAccuracy(orders, merchant, 'lane').map((g) => [g.key, g.shipments])).toEqual([['paris→FR', 5]]);
+    const tally = new AccuracyTally(merchant, 'week', { service: 'chrono-13' });
+    for (const o of orders) tally.add(o);
+    expect(tally.groups().map((g) => [g.key, g.shipments])).toEqual([['2026-W49', 1]]);
   });
 });

@@ -45,6 +45,22 @@ interface Tally {
   group: AccuracyGroup;
   ranges: number;
   lateBy: number[];
+  transits: number[];
+}
+
+/** Which shipments a tally counts: all, or one service's, or one warehouse's. */
+export interface AccuracyFilter {
+  service?: string | undefined;
+  warehouse?: string | undefined;
+}
+
+/** Calendar days from a delivered shipment's dispatch (its first carrier scan, else its dispatch date) to delivery. */
+function transitDays(shipment: Shipment, merchant: Merchant, delivered: Day): number {
+  const zone = merchant.warehouseById.get(shipment.warehouse)?.timeZone ?? 'UTC';
+  const dispatched = shipment.dispatchedAt
+    ? localDateTime(Date.parse(shipment.dispatchedAt), zone).day
+    : (dayFromIso(shipment.dispatchDate) as Day);
+  return Math.max(0, delivered - dispatched);
 }
 
 /**
@@ -56,26 +72,32 @@ export class AccuracyTally {
   readonly #merchant: Merchant;
   readonly #groupBy: AccuracyGrouping;
   readonly #groups = new Map<string, Tally>();
+  readonly #filter: AccuracyFilter;
 
-  constructor(merchant: Merchant, groupBy: AccuracyGrouping) {
+  constructor(merchant: Merchant, groupBy: AccuracyGrouping, filter: AccuracyFilter = {}) {
     this.#merchant = merchant;
     this.#groupBy = groupBy;
+    this.#filter = filter;
   }
 
   add(order: Order): void {
     const merchant = this.#merchant;
     const groupBy = this.#groupBy;
     const groups = this.#groups;
+    const { service, warehouse } = this.#filter;
     for (const shipment of order.shipments) {
       if (shipment.status === 'cancelled') continue;
+      if ((service && shipment.service !== service) || (warehouse && shipment.warehouse !== warehouse)) continue;
       const earliest = dayFromIso(shipment.promisedDelivery.earliest) as Day;
       const latest = dayFromIso(shipment.promisedDelivery.latest) as Day;
       const key =
         groupBy === 'week'
           ? isoWeek(dayFromIso(order.createdAt.slice(0, 10)) as Day)
-          : groupBy === 'carrier'
-            ? shipment.carrier
-            : shipment[groupBy];
+          : groupBy === 'lane'
+            ? `${shipment.warehouse}→${order.shippingAddress.country.toUpperCase()}`
+            : groupBy === 'carrier'
+              ? shipment.carrier
+              : shipment[groupBy];
       let entry = groups.get(key);
       if (!entry) {
         entry = {
@@ -89,9 +111,11 @@ export class AccuracyTally {
             onTimeRate: null,
             meanRangeDays: null,
             lateDays: { p50: null, p95: null },
+            transitDays: { p50: null, p95: null },
           },
           ranges: 0,
           lateBy: [],
+          transits: [],
         };
         groups.set(key, entry);
       }
@@ -101,6 +125,7 @@ export class AccuracyTally {
       const outcome = deliveryOutcome(shipment, merchant);
       if (outcome === null) continue;
       group.delivered++;
+      entry.transits.push(transitDays(shipment, merchant, deliveryDay(shipment, merchant) as Day));
       if (outcome === 'late') {
         group.late++;
         entry.lateBy.push((deliveryDay(shipment, merchant) as Day) - latest);
@@ -113,13 +138,15 @@ export class AccuracyTally {
 
   groups(): AccuracyGroup[] {
     return [...this.#groups.values()]
-      .map(({ group, ranges, lateBy }) => {
+      .map(({ group, ranges, lateBy, transits }) => {
         lateBy.sort((a, b) => a - b);
+        transits.sort((a, b) => a - b);
         return {
           ...group,
           onTimeRate: group.delivered === 0 ? null : round(group.onTime / group.delivered),
           meanRangeDays: round(ranges / group.shipments),
           lateDays: { p50: percentile(lateBy, 0.5), p95: percentile(lateBy, 0.95) },
+          transitDays: { p50: percentile(transits, 0.5), p95: percentile(transits, 0.95) },
         };
       })
       .sort((a, b) => a.key.localeCompare(b.key));

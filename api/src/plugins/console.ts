@@ -170,7 +170,8 @@ export const consolePlugin = fp(
         },
         schema: {
           summary: 'Sign in to the console with a secret key, or as a user of the merchant config',
-          tags: ['console'],
+          // The console page's own routes: not part of the public API.
+          hide: true,
           body: SignIn,
           response: { 200: SessionAnswer, '4xx': ApiError },
         },
@@ -213,7 +214,7 @@ export const consolePlugin = fp(
       {
         schema: {
           summary: 'The console session: its merchant, role and CSRF token',
-          tags: ['console'],
+          hide: true,
           response: { 200: SessionAnswer, '4xx': ApiError },
         },
       },
@@ -228,7 +229,7 @@ export const consolePlugin = fp(
       {
         schema: {
           summary: 'Sign out of the console',
-          tags: ['console'],
+          hide: true,
           response: { 204: Type.Null(), '4xx': ApiError },
         },
       },

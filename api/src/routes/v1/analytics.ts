@@ -29,13 +29,19 @@ export async function analyticsRoutes(instance: FastifyInstance): Promise<void> 
           from: IsoDate,
           to: IsoDate,
           groupBy: Type.Optional(Type.Enum(ACCURACY_GROUPINGS, { description: 'default service' })),
+          service: Type.Optional(
+            Type.String({ minLength: 1, maxLength: 64, description: "only this service's shipments" }),
+          ),
+          warehouse: Type.Optional(
+            Type.String({ minLength: 1, maxLength: 64, description: "only this warehouse's shipments" }),
+          ),
         }),
         response: { 200: PromiseAccuracy, '4xx': ApiError },
       },
     },
     async (request) => {
       const { merchant } = callerOf(request).merchant;
-      const { from, to, groupBy = 'service' } = request.query;
+      const { from, to, groupBy = 'service', service, warehouse } = request.query;
       const first = dayFromIso(from);
       const last = dayFromIso(to);
       if (first === null) throw invalidField('from', 'invalid_date', 'from: not a calendar date.');
@@ -44,7 +50,7 @@ export async function analyticsRoutes(instance: FastifyInstance): Promise<void> 
       if (last - first >= MAX_DAYS) throw invalidField('to', 'too_long', `at most ${MAX_DAYS} days per request.`);
       // Orders placed on those dates (UTC), read a page at a time.
       const range = { from: `${from}T00:00:00.000Z`, to: `${isoFromDay(last + 1)}T00:00:00.000Z` };
-      const tally = new AccuracyTally(merchant, groupBy);
+      const tally = new AccuracyTally(merchant, groupBy, { service, warehouse });
       for (let after: OrderCursor | null = null; ; ) {
         const page = await app.store.ordersCreatedBetween(merchant.id, range, { after, limit: PAGE });
         for (const order of page) tally.add(order);

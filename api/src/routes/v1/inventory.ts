@@ -1,6 +1,5 @@
 /** Inventory levels (CONTRACT §4 "Inventory"), secret key only. A change shows in the next promise. */
 
-import type { RateLimitOptions } from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
@@ -15,10 +14,11 @@ import {
 import { MAX_QUANTITY } from '../../../../shared/src/primitives.ts';
 import { planReleaseByHand } from '../../booking/release-by-hand.ts';
 import { HttpError, validationFailed } from '../../http-error.ts';
-import { DEFAULT_LIMITS, type MerchantRuntime } from '../../merchants/registry.ts';
+import type { MerchantRuntime } from '../../merchants/registry.ts';
 import { callerOf } from '../../plugins/auth.ts';
 import type { StockLevel } from '../../promise/availability.ts';
 import { dayFromIso } from '../../promise/local-date.ts';
+import { writeLimit } from '../writes.ts';
 
 const Sku = Type.String({ minLength: 1, maxLength: 64 });
 const WarehouseId = Type.String({ minLength: 1, maxLength: 64 });
@@ -56,12 +56,34 @@ function stockedLevel(runtime: MerchantRuntime, params: { warehouse: string; sku
 export async function inventoryRoutes(instance: FastifyInstance): Promise<void> {
   // Typed from the route schemas: params, query and body as validated, replies as their schema says.
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-  // Counted after authentication, per key: a merchant's bulk sync must not starve another's.
-  const writeLimit: RateLimitOptions = {
-    hook: 'preHandler',
-    max: (request) => request.apiKey?.merchant.limits.writesPerMinutePerKey ?? DEFAULT_LIMITS.writesPerMinutePerKey,
-    keyGenerator: (request) => `write|${request.apiKey?.id ?? request.ip}`,
+  /** A sku's level in every warehouse, a warehouse without one at zero. */
+  const skuView = (runtime: MerchantRuntime, sku: string, levels: readonly StockLevel[]) => {
+    const byWarehouse = new Map(levels.filter((l) => l.sku === sku).map((level) => [level.warehouse, level]));
+    const none = (warehouse: string) => ({ warehouse, sku, onHand: 0, reserved: 0, safetyStock: 0, incoming: [] });
+    return {
+      sku,
+      warehouses: runtime.merchant.warehouses.map((w) => levelView(byWarehouse.get(w.id) ?? none(w.id))),
+    };
   };
+
+  app.get(
+    '/v1/inventory',
+    {
+      onRequest: app.requireSecretKey,
+      schema: {
+        summary: 'Stock of every stocked sku (bundles aside) in every warehouse',
+        tags: ['inventory'],
+        security: [{ secretKey: [] }],
+        response: { 200: Type.Object({ data: Type.Array(SkuInventory) }), '4xx': ApiError },
+      },
+    },
+    async (request) => {
+      const runtime = callerOf(request).merchant;
+      const skus = [...runtime.merchant.products.values()].filter((p) => !p.isBundle).map((p) => p.sku);
+      const levels = await app.stock.levels(runtime.merchant.id, skus);
+      return { data: skus.map((sku) => skuView(runtime, sku, levels)) };
+    },
+  );
 
   app.get(
     '/v1/inventory/:sku',
@@ -78,23 +100,7 @@ export async function inventoryRoutes(instance: FastifyInstance): Promise<void> 
     async (request) => {
       const runtime = callerOf(request).merchant;
       const product = stockedProduct(runtime, request.params.sku);
-      const levels = await app.stock.levels(runtime.merchant.id, [product.sku]);
-      const byWarehouse = new Map(levels.map((level) => [level.warehouse, level]));
-      return {
-        sku: product.sku,
-        warehouses: runtime.merchant.warehouses.map((w) =>
-          levelView(
-            byWarehouse.get(w.id) ?? {
-              warehouse: w.id,
-              sku: product.sku,
-              onHand: 0,
-              reserved: 0,
-              safetyStock: 0,
-              incoming: [],
-            },
-          ),
-        ),
-      };
+      return skuView(runtime, product.sku, await app.stock.levels(runtime.merchant.id, [product.sku]));
     },
   );
 

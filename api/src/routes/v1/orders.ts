@@ -3,10 +3,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { ApiError } from '../../../../shared/src/errors.ts';
-import { CancelRequest, EditOrderRequest, Order, OrderRequest } from '../../../../shared/src/orders.ts';
-import { HttpError } from '../../http-error.ts';
+import { CancelRequest, EditOrderRequest, Order, OrderRequest, OrderStatus } from '../../../../shared/src/orders.ts';
+import { IsoDate } from '../../../../shared/src/primitives.ts';
+import { HttpError, invalidField } from '../../http-error.ts';
 import { callerOf } from '../../plugins/auth.ts';
+import { dayFromIso, isoFromDay } from '../../promise/local-date.ts';
 import { byApiKey } from '../../services/booking-service.ts';
+import type { OrderCursor } from '../../store/store.ts';
 import { idempotencyHeader, idempotencyKeyOf, instantOf, sendJson, writeLimit } from '../writes.ts';
 
 const OrderId = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -70,22 +73,57 @@ export async function orderRoutes(instance: FastifyInstance): Promise<void> {
     {
       onRequest: app.requireSecretKey,
       schema: {
-        summary: 'Find orders by reference (and channel)',
+        summary: 'Find orders: by reference (and channel), or by status and creation date, newest first',
+        description:
+          'With `reference`, the orders that carry it. Otherwise the orders created from `from` to `to` (calendar dates, UTC; default the last 30 days, at most 92), with `status` if given, the newest `limit` (default 50) first.',
         tags: ['orders'],
         security: [{ secretKey: [] }],
         querystring: Type.Object({
-          reference: Type.String({ minLength: 1, maxLength: 100 }),
+          reference: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
           channel: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+          status: Type.Optional(OrderStatus),
+          from: Type.Optional(IsoDate),
+          to: Type.Optional(IsoDate),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
         }),
         response: { 200: Type.Object({ data: Type.Array(Order) }), '4xx': ApiError },
       },
     },
-    async (request) => ({
-      data: await app.store.findOrders(callerOf(request).merchant.merchant.id, {
-        reference: request.query.reference,
-        ...(request.query.channel !== undefined ? { channel: request.query.channel } : {}),
-      }),
-    }),
+    async (request) => {
+      const merchantId = callerOf(request).merchant.merchant.id;
+      const { reference, channel, status, from, to, limit = 50 } = request.query;
+      const wanted = (order: Order) =>
+        (!status || order.status === status) &&
+        (!from || order.createdAt.slice(0, 10) >= from) &&
+        (!to || order.createdAt.slice(0, 10) <= to);
+      if (reference !== undefined) {
+        const found = await app.store.findOrders(merchantId, {
+          reference,
+          ...(channel !== undefined ? { channel } : {}),
+        });
+        return { data: found.filter(wanted).reverse().slice(0, limit) };
+      }
+      const today = new Date(app.clock()).toISOString().slice(0, 10);
+      const last = dayFromIso(to ?? today) as number;
+      const first = from ? (dayFromIso(from) as number) : last - 29;
+      if (last < first) throw invalidField('to', 'before_from', 'to: must be on or after from.');
+      if (last - first >= 92) throw invalidField('from', 'too_long', 'at most 92 days per request.');
+      const range = { from: `${isoFromDay(first)}T00:00:00.000Z`, to: `${isoFromDay(last + 1)}T00:00:00.000Z` };
+      // Pages come oldest first: the newest `limit` matches are kept as they pass.
+      const matches: Order[] = [];
+      for (let after: OrderCursor | null = null; ; ) {
+        const page = await app.store.ordersCreatedBetween(merchantId, range, { after, limit: 500 });
+        for (const order of page) {
+          if (channel !== undefined && order.channel !== channel) continue;
+          if (!status || order.status === status) matches.push(order);
+        }
+        if (matches.length > limit) matches.splice(0, matches.length - limit);
+        const end = page.at(-1);
+        if (!end || page.length < 500) break;
+        after = { createdAt: end.createdAt, id: end.id };
+      }
+      return { data: matches.reverse() };
+    },
   );
 
   app.patch(
