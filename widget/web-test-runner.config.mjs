@@ -77,7 +77,7 @@ function countsReporter() {
 
 export default {
   rootDir: '.',
-  files: ['widget/src/**/*.test.ts'],
+  files: ['widget/src/**/*.test.ts', 'console/src/**/*.test.ts'],
   nodeResolve: true,
   concurrency: 1,
   testsFinishTimeout: 120_000,

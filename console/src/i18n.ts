@@ -1,0 +1,251 @@
+/**
+ * The console's words, in English and French. The locale is the browser's (`fr*` gives French), or the one the
+ * user picks; dates, numbers and money follow it through Intl.
+ */
+const en = {
+  'app.title': 'Promesse console',
+  'nav.orders': 'Orders',
+  'nav.exceptions': 'Exceptions',
+  'nav.stock': 'Stock',
+  'nav.webhooks': 'Webhooks',
+  'nav.accuracy': 'Promise accuracy',
+  'nav.simulator': 'Promise simulator',
+  'nav.main': 'Console sections',
+  'session.signOut': 'Sign out',
+  'session.role.viewer': 'viewer',
+  'session.role.operator': 'operator',
+  'session.language': 'Language',
+  'signIn.title': 'Sign in to the console',
+  'signIn.withKey': 'With a secret key',
+  'signIn.withUser': 'With your e-mail',
+  'signIn.secretKey': 'Secret key',
+  'signIn.email': 'E-mail',
+  'signIn.password': 'Password',
+  'signIn.submit': 'Sign in',
+  'signIn.expired': 'Your session expired: sign in again.',
+  'common.loading': 'Loading…',
+  'common.search': 'Search',
+  'common.all': 'All',
+  'common.none': 'Nothing to show.',
+  'common.error': 'Something went wrong: {message}',
+  'common.done': 'Done.',
+  'common.viewerOnly': 'Viewers can read; an operator can act here.',
+  'common.asTable': 'The same figures as a table',
+  'orders.reference': 'Reference',
+  'orders.status': 'Status',
+  'orders.from': 'Created from',
+  'orders.to': 'to',
+  'orders.created': 'Created',
+  'orders.total': 'Total',
+  'orders.shipments': 'Shipments',
+  'orders.open': 'Open order {reference}',
+  'order.back': 'Back to orders',
+  'order.title': 'Order {reference}',
+  'order.promised': 'Promised {earliest} – {latest}',
+  'order.delivered': 'Delivered {date}',
+  'order.late': 'late',
+  'order.onTime': 'on time',
+  'order.label': 'Download label',
+  'order.cancel': 'Cancel order',
+  'order.confirmCancel': 'Cancel this order? Its stock is released.',
+  'order.timeline': 'Timeline',
+  'order.returns': 'Returns',
+  'exceptions.state': 'State',
+  'exceptions.reason': 'Reason',
+  'exceptions.next': 'Next action',
+  'exceptions.order': 'Order',
+  'exceptions.opened': 'Opened',
+  'exceptions.acknowledge': 'Acknowledge',
+  'exceptions.resolve': 'Resolve',
+  'stock.sku': 'SKU',
+  'stock.warehouse': 'Warehouse',
+  'stock.onHand': 'On hand',
+  'stock.reserved': 'Reserved',
+  'stock.safety': 'Safety',
+  'stock.available': 'Available',
+  'stock.incoming': 'Incoming',
+  'stock.ledger': 'Ledger of {sku}',
+  'stock.showLedger': 'Ledger of {sku}',
+  'stock.import': 'Bulk import (CSV: warehouse,sku,onHand…)',
+  'stock.importFile': 'File to import',
+  'stock.importStart': 'Import',
+  'stock.importProgress': 'Import progress',
+  'stock.importSummary': '{applied} applied, {failed} failed of {processed}',
+  'stock.line': 'Line {line}: {code} {message}',
+  'stock.reason': 'Reason',
+  'stock.change': 'Change',
+  'webhooks.url': 'URL',
+  'webhooks.events': 'Events',
+  'webhooks.state': 'State',
+  'webhooks.attempts': 'Recent attempts',
+  'webhooks.status': 'Status',
+  'webhooks.duration': 'Duration',
+  'webhooks.excerpt': 'Answer',
+  'webhooks.replay': 'Replay',
+  'webhooks.rotate': 'Rotate secret',
+  'webhooks.enable': 'Re-enable',
+  'webhooks.newSecret': 'New secret (shown once): {secret}',
+  'accuracy.from': 'From',
+  'accuracy.to': 'To',
+  'accuracy.by': 'By',
+  'accuracy.service': 'service',
+  'accuracy.warehouse': 'warehouse',
+  'accuracy.onTimeRate': 'On-time rate by week',
+  'accuracy.rangeWidth': 'Promised range width by week (days)',
+  'accuracy.lanes': 'Transit days per lane',
+  'accuracy.week': 'Week',
+  'accuracy.lane': 'Lane',
+  'accuracy.delivered': 'Delivered',
+  'accuracy.rate': 'On time',
+  'accuracy.width': 'Range (days)',
+  'simulator.cart': 'Cart (SKU:quantity, comma separated)',
+  'simulator.country': 'Country',
+  'simulator.postalCode': 'Postal code',
+  'simulator.at': 'Instant (test keys only)',
+  'simulator.show': 'Show the promise',
+  'simulator.noKey': "The merchant's config has no plain publishable key: the element cannot be shown here.",
+};
+
+type Key = keyof typeof en;
+
+const fr: Record<Key, string> = {
+  'app.title': 'Console Promesse',
+  'nav.orders': 'Commandes',
+  'nav.exceptions': 'Incidents',
+  'nav.stock': 'Stock',
+  'nav.webhooks': 'Webhooks',
+  'nav.accuracy': 'Fiabilité des promesses',
+  'nav.simulator': 'Simulateur de promesse',
+  'nav.main': 'Sections de la console',
+  'session.signOut': 'Se déconnecter',
+  'session.role.viewer': 'lecture',
+  'session.role.operator': 'opérateur',
+  'session.language': 'Langue',
+  'signIn.title': 'Connexion à la console',
+  'signIn.withKey': 'Avec une clé secrète',
+  'signIn.withUser': 'Avec votre e-mail',
+  'signIn.secretKey': 'Clé secrète',
+  'signIn.email': 'E-mail',
+  'signIn.password': 'Mot de passe',
+  'signIn.submit': 'Se connecter',
+  'signIn.expired': 'Votre session a expiré : reconnectez-vous.',
+  'common.loading': 'Chargement…',
+  'common.search': 'Rechercher',
+  'common.all': 'Tous',
+  'common.none': 'Rien à afficher.',
+  'common.error': 'Une erreur est survenue : {message}',
+  'common.done': 'Fait.',
+  'common.viewerOnly': 'En lecture seule : un opérateur peut agir ici.',
+  'common.asTable': 'Les mêmes chiffres en tableau',
+  'orders.reference': 'Référence',
+  'orders.status': 'Statut',
+  'orders.from': 'Créées du',
+  'orders.to': 'au',
+  'orders.created': 'Créée',
+  'orders.total': 'Total',
+  'orders.shipments': 'Colis',
+  'orders.open': 'Ouvrir la commande {reference}',
+  'order.back': 'Retour aux commandes',
+  'order.title': 'Commande {reference}',
+  'order.promised': 'Promis du {earliest} au {latest}',
+  'order.delivered': 'Livré le {date}',
+  'order.late': 'en retard',
+  'order.onTime': "à l'heure",
+  'order.label': "Télécharger l'étiquette",
+  'order.cancel': 'Annuler la commande',
+  'order.confirmCancel': 'Annuler cette commande ? Son stock est libéré.',
+  'order.timeline': 'Historique',
+  'order.returns': 'Retours',
+  'exceptions.state': 'État',
+  'exceptions.reason': 'Motif',
+  'exceptions.next': 'Action suivante',
+  'exceptions.order': 'Commande',
+  'exceptions.opened': 'Ouvert',
+  'exceptions.acknowledge': 'Prendre en charge',
+  'exceptions.resolve': 'Résoudre',
+  'stock.sku': 'Référence article',
+  'stock.warehouse': 'Entrepôt',
+  'stock.onHand': 'En stock',
+  'stock.reserved': 'Réservé',
+  'stock.safety': 'Sécurité',
+  'stock.available': 'Disponible',
+  'stock.incoming': 'À recevoir',
+  'stock.ledger': 'Mouvements de {sku}',
+  'stock.showLedger': 'Mouvements de {sku}',
+  'stock.import': 'Import en masse (CSV : warehouse,sku,onHand…)',
+  'stock.importFile': 'Fichier à importer',
+  'stock.importStart': 'Importer',
+  'stock.importProgress': "Progression de l'import",
+  'stock.importSummary': '{applied} appliquées, {failed} en erreur sur {processed}',
+  'stock.line': 'Ligne {line} : {code} {message}',
+  'stock.reason': 'Motif',
+  'stock.change': 'Variation',
+  'webhooks.url': 'URL',
+  'webhooks.events': 'Événements',
+  'webhooks.state': 'État',
+  'webhooks.attempts': 'Derniers envois',
+  'webhooks.status': 'Statut',
+  'webhooks.duration': 'Durée',
+  'webhooks.excerpt': 'Réponse',
+  'webhooks.replay': 'Renvoyer',
+  'webhooks.rotate': 'Changer le secret',
+  'webhooks.enable': 'Réactiver',
+  'webhooks.newSecret': 'Nouveau secret (affiché une fois) : {secret}',
+  'accuracy.from': 'Du',
+  'accuracy.to': 'Au',
+  'accuracy.by': 'Par',
+  'accuracy.service': 'service',
+  'accuracy.warehouse': 'entrepôt',
+  'accuracy.onTimeRate': "Taux de livraison à l'heure par semaine",
+  'accuracy.rangeWidth': 'Largeur de la fourchette promise par semaine (jours)',
+  'accuracy.lanes': 'Jours de transport par trajet',
+  'accuracy.week': 'Semaine',
+  'accuracy.lane': 'Trajet',
+  'accuracy.delivered': 'Livrés',
+  'accuracy.rate': "À l'heure",
+  'accuracy.width': 'Fourchette (jours)',
+  'simulator.cart': 'Panier (SKU:quantité, séparés par des virgules)',
+  'simulator.country': 'Pays',
+  'simulator.postalCode': 'Code postal',
+  'simulator.at': 'Instant (clés de test seulement)',
+  'simulator.show': 'Afficher la promesse',
+  'simulator.noKey':
+    "La configuration du marchand n'a pas de clé publique en clair : l'élément ne peut pas s'afficher ici.",
+};
+
+export const LOCALES = { en, fr } as const;
+export type Locale = keyof typeof LOCALES;
+
+let current: Locale = (globalThis.navigator?.language ?? 'en').toLowerCase().startsWith('fr') ? 'fr' : 'en';
+
+export const locale = (): Locale => current;
+export function setLocale(next: Locale): void {
+  current = next;
+  document.documentElement.lang = next;
+}
+
+/** A phrase in the current locale, its `{name}` placeholders filled. */
+export function t(key: Key, params: Record<string, string | number> = {}): string {
+  return LOCALES[current][key].replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
+}
+
+const dateTimes = new Map<string, Intl.DateTimeFormat>();
+export function formatInstant(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  let format = dateTimes.get(current);
+  if (!format) {
+    format = new Intl.DateTimeFormat(current, { dateStyle: 'medium', timeStyle: 'short' });
+    dateTimes.set(current, format);
+  }
+  return format.format(new Date(iso));
+}
+
+export function formatMoney(minor: number, currency: string): string {
+  return new Intl.NumberFormat(current, { style: 'currency', currency }).format(minor / 100);
+}
+
+export function formatPercent(rate: number | null): string {
+  return rate === null
+    ? '—'
+    : new Intl.NumberFormat(current, { style: 'percent', maximumFractionDigits: 1 }).format(rate);
+}
