@@ -91,5 +91,10 @@ export async function startServer(settings: Settings): Promise<FastifyInstance> 
   }
   app.startPipeline();
   closeOnSignals(app);
+  const base = `http://${settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host}:${settings.port}`;
+  app.log.info(
+    { console: `${base}/console/`, ...(settings.demo ? { demo: `${base}/demo/` } : {}) },
+    settings.demo ? 'console and demo ready (sign in to the console with sk_test_demo)' : 'console ready',
+  );
   return app;
 }

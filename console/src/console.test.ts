@@ -317,6 +317,8 @@ describe('merchant console', () => {
     const app = await open('#/orders');
     await waitUntil(() => app.querySelector('tbody tr'), 'no orders');
     await expect(app).to.be.accessible();
+    // The late order says so: delivered on the 27th, promised by the 25th.
+    expect(app.querySelector('tbody tr .late')?.textContent).to.equal('late');
     (app.querySelector('input[name=reference]') as HTMLInputElement).value = 'MD-1001';
     (app.querySelector('select[name=status]') as HTMLSelectElement).value = 'delivered';
     (app.querySelector('input[name=from]') as HTMLInputElement).value = '2026-11-01';

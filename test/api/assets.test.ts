@@ -25,6 +25,21 @@ describe('static assets', () => {
     expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable');
   });
 
+  it('serves the console under its own CSP, never framed, its hashed files immutable', async () => {
+    const page = await app.inject('/console/');
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(page.headers['x-frame-options']).toBe('DENY');
+    expect(page.headers['cache-control']).toBe('no-cache');
+    const script = /src="(\/console\/assets\/[^"]+\.js)"/.exec(page.body)?.[1] as string;
+    const bundle = await app.inject(script);
+    expect([bundle.statusCode, bundle.headers['cache-control']]).toEqual([200, 'public, max-age=31536000, immutable']);
+    // The console is its own bundle: the element's does not carry it.
+    expect((await app.inject('/widget/delivery-promise.js')).body).not.toContain('promesse-console');
+  });
+
   it('does not serve the demo storefront from an app built without `demo`', async () => {
     expect((await app.inject('/demo/')).statusCode).toBe(404);
     expect((await app.inject('/demo/order.html')).statusCode).toBe(404);

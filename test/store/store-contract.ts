@@ -238,6 +238,21 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect((await store.inventoryLevels('m', ['A'])).find((l) => l.warehouse === 'paris')?.onHand).toBe(7);
     });
 
+    it('keeps console sessions until they expire, replaces them, destroys and sweeps them', async () => {
+      await open();
+      const now = Date.parse('2026-11-23T09:00:00Z');
+      await store.setSession('s1', '{"a":1}', now + 60_000);
+      await store.setSession('s2', '{"b":2}', now + 10_000);
+      expect(await store.getSession('s1', now)).toBe('{"a":1}');
+      await store.setSession('s1', '{"a":2}', now + 120_000);
+      expect(await store.getSession('s1', now + 90_000)).toBe('{"a":2}');
+      expect(await store.getSession('s2', now + 10_000)).toBeNull(); // expired
+      expect(await store.sweepSessions(now + 10_000)).toBe(1);
+      await store.destroySession('s1');
+      expect(await store.getSession('s1', now)).toBeNull();
+      expect(await store.getSession('nope', now)).toBeNull();
+    });
+
     it('claims idempotency keys: new, in progress, replay, mismatch, per merchant', async () => {
       await open();
       const now = Date.parse('2026-11-23T09:00:00Z');

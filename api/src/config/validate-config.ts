@@ -187,6 +187,8 @@ function semanticProblems(config: MerchantConfig, problems: string[]): void {
   }
   channelProblems(config, add);
   returnsProblems(config, add);
+  for (const [email, i] of duplicates((config.users ?? []).map((u) => u.email.toLowerCase())))
+    add(`users[${i}].email`, `duplicate console user "${email}"`);
 }
 
 /** The returns policy names a warehouse, skus, a carrier and its service that the file has. */

@@ -5,6 +5,15 @@ import { ApiError, api } from '../api.ts';
 import { formatInstant, formatMoney, t } from '../i18n.ts';
 import { ConsoleElement, type ConsoleSession } from '../session.ts';
 
+/** Whether an order's promise broke: a shipment delivered after its latest date, or still on its way past it. */
+export function isLate(order: Order, today: string): boolean {
+  return order.shipments.some((s) => {
+    if (s.status === 'cancelled') return false;
+    const delivered = s.deliveredAt?.slice(0, 10);
+    return delivered ? delivered > s.promisedDelivery.latest : today > s.promisedDelivery.latest;
+  });
+}
+
 export class OrdersPage extends ConsoleElement {
   static override properties = { session: { attribute: false }, _orders: { state: true }, _error: { state: true } };
   declare session: ConsoleSession;
@@ -43,6 +52,7 @@ export class OrdersPage extends ConsoleElement {
   }
 
   override render() {
+    const today = new Date().toISOString().slice(0, 10);
     return html`<h1>${t('nav.orders')}</h1>
       <form class="filters" role="search" @submit=${this.#submit}>
         <label>${t('orders.reference')} <input name="reference" type="search" /></label>
@@ -70,6 +80,7 @@ export class OrdersPage extends ConsoleElement {
                     <th scope="col">${t('orders.status')}</th>
                     <th scope="col">${t('orders.created')}</th>
                     <th scope="col">${t('orders.shipments')}</th>
+                    <th scope="col">${t('orders.promise')}</th>
                     <th scope="col" class="number">${t('orders.total')}</th>
                   </tr>
                 </thead>
@@ -80,6 +91,11 @@ export class OrdersPage extends ConsoleElement {
                       <td><span class="status status-${o.status}">${o.status.replaceAll('_', ' ')}</span></td>
                       <td>${formatInstant(o.createdAt)}</td>
                       <td>${o.shipments.map((s) => s.status.replaceAll('_', ' ')).join(', ')}</td>
+                      <td>${
+                        isLate(o, today)
+                          ? html`<strong class="late">${t('order.late')}</strong>`
+                          : html`<span class="on-time">${t('order.onTime')}</span>`
+                      }</td>
                       <td class="number">${formatMoney(o.totals.total, o.totals.currency)}</td>
                     </tr>`,
                   )}
