@@ -295,6 +295,43 @@ describe('never a 5xx after the booking', () => {
 });
 
 describe('keys given as hashes', () => {
+  it('console sign-in and session routes answer 4xx to anything, cookies and tokens included', async () => {
+    const app = await testApp();
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          json,
+          fc.oneof(fc.string({ maxLength: 300 }), fc.constant('promesse_console=s%3Aabc.def')),
+          fc.string({ maxLength: 100 }),
+          async (body, cookie, token) => {
+            for (const [method, url] of [
+              ['POST', '/console/api/sign-in'],
+              ['GET', '/console/api/session'],
+              ['POST', '/console/api/sign-out'],
+              ['POST', '/v1/exceptions/exc_1/resolve'],
+            ] as const) {
+              const response = await app.inject({
+                method,
+                url,
+                headers: {
+                  'content-type': 'application/json',
+                  origin: 'http://localhost:80',
+                  cookie,
+                  'x-csrf-token': token,
+                },
+                ...(method === 'POST' ? { payload: JSON.stringify(body) } : {}),
+              });
+              expect(response.statusCode, `${method} ${url}`).toBeLessThan(500);
+            }
+          },
+        ),
+        { numRuns: 100 },
+      );
+    } finally {
+      await app.close();
+    }
+  });
+
   it('authenticates a key whose config gives only its SHA-256 hash', async () => {
     const config = baseConfig();
     config.keys = [
