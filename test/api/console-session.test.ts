@@ -72,6 +72,7 @@ describe.each(stores)('console sessions on %s', (_name, makeStore) => {
     expect(set).toMatch(/HttpOnly/i);
     expect(set).toMatch(/SameSite=Strict/i);
     expect(set).not.toMatch(/Secure/); // plain HTTP here; behind TLS the cookie is Secure
+    expect(set).not.toMatch(/Max-Age|Expires/); // until the browser closes; the server ends it when idle
     expect((await app.inject({ url: `/v1/orders/${order.id}`, headers: { cookie } })).statusCode).toBe(200);
     const cancel = (headers: Record<string, string>) =>
       app.inject({
@@ -138,6 +139,21 @@ describe.each(stores)('console sessions on %s', (_name, makeStore) => {
     expect(out.statusCode).toBe(204);
     expect((await app.inject({ url: '/console/api/session', headers: { cookie: again.cookie } })).statusCode).toBe(401);
     expect(csrf).not.toBe(again.csrf);
+  });
+
+  it('reads a session it cannot parse as none, and one for a merchant no longer served as expired', async () => {
+    await start();
+    const { cookie } = await signIn({ secretKey: 'sk_test_fixture' });
+    const id = decodeURIComponent(cookie.split('=')[1] ?? '').split('.')[0] ?? '';
+    await app.store.setSession(id, '{not json', Date.now() + 60_000);
+    expect((await app.inject({ url: '/v1/exceptions', headers: { cookie } })).statusCode).toBe(401);
+    const again = await signIn({ secretKey: 'sk_test_fixture' });
+    const againId = decodeURIComponent(again.cookie.split('=')[1] ?? '').split('.')[0] ?? '';
+    const data = JSON.parse((await app.store.getSession(againId, Date.now())) ?? '{}');
+    data.console.merchantId = 'gone';
+    await app.store.setSession(againId, JSON.stringify(data), Date.now() + 60_000);
+    const gone = await app.inject({ url: '/v1/exceptions', headers: { cookie: again.cookie } });
+    expect([gone.statusCode, gone.json().code]).toEqual([401, 'unauthorized']);
   });
 
   it("keeps a session to its merchant: another merchant's order is not found", async () => {

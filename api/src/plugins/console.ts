@@ -6,7 +6,7 @@
  * change needs the session's CSRF token and a same-origin `Origin`. Signed out after `console.sessionMinutes`
  * (default 30) idle, by the app's clock.
  */
-import fastifyCookie from '@fastify/cookie';
+import { fastifyCookie } from '@fastify/cookie';
 import { Tokens } from '@fastify/csrf';
 import fastifySession, { type SessionStore } from '@fastify/session';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -54,7 +54,15 @@ function sessionStore(store: Store): SessionStore {
   return {
     get: (id, callback) =>
       store.getSession(id, Date.now()).then(
-        (data) => callback(null, data ? JSON.parse(data) : null),
+        (data) => {
+          let session = null;
+          try {
+            session = data ? JSON.parse(data) : null;
+          } catch {
+            // Unreadable (written by another version): no session, so the user signs in again.
+          }
+          callback(null, session);
+        },
         (error: Error) => callback(error),
       ),
     set: (id, session, callback) => {
@@ -99,20 +107,26 @@ const SignIn = Type.Union([
 
 export const consolePlugin = fp(
   async (app: FastifyInstance) => {
-    await app.register(fastifyCookie);
-    await app.register(fastifySession, {
-      secret: await app.store.serviceSecret('console-session'),
-      cookieName: SESSION_COOKIE,
-      // Strict always; Secure is set per session from the request (`secure: 'auto'` would drop Strict to Lax on HTTP).
-      cookie: { httpOnly: true, sameSite: 'strict', secure: false, path: '/' },
-      saveUninitialized: false,
-      rolling: true,
-      store: sessionStore(app.store),
-    });
     const tokens = new Tokens({ userInfo: false });
     app.decorateRequest('consoleRole', null);
+    /** Reads a session by its signed cookie value onto a request, through @fastify/session (set below). */
+    let decrypt: (signed: string, request: FastifyRequest) => Promise<void> = async () => {};
 
     const minutesOf = (runtime: MerchantRuntime) => runtime.console.sessionMinutes;
+    /** The request's session, if the session plugin or `loadSession` gave it one. */
+    const sessionOf = (request: FastifyRequest) => (request as { session?: FastifyRequest['session'] }).session;
+
+    /**
+     * The session of a /v1 request, read from its cookie: the session plugin's hooks run only on the console's own
+     * routes, so that the public API pays nothing for it (a request without the cookie is one header look).
+     */
+    const loadSession = async (request: FastifyRequest) => {
+      if (sessionOf(request)) return;
+      const header = request.headers.cookie;
+      if (!header?.includes(`${SESSION_COOKIE}=`)) return;
+      const signed = fastifyCookie.parse(header)[SESSION_COOKIE];
+      if (signed) await decrypt(signed, request);
+    };
 
     /** A state change from the console: the page's own origin, and the session's CSRF token. */
     const checkStateChange = (request: FastifyRequest, held: ConsoleSession) => {
@@ -124,12 +138,14 @@ export const consolePlugin = fp(
     };
 
     app.decorate('consoleCaller', async (request: FastifyRequest): Promise<ApiKey | null> => {
-      const held = request.session?.console;
-      if (!held) return null;
+      await loadSession(request);
+      const session = sessionOf(request);
+      const held = session?.console;
+      if (!session || !held) return null;
       const runtime = app.merchants.byId(held.merchantId);
       const now = app.clock();
       if (!runtime || now - held.lastSeenAt > minutesOf(runtime) * 60_000) {
-        await request.session.destroy();
+        await session.destroy();
         throw new HttpError(401, 'unauthorized', 'Your console session has expired: sign in again.');
       }
       if (!READS.has(request.method)) {
@@ -137,8 +153,9 @@ export const consolePlugin = fp(
         if (held.role !== 'operator')
           throw new HttpError(403, 'forbidden', 'Viewers can read; ask an operator to do this.');
       }
-      request.session.console = { ...held, lastSeenAt: now };
-      request.session.cookie.maxAge = minutesOf(runtime) * 60_000;
+      // Idle expiry counts from here.
+      session.console = { ...held, lastSeenAt: now };
+      await session.save();
       request.consoleRole = held.role;
       return { merchant: runtime, type: 'secret', allowedOrigins: [], id: held.keyId };
     });
@@ -161,87 +178,102 @@ export const consolePlugin = fp(
       };
     };
 
-    app.post(
-      '/console/api/sign-in',
-      {
-        config: {
-          // Per address: guessing passwords or keys takes years at this pace.
-          rateLimit: { max: 10, timeWindow: 60_000, keyGenerator: (request) => `console-sign-in|${request.ip}` },
+    // The session plugin, and the routes its hooks serve, in a scope of their own.
+    await app.register(async (scope) => {
+      await scope.register(fastifyCookie);
+      await scope.register(fastifySession, {
+        secret: await app.store.serviceSecret('console-session'),
+        cookieName: SESSION_COOKIE,
+        // Strict always; Secure per session from the request (`secure: 'auto'` would drop Strict to Lax on HTTP).
+        // No Max-Age: the browser keeps it until it closes, and the server ends it after sessionMinutes idle.
+        cookie: { httpOnly: true, sameSite: 'strict', secure: false, path: '/' },
+        saveUninitialized: false,
+        store: sessionStore(app.store),
+      });
+      decrypt = (signed, request) =>
+        new Promise((resolve, reject) =>
+          scope.decryptSession(signed, request, (error?: Error) => (error ? reject(error) : resolve())),
+        );
+      scope.post(
+        '/console/api/sign-in',
+        {
+          config: {
+            // Per address: guessing passwords or keys takes years at this pace.
+            rateLimit: { max: 10, timeWindow: 60_000, keyGenerator: (request) => `console-sign-in|${request.ip}` },
+          },
+          schema: {
+            summary: 'Sign in to the console with a secret key, or as a user of the merchant config',
+            // The console page's own routes: not part of the public API.
+            hide: true,
+            body: SignIn,
+            response: { 200: SessionAnswer, '4xx': ApiError },
+          },
         },
-        schema: {
-          summary: 'Sign in to the console with a secret key, or as a user of the merchant config',
-          // The console page's own routes: not part of the public API.
-          hide: true,
-          body: SignIn,
-          response: { 200: SessionAnswer, '4xx': ApiError },
+        async (request) => {
+          // A sign-in sets a session: from another site's page it would be login CSRF.
+          if (request.headers.origin !== ownOrigin(request))
+            throw new HttpError(403, 'forbidden', 'Sign in from the console itself (Origin).');
+          const body = request.body as { secretKey: string } | { email: string; password: string };
+          let held: Omit<ConsoleSession, 'lastSeenAt' | 'csrfSecret'> | null = null;
+          if ('secretKey' in body) {
+            const key = app.merchants.authenticate(body.secretKey);
+            if (key?.type === 'secret')
+              held = { merchantId: key.merchant.merchant.id, role: 'operator', email: null, keyId: key.id };
+          } else {
+            const found = app.merchants.user(body.email);
+            const matches = await verifyPassword(body.password, found?.user.passwordHash ?? null);
+            if (found && matches)
+              held = {
+                merchantId: found.merchant.merchant.id,
+                role: found.user.role,
+                email: found.user.email,
+                keyId: `user:${found.user.email}`,
+              };
+          }
+          if (!held) throw new HttpError(401, 'unauthorized', 'Wrong secret key, e-mail or password.');
+          // A new session id at every sign-in (no fixation), then the session.
+          await request.session.regenerate();
+          request.session.console = { ...held, lastSeenAt: app.clock(), csrfSecret: tokens.secretSync() };
+          // Over TLS (directly, or behind a proxy PROMESSE_TRUST_PROXY believes), the cookie travels only over TLS.
+          request.session.cookie.secure = request.protocol === 'https';
+          return answer(request);
         },
-      },
-      async (request) => {
-        // A sign-in sets a session: from another site's page it would be login CSRF.
-        if (request.headers.origin !== ownOrigin(request))
-          throw new HttpError(403, 'forbidden', 'Sign in from the console itself (Origin).');
-        const body = request.body as { secretKey: string } | { email: string; password: string };
-        let held: Omit<ConsoleSession, 'lastSeenAt' | 'csrfSecret'> | null = null;
-        if ('secretKey' in body) {
-          const key = app.merchants.authenticate(body.secretKey);
-          if (key?.type === 'secret')
-            held = { merchantId: key.merchant.merchant.id, role: 'operator', email: null, keyId: key.id };
-        } else {
-          const found = app.merchants.user(body.email);
-          const matches = await verifyPassword(body.password, found?.user.passwordHash ?? null);
-          if (found && matches)
-            held = {
-              merchantId: found.merchant.merchant.id,
-              role: found.user.role,
-              email: found.user.email,
-              keyId: `user:${found.user.email}`,
-            };
-        }
-        if (!held) throw new HttpError(401, 'unauthorized', 'Wrong secret key, e-mail or password.');
-        // A new session id at every sign-in (no fixation), then the session.
-        await request.session.regenerate();
-        const runtime = app.merchants.byId(held.merchantId) as MerchantRuntime;
-        request.session.console = { ...held, lastSeenAt: app.clock(), csrfSecret: tokens.secretSync() };
-        request.session.cookie.maxAge = minutesOf(runtime) * 60_000;
-        // Over TLS (directly, or behind a proxy PROMESSE_TRUST_PROXY believes), the cookie travels only over TLS.
-        request.session.cookie.secure = request.protocol === 'https';
-        return answer(request);
-      },
-    );
+      );
 
-    app.get(
-      '/console/api/session',
-      {
-        schema: {
-          summary: 'The console session: its merchant, role and CSRF token',
-          hide: true,
-          response: { 200: SessionAnswer, '4xx': ApiError },
+      scope.get(
+        '/console/api/session',
+        {
+          schema: {
+            summary: 'The console session: its merchant, role and CSRF token',
+            hide: true,
+            response: { 200: SessionAnswer, '4xx': ApiError },
+          },
         },
-      },
-      async (request) => {
-        await app.consoleCaller(request);
-        return answer(request);
-      },
-    );
+        async (request) => {
+          await app.consoleCaller(request);
+          return answer(request);
+        },
+      );
 
-    app.post(
-      '/console/api/sign-out',
-      {
-        schema: {
-          summary: 'Sign out of the console',
-          hide: true,
-          response: { 204: Type.Null(), '4xx': ApiError },
+      scope.post(
+        '/console/api/sign-out',
+        {
+          schema: {
+            summary: 'Sign out of the console',
+            hide: true,
+            response: { 204: Type.Null(), '4xx': ApiError },
+          },
         },
-      },
-      async (request, reply) => {
-        const held = request.session.console;
-        if (held) {
-          checkStateChange(request, held);
-          await request.session.destroy();
-        }
-        return reply.status(204).send();
-      },
-    );
+        async (request, reply) => {
+          const held = request.session.console;
+          if (held) {
+            checkStateChange(request, held);
+            await request.session.destroy();
+          }
+          return reply.status(204).send();
+        },
+      );
+    });
 
     // Expired sessions are swept now and then, whichever process does it first.
     const sweep = setInterval(() => {
