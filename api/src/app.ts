@@ -131,7 +131,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       }),
   });
   await app.register(openapiPlugin);
-  await app.register(consolePlugin);
+  await app.register(consolePlugin, { secret: options.secret });
   await app.register(assetsPlugin, { demo: options.demo ?? false });
   await app.register(healthRoutes);
   await app.register(promiseRoutes);

@@ -6,6 +6,8 @@
  * change needs the session's CSRF token and a same-origin `Origin`. Signed out after `console.sessionMinutes`
  * (default 30) idle, by the app's clock.
  */
+
+import { createHmac } from 'node:crypto';
 import { fastifyCookie } from '@fastify/cookie';
 import { Tokens } from '@fastify/csrf';
 import fastifySession, { type SessionStore } from '@fastify/session';
@@ -106,7 +108,7 @@ const SignIn = Type.Union([
 ]);
 
 export const consolePlugin = fp(
-  async (app: FastifyInstance) => {
+  async (app: FastifyInstance, options: { secret?: string | undefined }) => {
     const tokens = new Tokens({ userInfo: false });
     app.decorateRequest('consoleRole', null);
     /** Reads a session by its signed cookie value onto a request, through @fastify/session (set below). */
@@ -182,7 +184,10 @@ export const consolePlugin = fp(
     await app.register(async (scope) => {
       await scope.register(fastifyCookie);
       await scope.register(fastifySession, {
-        secret: await app.store.serviceSecret('console-session'),
+        // From PROMESSE_SECRET when it is set (a key of its own, derived), else one kept in the store for all processes.
+        secret: options.secret
+          ? createHmac('sha256', options.secret).update('promesse console sessions').digest('hex')
+          : await app.store.serviceSecret('console-session'),
         cookieName: SESSION_COOKIE,
         // Strict always; Secure per session from the request (`secure: 'auto'` would drop Strict to Lax on HTTP).
         // No Max-Age: the browser keeps it until it closes, and the server ends it after sessionMinutes idle.
