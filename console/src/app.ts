@@ -110,7 +110,11 @@ export class PromesseConsole extends ConsoleElement {
       return html`<pc-sign-in .notice=${this._notice} @signed-in=${(e: CustomEvent<ConsoleSession>) => this.#signedIn(e.detail)}></pc-sign-in>`;
     const { section } = this._route;
     return html`
-      <a class="skip" href="#main">Skip to content</a>
+      <a class="skip" href="#main" @click=${(event: Event) => {
+        // The hash names pages: the link moves the focus without changing it.
+        event.preventDefault();
+        (this.querySelector('#main') as HTMLElement | null)?.focus();
+      }}>${t('nav.skip')}</a>
       <header class="bar">
         <strong class="brand">${t('app.title')} · ${session.merchant.name}</strong>
         <span class="who">${session.email ?? session.merchant.id} (${t(`session.role.${session.role}`)})</span>

@@ -4,6 +4,7 @@
  * and a same-origin Origin on every state change, viewers refused what operators may do, idle expiry by the app's
  * clock, sign-out, a rate-limited sign-in, and one merchant's session unable to reach another's orders.
  */
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../api/src/console/passwords.ts';
@@ -33,6 +34,12 @@ function merchants(): MerchantConfig[] {
   return [shop, other];
 }
 
+/** The store's key of a session: its id (the cookie's value before the signature), hashed. */
+const storedId = (cookie: string) =>
+  createHash('sha256')
+    .update(decodeURIComponent(cookie.split('=')[1] ?? '').split('.')[0] ?? '')
+    .digest('base64url');
+
 const cookieOf = (response: LightMyRequestResponse) => {
   const header = response.headers['set-cookie'];
   const line = (Array.isArray(header) ? header : [header ?? '']).find((c) => c.startsWith('promesse_console='));
@@ -42,7 +49,8 @@ const cookieOf = (response: LightMyRequestResponse) => {
 describe.each(stores)('console sessions on %s', (_name, makeStore) => {
   let app: FastifyInstance;
   let now = MONDAY_MORNING;
-  afterEach(async () => app.close());
+  // A test may run two apps on one store: the second to close finds the store closed already.
+  afterEach(async () => app.close().catch(() => {}));
   const start = async () => {
     now = MONDAY_MORNING;
     app = await testApp({ store: await makeStore(), now: () => now, merchants: merchants() });
@@ -137,6 +145,7 @@ describe.each(stores)('console sessions on %s', (_name, makeStore) => {
       headers: { cookie: again.cookie, origin: ORIGIN, 'x-csrf-token': again.csrf },
     });
     expect(out.statusCode).toBe(204);
+    expect(String(out.headers['set-cookie'])).toMatch(/promesse_console=;.*Expires=Thu, 01 Jan 1970/);
     expect((await app.inject({ url: '/console/api/session', headers: { cookie: again.cookie } })).statusCode).toBe(401);
     expect(csrf).not.toBe(again.csrf);
   });
@@ -144,16 +153,42 @@ describe.each(stores)('console sessions on %s', (_name, makeStore) => {
   it('reads a session it cannot parse as none, and one for a merchant no longer served as expired', async () => {
     await start();
     const { cookie } = await signIn({ secretKey: 'sk_test_fixture' });
-    const id = decodeURIComponent(cookie.split('=')[1] ?? '').split('.')[0] ?? '';
+    const id = storedId(cookie);
     await app.store.setSession(id, '{not json', Date.now() + 60_000);
     expect((await app.inject({ url: '/v1/exceptions', headers: { cookie } })).statusCode).toBe(401);
     const again = await signIn({ secretKey: 'sk_test_fixture' });
-    const againId = decodeURIComponent(again.cookie.split('=')[1] ?? '').split('.')[0] ?? '';
+    const againId = storedId(again.cookie);
     const data = JSON.parse((await app.store.getSession(againId, Date.now())) ?? '{}');
     data.console.merchantId = 'gone';
     await app.store.setSession(againId, JSON.stringify(data), Date.now() + 60_000);
     const gone = await app.inject({ url: '/v1/exceptions', headers: { cookie: again.cookie } });
     expect([gone.statusCode, gone.json().code]).toEqual([401, 'unauthorized']);
+  });
+
+  it('ends the sessions of a user removed from the config, or made a viewer, and of a key rotated out', async () => {
+    const store = await makeStore();
+    const before = merchants();
+    const after = merchants();
+    const shop = after[0] as MerchantConfig;
+    shop.users = [{ email: 'ops@shop.example', passwordHash: operatorHash, role: 'viewer' }];
+    shop.keys = [{ key: 'sk_test_rotated', type: 'secret' }];
+    // Two processes on one store: the first with the old config, the second restarted with the new one.
+    app = await testApp({ store, now: () => now, merchants: before });
+    const restarted = await testApp({ store, now: () => now, merchants: after });
+    try {
+      const bodies: Record<string, string>[] = [
+        { secretKey: 'sk_test_fixture' },
+        { email: 'ops@shop.example', password: PASSWORD },
+      ];
+      for (const body of bodies) {
+        const { cookie } = await signIn(body);
+        expect((await app.inject({ url: '/v1/exceptions', headers: { cookie } })).statusCode).toBe(200);
+        const ended = await restarted.inject({ url: '/v1/exceptions', headers: { cookie } });
+        expect([ended.statusCode, ended.json().message]).toEqual([401, expect.stringContaining('changed')]);
+      }
+    } finally {
+      await restarted.close().catch(() => {});
+    }
   });
 
   it("keeps a session to its merchant: another merchant's order is not found", async () => {

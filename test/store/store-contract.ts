@@ -248,7 +248,12 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.getSession('s1', now + 90_000)).toBe('{"a":2}');
       expect(await store.getSession('s2', now + 10_000)).toBeNull(); // expired
       expect(await store.sweepSessions(now + 10_000)).toBe(1);
+      await store.touchSession('s1', '{"a":3}', now + 120_000);
+      expect(await store.getSession('s1', now)).toBe('{"a":3}');
       await store.destroySession('s1');
+      expect(await store.getSession('s1', now)).toBeNull();
+      // A refresh after the sign-out does not bring the session back.
+      await store.touchSession('s1', '{"a":4}', now + 120_000);
       expect(await store.getSession('s1', now)).toBeNull();
       expect(await store.getSession('nope', now)).toBeNull();
     });

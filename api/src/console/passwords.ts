@@ -32,6 +32,7 @@ export async function verifyPassword(password: string, stored: string | null): P
   const N = Number(n);
   if (scheme !== 'scrypt' || !salt || !hash || !Number.isInteger(N) || N < 2 || N > 2 ** 20) return false;
   const expected = Buffer.from(hash, 'base64');
-  const key = await derive(password, Buffer.from(salt, 'base64'), N, Number(r), Number(p));
-  return stored !== null && key.length === expected.length && timingSafeEqual(key, expected);
+  // Parameters scrypt refuses (N not a power of two, r or p out of range) make a hash nothing matches.
+  const key = await derive(password, Buffer.from(salt, 'base64'), N, Number(r), Number(p)).catch(() => null);
+  return stored !== null && key !== null && key.length === expected.length && timingSafeEqual(key, expected);
 }

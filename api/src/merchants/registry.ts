@@ -85,6 +85,13 @@ export class MerchantRegistry {
     return this.#byId.get(id);
   }
 
+  /** Whether a secret key with this fingerprint (`ApiKey.id`) is still configured for the merchant. */
+  hasSecretKey(merchantId: string, id: string): boolean {
+    for (const key of this.#keys.values())
+      if (key.id === id && key.type === 'secret' && key.merchant.merchant.id === merchantId) return true;
+    return false;
+  }
+
   /** The console user with this e-mail (any case), and the merchant it signs in to. */
   user(email: string): { merchant: MerchantRuntime; user: UserConfig } | undefined {
     return this.#users.get(email.toLowerCase());

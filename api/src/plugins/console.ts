@@ -7,7 +7,7 @@
  * (default 30) idle, by the app's clock.
  */
 
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { fastifyCookie } from '@fastify/cookie';
 import { Tokens } from '@fastify/csrf';
 import fastifySession, { type SessionStore } from '@fastify/session';
@@ -51,11 +51,17 @@ declare module 'fastify' {
 export const SESSION_COOKIE = 'promesse_console';
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** What the store keys a session by: its id hashed, so that reading the database gives no cookie away. */
+const storedId = (id: string) => createHash('sha256').update(id).digest('base64url');
+
+/** How long a stored session lives without a request: the idle expiry (by the app's clock) decides before. */
+const STORE_TTL_MS = 86_400_000;
+
 /** @fastify/session's store interface over the Promesse store. */
 function sessionStore(store: Store): SessionStore {
   return {
     get: (id, callback) =>
-      store.getSession(id, Date.now()).then(
+      store.getSession(storedId(id), Date.now()).then(
         (data) => {
           let session = null;
           try {
@@ -68,14 +74,14 @@ function sessionStore(store: Store): SessionStore {
         (error: Error) => callback(error),
       ),
     set: (id, session, callback) => {
-      const expires = session.cookie.expires?.getTime() ?? Date.now() + 86_400_000;
-      store.setSession(id, JSON.stringify(session), expires).then(
+      const expires = session.cookie.expires?.getTime() ?? Date.now() + STORE_TTL_MS;
+      store.setSession(storedId(id), JSON.stringify(session), expires).then(
         () => callback(),
         (error: Error) => callback(error),
       );
     },
     destroy: (id, callback) =>
-      store.destroySession(id).then(
+      store.destroySession(storedId(id)).then(
         () => callback(),
         (error: Error) => callback(error),
       ),
@@ -150,6 +156,16 @@ export const consolePlugin = fp(
         await session.destroy();
         throw new HttpError(401, 'unauthorized', 'Your console session has expired: sign in again.');
       }
+      // The credential that opened the session must still be configured, with the same role: a user removed
+      // or made a viewer, a key rotated out, ends its sessions at their next request.
+      const user = held.email ? app.merchants.user(held.email) : null;
+      const current = held.email
+        ? user?.merchant === runtime && user.user.role === held.role
+        : app.merchants.hasSecretKey(runtime.merchant.id, held.keyId);
+      if (!current) {
+        await session.destroy();
+        throw new HttpError(401, 'unauthorized', 'Your console access changed: sign in again.');
+      }
       if (!READS.has(request.method)) {
         checkStateChange(request, held);
         if (held.role !== 'operator')
@@ -157,7 +173,8 @@ export const consolePlugin = fp(
       }
       // Idle expiry counts from here.
       session.console = { ...held, lastSeenAt: now };
-      await session.save();
+      // An update, never an insert: a request still running when its session is signed out cannot bring it back.
+      await app.store.touchSession(storedId(session.sessionId), JSON.stringify(session), Date.now() + STORE_TTL_MS);
       request.consoleRole = held.role;
       return { merchant: runtime, type: 'secret', allowedOrigins: [], id: held.keyId };
     });
@@ -275,6 +292,7 @@ export const consolePlugin = fp(
             checkStateChange(request, held);
             await request.session.destroy();
           }
+          reply.clearCookie(SESSION_COOKIE, { path: '/' });
           return reply.status(204).send();
         },
       );

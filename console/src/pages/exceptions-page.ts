@@ -33,9 +33,16 @@ export class ExceptionsPage extends ConsoleElement {
   }
 
   async #load() {
-    const query = this._state ? `?state=${this._state}&limit=500` : '?limit=500';
+    // The API lists one state at a time (open by default): "all" asks for each.
+    const states = this._state ? [this._state] : [...EXCEPTION_STATES];
     try {
-      this._items = (await api.get<{ data: ShipmentException[] }>(`/v1/exceptions${query}`)).data;
+      const lists = await Promise.all(
+        states.map(
+          async (state) =>
+            (await api.get<{ data: ShipmentException[] }>(`/v1/exceptions?state=${state}&limit=500`)).data,
+        ),
+      );
+      this._items = lists.flat().sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
     } catch (error) {
       this._message = t('common.error', { message: error instanceof ApiError ? error.failure.message : String(error) });
     }

@@ -58,7 +58,7 @@ export async function inventoryRoutes(instance: FastifyInstance): Promise<void> 
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   /** A sku's level in every warehouse, a warehouse without one at zero. */
   const skuView = (runtime: MerchantRuntime, sku: string, levels: readonly StockLevel[]) => {
-    const byWarehouse = new Map(levels.filter((l) => l.sku === sku).map((level) => [level.warehouse, level]));
+    const byWarehouse = new Map(levels.map((level) => [level.warehouse, level]));
     const none = (warehouse: string) => ({ warehouse, sku, onHand: 0, reserved: 0, safetyStock: 0, incoming: [] });
     return {
       sku,
@@ -80,8 +80,10 @@ export async function inventoryRoutes(instance: FastifyInstance): Promise<void> 
     async (request) => {
       const runtime = callerOf(request).merchant;
       const skus = [...runtime.merchant.products.values()].filter((p) => !p.isBundle).map((p) => p.sku);
-      const levels = await app.stock.levels(runtime.merchant.id, skus);
-      return { data: skus.map((sku) => skuView(runtime, sku, levels)) };
+      const bySku = new Map<string, StockLevel[]>();
+      for (const level of await app.stock.levels(runtime.merchant.id, skus))
+        bySku.set(level.sku, [...(bySku.get(level.sku) ?? []), level]);
+      return { data: skus.map((sku) => skuView(runtime, sku, bySku.get(sku) ?? [])) };
     },
   );
 

@@ -75,7 +75,7 @@ export async function orderRoutes(instance: FastifyInstance): Promise<void> {
       schema: {
         summary: 'Find orders: by reference (and channel), or by status and creation date, newest first',
         description:
-          'With `reference`, the orders that carry it. Otherwise the orders created from `from` to `to` (calendar dates, UTC; default the last 30 days, at most 92), with `status` if given, the newest `limit` (default 50) first.',
+          'With `reference`, the orders that carry it, oldest first. Otherwise the orders created from `from` to `to` (calendar dates, UTC; default the last 30 days, at most 92), with `status` if given, the newest `limit` (default 50) first.',
         tags: ['orders'],
         security: [{ secretKey: [] }],
         querystring: Type.Object({
@@ -101,11 +101,14 @@ export async function orderRoutes(instance: FastifyInstance): Promise<void> {
           reference,
           ...(channel !== undefined ? { channel } : {}),
         });
-        return { data: found.filter(wanted).reverse().slice(0, limit) };
+        // Oldest first, as a reference look-up has always answered.
+        return { data: found.filter(wanted).slice(0, limit) };
       }
       const today = new Date(app.clock()).toISOString().slice(0, 10);
-      const last = dayFromIso(to ?? today) as number;
-      const first = from ? (dayFromIso(from) as number) : last - 29;
+      const last = dayFromIso(to ?? today);
+      if (last === null) throw invalidField('to', 'invalid_date', 'to: not a calendar date.');
+      const first = from ? dayFromIso(from) : last - 29;
+      if (first === null) throw invalidField('from', 'invalid_date', 'from: not a calendar date.');
       if (last < first) throw invalidField('to', 'before_from', 'to: must be on or after from.');
       if (last - first >= 92) throw invalidField('from', 'too_long', 'at most 92 days per request.');
       const range = { from: `${isoFromDay(first)}T00:00:00.000Z`, to: `${isoFromDay(last + 1)}T00:00:00.000Z` };

@@ -25,6 +25,14 @@ export class PostgresSessions implements SessionStore {
     );
   }
 
+  async touchSession(id: string, data: string, expiresAt: number): Promise<void> {
+    await this.#db.pool.query('UPDATE console_sessions SET data = $2, expires_at = $3 WHERE id = $1', [
+      id,
+      data,
+      expiresAt,
+    ]);
+  }
+
   async destroySession(id: string): Promise<void> {
     await this.#db.pool.query('DELETE FROM console_sessions WHERE id = $1', [id]);
   }

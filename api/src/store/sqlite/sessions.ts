@@ -25,6 +25,10 @@ export class SqliteSessions implements SessionStore {
       .run(id, data, expiresAt);
   }
 
+  async touchSession(id: string, data: string, expiresAt: number): Promise<void> {
+    this.#db.sql('UPDATE console_sessions SET data = ?, expires_at = ? WHERE id = ?').run(data, expiresAt, id);
+  }
+
   async destroySession(id: string): Promise<void> {
     this.#db.sql('DELETE FROM console_sessions WHERE id = ?').run(id);
   }
