@@ -67,3 +67,7 @@ export class ConsoleApi {
 }
 
 export const api = new ConsoleApi();
+
+/** What went wrong, as the pages say it: the API's own message, else the error's. */
+export const failureOf = (error: unknown): string =>
+  error instanceof ApiError ? error.failure.message : String(error);

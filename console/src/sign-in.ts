@@ -1,6 +1,6 @@
 /** The sign-in form: a secret key ("Secret key"), or an e-mail and password of the merchant config's users. */
 import { html } from 'lit';
-import { ApiError, api } from './api.ts';
+import { api, failureOf } from './api.ts';
 import { t } from './i18n.ts';
 import { ConsoleElement, type ConsoleSession } from './session.ts';
 
@@ -28,7 +28,7 @@ export class SignInForm extends ConsoleElement {
       const session = await api.send<ConsoleSession>('POST', '/console/api/sign-in', body);
       this.dispatchEvent(new CustomEvent('signed-in', { detail: session, bubbles: true }));
     } catch (error) {
-      this._error = error instanceof ApiError ? error.failure.message : String(error);
+      this._error = failureOf(error);
     }
   }
 

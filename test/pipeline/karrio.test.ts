@@ -197,7 +197,8 @@ describe.each(stores)('the karrio adapter on %s', (_name, makeStore) => {
     expect(delivered.timeline.map((t: { message: string }) => t.message)).toContain('Votre colis est livré (Paris)');
   });
 
-  it('buys a return label from the shopper to the warehouse (is_return), and its tracker marks the return received', async () => {
+  /** A delivered order with a return approved: its id and the return's. */
+  const approvedReturn = async () => {
     const id = await book();
     await work(2);
     const tn = (await order(id)).shipments[0].trackingNumber as string;
@@ -207,11 +208,16 @@ describe.each(stores)('the karrio adapter on %s', (_name, makeStore) => {
       method: 'POST',
       url: `/v1/orders/${id}/returns`,
       headers: { ...SECRET, 'content-type': 'application/json' },
-      payload: { method: 'label', items: [{ sku: 'MUG-01', quantity: 1, reason: 'wrong_item' }] },
+      payload: { method: 'label', items: [{ sku: 'MUG-01', quantity: 1, reason: 'changed_mind' }] },
     });
     expect(asked.statusCode).toBe(201);
     const returnId = asked.json().id as string;
     await app.inject({ method: 'POST', url: `/v1/returns/${returnId}/approve`, headers: SECRET });
+    return { id, returnId };
+  };
+
+  it('buys a return label from the shopper to the warehouse (is_return), and its tracker marks the return received', async () => {
+    const { returnId } = await approvedReturn();
     await work(2);
     const sent = fake.received.at(-1);
     expect(sent).toMatchObject({
@@ -227,24 +233,6 @@ describe.each(stores)('the karrio adapter on %s', (_name, makeStore) => {
     await app.trackingPoller.runOnce();
     expect((await app.inject({ url: `/v1/returns/${returnId}`, headers: SECRET })).json().status).toBe('received');
   });
-
-  /** A delivered order with a return approved: its id and the return's. */
-  const approvedReturn = async () => {
-    const id = await book();
-    await work(2);
-    const tn = (await order(id)).shipments[0].trackingNumber as string;
-    fake.scan(tn, 'delivered', { date: '2026-11-24', time: '11:02 AM' }, 'Votre colis est livré');
-    await app.trackingPoller.runOnce();
-    const asked = await app.inject({
-      method: 'POST',
-      url: `/v1/orders/${id}/returns`,
-      headers: { ...SECRET, 'content-type': 'application/json' },
-      payload: { method: 'label', items: [{ sku: 'MUG-01', quantity: 1, reason: 'changed_mind' }] },
-    });
-    const returnId = asked.json().id as string;
-    await app.inject({ method: 'POST', url: `/v1/returns/${returnId}/approve`, headers: SECRET });
-    return { id, returnId };
-  };
 
   it("announces an approved return even when the carrier refuses its label, and says why on the return's timeline", async () => {
     const { id, returnId } = await approvedReturn();

@@ -4,7 +4,7 @@
  */
 import { html } from 'lit';
 import type { AccuracyGroup, PromiseAccuracy } from '../../../shared/src/analytics.ts';
-import { ApiError, api } from '../api.ts';
+import { api, failureOf } from '../api.ts';
 import '../chart.ts';
 import { formatPercent, t } from '../i18n.ts';
 import { ConsoleElement, type ConsoleSession } from '../session.ts';
@@ -67,7 +67,7 @@ export class AccuracyPage extends ConsoleElement {
       this._lanes = (await api.get<PromiseAccuracy>(`${base}?${period}&groupBy=lane`)).groups;
       this._message = shown.length === 0 ? t('common.none') : '';
     } catch (error) {
-      this._message = t('common.error', { message: error instanceof ApiError ? error.failure.message : String(error) });
+      this._message = t('common.error', { message: failureOf(error) });
     }
   }
 

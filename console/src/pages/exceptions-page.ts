@@ -1,7 +1,7 @@
 /** The exception queue: filtered by state and reason, each with its next action; operators acknowledge and resolve. */
 import { html } from 'lit';
 import { EXCEPTION_REASONS, EXCEPTION_STATES, type ShipmentException } from '../../../shared/src/pipeline.ts';
-import { ApiError, api } from '../api.ts';
+import { api, failureOf } from '../api.ts';
 import { formatInstant, t } from '../i18n.ts';
 import { ConsoleElement, type ConsoleSession } from '../session.ts';
 
@@ -44,7 +44,7 @@ export class ExceptionsPage extends ConsoleElement {
       );
       this._items = lists.flat().sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
     } catch (error) {
-      this._message = t('common.error', { message: error instanceof ApiError ? error.failure.message : String(error) });
+      this._message = t('common.error', { message: failureOf(error) });
     }
   }
 
@@ -54,7 +54,7 @@ export class ExceptionsPage extends ConsoleElement {
       this._message = t('common.done');
       await this.#load();
     } catch (error) {
-      this._message = t('common.error', { message: error instanceof ApiError ? error.failure.message : String(error) });
+      this._message = t('common.error', { message: failureOf(error) });
     }
   }
 

@@ -4,7 +4,7 @@
  */
 import { html } from 'lit';
 import type { Order, Shipment } from '../../../shared/src/orders.ts';
-import { ApiError, api } from '../api.ts';
+import { api, failureOf } from '../api.ts';
 import { formatInstant, formatMoney, t } from '../i18n.ts';
 import { ConsoleElement, type ConsoleSession } from '../session.ts';
 
@@ -43,7 +43,7 @@ export class OrderDetail extends ConsoleElement {
     try {
       this._order = await api.get<Order>(`/v1/orders/${encodeURIComponent(this.orderId)}`);
     } catch (error) {
-      this._error = t('common.error', { message: error instanceof ApiError ? error.failure.message : String(error) });
+      this._error = t('common.error', { message: failureOf(error) });
     }
   }
 
@@ -61,7 +61,7 @@ export class OrderDetail extends ConsoleElement {
       this._order = await api.send<Order>('POST', `/v1/orders/${encodeURIComponent(this.orderId)}/cancel`, {});
       this._notice = t('common.done');
     } catch (error) {
-      this._error = t('common.error', { message: error instanceof ApiError ? error.failure.message : String(error) });
+      this._error = t('common.error', { message: failureOf(error) });
     }
   }
 

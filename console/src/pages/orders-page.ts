@@ -1,7 +1,7 @@
 /** Orders: search by reference, or by status and creation dates; each row opens the order. */
 import { html } from 'lit';
 import { ORDER_STATUSES, type Order } from '../../../shared/src/orders.ts';
-import { ApiError, api } from '../api.ts';
+import { api, failureOf } from '../api.ts';
 import { formatInstant, formatMoney, t } from '../i18n.ts';
 import { ConsoleElement, type ConsoleSession } from '../session.ts';
 
@@ -36,7 +36,7 @@ export class OrdersPage extends ConsoleElement {
       this._error = '';
       this._orders = (await api.get<{ data: Order[] }>(`/v1/orders?${query}`)).data;
     } catch (error) {
-      this._error = t('common.error', { message: error instanceof ApiError ? error.failure.message : String(error) });
+      this._error = t('common.error', { message: failureOf(error) });
     }
   }
 

@@ -6,7 +6,7 @@
 import { html } from 'lit';
 import type { Static } from 'typebox';
 import type { InventoryImportLine, SkuInventory, StockMovement } from '../../../shared/src/inventory.ts';
-import { ApiError, api } from '../api.ts';
+import { api, failureOf } from '../api.ts';
 import { formatInstant, t } from '../i18n.ts';
 import { ConsoleElement, type ConsoleSession } from '../session.ts';
 
@@ -49,7 +49,7 @@ export class StockPage extends ConsoleElement {
     try {
       this._levels = (await api.get<{ data: SkuInventory[] }>('/v1/inventory')).data;
     } catch (error) {
-      this._message = t('common.error', { message: error instanceof ApiError ? error.failure.message : String(error) });
+      this._message = t('common.error', { message: failureOf(error) });
     }
   }
 
@@ -89,7 +89,7 @@ export class StockPage extends ConsoleElement {
       if (pending.trim()) this.#read(JSON.parse(pending) as ImportLine, total);
       await this.#load();
     } catch (error) {
-      this._message = t('common.error', { message: error instanceof ApiError ? error.failure.message : String(error) });
+      this._message = t('common.error', { message: failureOf(error) });
     }
   }
 

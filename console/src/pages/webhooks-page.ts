@@ -4,7 +4,7 @@
  */
 import { html } from 'lit';
 import type { WebhookAttempt, WebhookEndpointView } from '../../../shared/src/pipeline.ts';
-import { ApiError, api } from '../api.ts';
+import { api, failureOf } from '../api.ts';
 import { formatInstant, t } from '../i18n.ts';
 import { ConsoleElement, type ConsoleSession } from '../session.ts';
 
@@ -51,7 +51,7 @@ export class WebhooksPage extends ConsoleElement {
   }
 
   #failed(error: unknown) {
-    this._message = t('common.error', { message: error instanceof ApiError ? error.failure.message : String(error) });
+    this._message = t('common.error', { message: failureOf(error) });
   }
 
   async #act(path: string, after: (answer: WebhookEndpointView) => string = () => t('common.done')) {
